@@ -1,0 +1,294 @@
+"""Who does what next: duty queues, and people who pick the highest-priority waiting item.
+
+Each person watches the shared queue of every duty their role holds and their own
+private queues (work that belongs to them: the projects they coordinate, their 1:1s).
+They take the waiting item with the best key ``(rank of its duty in their role,
+item priority, arrival order)``.  A preemptive item interrupts the holder doing the
+least important work when nobody is free; the interrupted item is resumed later by
+the same person with its remaining effort.  Changing duty family, or resuming paused
+work, costs the role's context-switch time.
+
+This is the hot path of the simulation: classes use ``__slots__``, queues are heaps,
+and idle people wait on a single event.
+"""
+
+from __future__ import annotations
+
+from heapq import heappop, heappush
+from itertools import count
+from typing import Callable
+
+import simpy
+
+from .roles import DUTY_FAMILY
+
+__all__ = ["WorkItem", "DutyQueue", "Worker", "CONTEXT_SWITCH"]
+
+CONTEXT_SWITCH = "context_switch"  # the label busy time spent on setups is booked under
+
+
+class WorkItem:
+    """One piece of work for one person: an effort in hours under one duty.
+
+    ``on_done(item, now)`` continues the case it belongs to (ticket, project, ...).
+    """
+
+    __slots__ = (
+        "duty", "family", "priority", "remaining", "preemptive", "seq", "case", "on_done",
+        "created_at", "queued_at", "started", "cancelled", "done", "activity",
+    )
+
+    def __init__(self, duty: str, effort: float, case, on_done: Callable | None,
+                 seq: int, now: float, priority: int = 1, preemptive: bool = False):
+        self.duty = duty
+        self.family = DUTY_FAMILY[duty]
+        self.priority = priority
+        self.remaining = effort
+        self.preemptive = preemptive
+        self.seq = seq
+        self.case = case
+        self.on_done = on_done
+        self.created_at = now
+        self.queued_at = now
+        self.started = False
+        self.cancelled = False
+        self.done = False
+        self.activity = duty
+
+
+class DutyQueue:
+    """Items waiting for one duty (shared by its holders, or private to one person).
+
+    Keeps the time-weighted queue length (a *level* monitor) and the waiting time of
+    every item taken (a *tally*), both for the metrics and for Little's law.
+    """
+
+    __slots__ = ("duty", "heap", "holders", "waiting", "area", "area_total", "last_change", "waits_sum",
+                 "waits_n", "entered")
+
+    def __init__(self, duty: str):
+        self.duty = duty
+        self.heap: list = []
+        self.holders: list[Worker] = []
+        self.waiting = 0
+        self.area = 0.0  # since the end of the warm-up
+        self.area_total = 0.0  # since time 0, for daily averages
+        self.last_change = 0.0
+        self.waits_sum = 0.0
+        self.waits_n = 0
+        self.entered = 0
+
+    def _level(self, now: float, delta: int) -> None:
+        step = self.waiting * (now - self.last_change)
+        self.area += step
+        self.area_total += step
+        self.last_change = now
+        self.waiting += delta
+
+    def push(self, item: WorkItem, now: float) -> None:
+        item.queued_at = now
+        heappush(self.heap, (item.priority, item.seq, item))
+        self._level(now, 1)
+        self.entered += 1
+
+    def head(self) -> WorkItem | None:
+        heap = self.heap
+        while heap and heap[0][2].cancelled:
+            heappop(heap)
+        return heap[0][2] if heap else None
+
+    def pop(self, now: float) -> WorkItem:
+        item = heappop(self.heap)[2]
+        self._level(now, -1)
+        self.waits_sum += now - item.queued_at
+        self.waits_n += 1
+        return item
+
+    def cancel(self, item: WorkItem, now: float) -> None:
+        """Withdraw a waiting item (it stays in the heap, skipped when it surfaces)."""
+        item.cancelled = True
+        self._level(now, -1)
+
+    def reset_statistics(self, now: float) -> None:
+        self._level(now, 0)
+        self.area = 0.0
+        self.waits_sum = 0.0
+        self.waits_n = 0
+        self.entered = 0
+
+
+class Worker:
+    """A person at work: a SimPy process that serves their queues by priority."""
+
+    __slots__ = (
+        "env", "person", "index", "role_name", "watch", "rank", "paused", "current", "current_key",
+        "idle", "wake", "process", "interrupting", "last_family", "switch_hours", "check_in_hours",
+        "busy", "segment_start", "segment_label", "switches", "on_finish", "private", "log",
+    )
+
+    def __init__(self, env: simpy.Environment, person, index: int, check_in_hours: float,
+                 on_finish: Callable[[WorkItem, float], None]):
+        self.env = env
+        self.person = person
+        self.index = index
+        self.role_name = person.role.name
+        self.rank = {duty: r for r, duty in enumerate(person.role.duties)}
+        self.watch: list[tuple[int, DutyQueue]] = []
+        self.private: dict[str, DutyQueue] = {}
+        self.paused: list[WorkItem] = []
+        self.current: WorkItem | None = None
+        self.current_key = None
+        self.idle = False
+        self.wake = None
+        self.interrupting = False
+        self.last_family = None
+        self.switch_hours = person.role.context_switch_hours
+        self.check_in_hours = check_in_hours
+        self.busy: dict[str, float] = {}
+        self.segment_start = 0.0
+        self.segment_label = None
+        self.switches = 0
+        self.on_finish = on_finish
+        self.process = None
+        self.log = None  # event-log hook log(item, transition, now, worker), only with --events
+
+    # ---------------------------------------------------------------- wiring
+    def watch_queue(self, queue: DutyQueue) -> None:
+        self.watch.append((self.rank[queue.duty], queue))
+        self.watch.sort(key=lambda pair: pair[0])
+        queue.holders.append(self)
+
+    def private_queue(self, duty: str) -> DutyQueue:
+        """This person's own queue for ``duty`` (created on first use)."""
+        queue = self.private.get(duty)
+        if queue is None:
+            queue = self.private[duty] = DutyQueue(duty)
+            self.watch_queue(queue)
+        return queue
+
+    def start(self) -> None:
+        self.process = self.env.process(self._run())
+
+    # ------------------------------------------------------------- choosing
+    def _best(self, bound=None):
+        """The best waiting (queue, item) for this person, or None; only keys < bound."""
+        best = None
+        best_key = bound
+        for rank, queue in self.watch:
+            if best_key is not None and rank > best_key[0]:
+                break
+            item = queue.head()
+            if item is None:
+                continue
+            key = (rank, item.priority, item.seq)
+            if best_key is None or key < best_key:
+                best, best_key = (queue, item), key
+        for item in self.paused:
+            key = (self.rank[item.duty], item.priority, item.seq)
+            if best_key is None or key < best_key:
+                best, best_key = (None, item), key
+        return best
+
+    def key_of(self, item: WorkItem):
+        return (self.rank[item.duty], item.priority, item.seq)
+
+    # --------------------------------------------------------- bookkeeping
+    def _book(self, now: float) -> None:
+        """Add the time since the segment started to the busy hours of its label."""
+        label = self.segment_label
+        if label is not None:
+            self.busy[label] = self.busy.get(label, 0.0) + (now - self.segment_start)
+        self.segment_start = now
+
+    def flush(self, now: float) -> None:
+        """Bring the busy counters up to ``now`` (for snapshots and the end of warm-up)."""
+        self._book(now)
+
+    # ------------------------------------------------------------- the loop
+    def _run(self):
+        env = self.env
+        timeout = env.timeout
+        while True:
+            chosen = self._best()
+            if chosen is None:
+                self.idle = True
+                self.wake = env.event()
+                yield self.wake
+                continue
+            queue, item = chosen
+            if queue is None:
+                self.paused.remove(item)
+                resumed = True
+            else:
+                queue.pop(env.now)
+                resumed = item.started
+                item.started = True
+            self.current = item
+            self.current_key = self.key_of(item)
+            if self.log is not None:
+                self.log(item, "resume" if resumed else "start", env.now, self)
+            setup = self.switch_hours if (resumed or item.family != self.last_family) and self.last_family else 0.0
+            self.last_family = item.family
+            try:
+                if setup > 0.0:
+                    self.switches += 1
+                    self.segment_label = CONTEXT_SWITCH
+                    self.segment_start = env.now
+                    yield timeout(setup)
+                    self._book(env.now)
+                self.segment_label = item.duty
+                while True:
+                    self.segment_start = start = env.now
+                    stretch = item.remaining if item.preemptive else min(item.remaining, self.check_in_hours)
+                    yield timeout(stretch)
+                    item.remaining -= env.now - start
+                    self._book(env.now)
+                    if item.remaining <= 1e-9:
+                        break
+                    if self._best(self.current_key) is not None:
+                        self.paused.append(item)  # something more important waits: park this
+                        if self.log is not None:
+                            self.log(item, "suspend", env.now, self)
+                        break
+            except simpy.Interrupt:
+                self.interrupting = False
+                if self.segment_label == item.duty:
+                    item.remaining -= env.now - self.segment_start
+                self._book(env.now)
+                self.paused.append(item)
+                if self.log is not None:
+                    self.log(item, "suspend", env.now, self)
+            self.segment_label = None
+            self.current = None
+            self.current_key = None
+            if item.remaining <= 1e-9 and not item.done:
+                item.remaining = 0.0
+                item.done = True
+                self.on_finish(item, env.now, self)
+
+
+def offer(queue: DutyQueue, item: WorkItem, now: float) -> None:
+    """Queue ``item`` and wake an idle holder; a preemptive item may interrupt one."""
+    queue.push(item, now)
+    for worker in queue.holders:
+        if worker.idle:
+            worker.idle = False
+            worker.wake.succeed()
+            return
+    if item.preemptive:
+        _preempt_for(queue, item)
+
+
+def _preempt_for(queue: DutyQueue, item: WorkItem) -> None:
+    victim = None
+    victim_key = None
+    for worker in queue.holders:
+        if worker.current is None or worker.interrupting:
+            continue
+        mine = (worker.rank[item.duty], item.priority)
+        theirs = worker.current_key
+        if theirs[:2] > mine and (victim_key is None or theirs > victim_key):
+            victim, victim_key = worker, theirs
+    if victim is not None:
+        victim.interrupting = True
+        victim.process.interrupt()

@@ -1,0 +1,285 @@
+"""One replication: build the organisation from a scenario, run it, check conservation.
+
+The :class:`Model` owns everything of one replication: the SimPy environment, the
+random streams, the duty queues, the people and the sources of work.  It is built
+from a frozen :class:`~orgsim.scenario.Scenario`, which it only reads.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+import simpy
+
+from .dispatch import DutyQueue, Worker, WorkItem, offer
+from .roles import DUTIES, staff
+from .scenario import Scenario
+from .work import ProjectOffice, RecurringWork, TicketDesk
+
+__all__ = ["Model", "ConservationError", "run_replication", "ReplicationOutput", "random_streams"]
+
+EVENT_LOG_COLUMNS = ("replication", "case:concept:name", "concept:name", "time:timestamp", "org:resource",
+                     "lifecycle:transition", "duty")
+# The working-time clock mapped onto a calendar for the event log: Monday 5 January 2026, 09:00.
+CALENDAR_ORIGIN = datetime(2026, 1, 5, 9, 0, 0)
+
+
+class ConservationError(RuntimeError):
+    """Work was lost or invented: arrived != done + in progress + waiting."""
+
+
+def random_streams(seed: int, replication: int):
+    """``streams(name)`` -> an independent Generator for one source of randomness.
+
+    Derived from ``SeedSequence(seed)``, child ``replication``, keyed by the source's
+    name: adding or removing a source, or changing the roles, never shifts another
+    source's draws (common random numbers across scenarios).
+    """
+
+    def streams(name: str) -> np.random.Generator:
+        key = (replication, zlib.crc32(name.encode()))
+        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy=seed, spawn_key=key)))
+
+    return streams
+
+
+@dataclass
+class ReplicationOutput:
+    """What one replication returns: plain data, ready for pandas."""
+
+    replication: int
+    metrics: dict[str, float]
+    timeseries: list[dict]
+    people: list[dict]
+    ticket_times: dict[str, list[float]]
+    project_lead_times: list[float]
+    warnings: list[str] = field(default_factory=list)
+
+
+class Model:
+    """The simulated IT organisation of one replication."""
+
+    def __init__(self, scenario: Scenario, replication: int = 0, seed: int | None = None, event_sink=None):
+        self.scenario = scenario
+        self.replication = replication
+        self.seed = scenario.simulation.seed if seed is None else seed
+        self.env = simpy.Environment()
+        self.measuring = scenario.simulation.warmup_weeks == 0
+        self._seq = 0
+        self.created = dict.fromkeys(DUTIES, 0)
+        self.completed = dict.fromkeys(DUTIES, 0)
+        self.cancelled = dict.fromkeys(DUTIES, 0)
+        self.queues = {duty: DutyQueue(duty) for duty in DUTIES}
+        self.people = staff(scenario.roles, scenario.org.employees)
+        self.workers: list[Worker] = []
+        self._holders: dict[str, list[Worker]] = {duty: [] for duty in DUTIES}
+        check_in = scenario.simulation.check_in_hours
+        for index, person in enumerate(self.people):
+            worker = Worker(self.env, person, index, check_in, self._finished)
+            self.workers.append(worker)
+            for duty in person.role.duties:
+                self._holders[duty].append(worker)
+                worker.watch_queue(self.queues[duty])
+        self.event_sink = event_sink
+        if event_sink is not None:
+            for worker in self.workers:
+                worker.log = self._log_event
+        streams = random_streams(self.seed, replication)
+        self.tickets = TicketDesk(self, scenario, streams)
+        self.projects = ProjectOffice(self, scenario, streams)
+        self.recurring = RecurringWork(self, scenario, self.projects)
+        self.timeseries: list[dict] = []
+        self._busy_at_day_start: dict[str, float] = {}
+        self._busy_at_warmup: dict[int, dict[str, float]] = {}
+        self._switches_at_warmup: dict[int, int] = {}
+        self.measure_start = 0.0
+
+    # ------------------------------------------------------------------ services used by the work
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def holders(self, duty: str) -> list[Worker]:
+        """Everyone who holds ``duty``, in staff order."""
+        return self._holders[duty]
+
+    def submit(self, item: WorkItem, queue: DutyQueue | None = None, activity: str | None = None) -> None:
+        """Put ``item`` in its duty's shared queue (or ``queue``) and wake someone for it."""
+        if activity is not None:
+            item.activity = activity
+        self.created[item.duty] += 1
+        offer(queue if queue is not None else self.queues[item.duty], item, self.env.now)
+
+    def cancel(self, item: WorkItem, queue: DutyQueue) -> None:
+        queue.cancel(item, self.env.now)
+        self.cancelled[item.duty] += 1
+
+    def _finished(self, item: WorkItem, now: float, worker: Worker) -> None:
+        self.completed[item.duty] += 1
+        if self.event_sink is not None:
+            self._log_event(item, "complete", now, worker)
+        if item.on_done is not None:
+            item.on_done(item, now)
+
+    # ------------------------------------------------------------------ event log
+    def _log_event(self, item: WorkItem, transition: str, now: float, worker: Worker) -> None:
+        case = item.case
+        kind = type(case).__name__.lower().lstrip("_")
+        case_name = f"{kind}-{case.case_id}" if kind in ("ticket", "project") else f"management-{case.case_id}"
+        self.event_sink((self.replication, case_name, item.activity, self.timestamp(now),
+                         worker.person.label, transition, item.duty))
+
+    def timestamp(self, hours: float) -> str:
+        """Working hours since the start -> an ISO timestamp on a Monday-to-Friday calendar."""
+        calendar = self.scenario.calendar
+        day, within = divmod(hours, calendar.hours_per_day)
+        week, weekday = divmod(int(day), int(calendar.days_per_week))
+        moment = CALENDAR_ORIGIN + timedelta(days=7 * week + weekday, hours=within)
+        return moment.isoformat(timespec="seconds")
+
+    # ------------------------------------------------------------------ running
+    def run(self) -> ReplicationOutput:
+        sim = self.scenario.simulation
+        hours_per_week = self.scenario.calendar.hours_per_week
+        horizon = sim.horizon_weeks * hours_per_week
+        warmup = sim.warmup_weeks * hours_per_week
+        for worker in self.workers:
+            worker.start()
+        self.tickets.start(self.env)
+        self.projects.start(self.env)
+        self.recurring.start(self.env)
+        self.env.process(self._daily_snapshots())
+        if warmup > 0:
+            self.env.timeout(warmup).callbacks.append(lambda _e: self._start_measuring())
+        else:
+            self._start_measuring()
+        self.env.run(until=horizon)
+        for worker in self.workers:
+            worker.flush(horizon)
+        census = self.check_conservation()
+        from .metrics import replication_metrics  # metrics reads the model; imported here to keep layers one-way
+
+        return replication_metrics(self, census)
+
+    def _start_measuring(self) -> None:
+        now = self.env.now
+        self.measuring = True
+        self.measure_start = now
+        for worker in self.workers:
+            worker.flush(now)
+            self._busy_at_warmup[worker.index] = dict(worker.busy)
+            self._switches_at_warmup[worker.index] = worker.switches
+        for queue in self._all_queues():
+            queue.reset_statistics(now)
+        self.tickets.reset_statistics()
+        self.projects.reset_statistics()
+
+    def measured_busy(self, worker: Worker) -> dict[str, float]:
+        """Busy hours by duty (and context switching) since the warm-up ended."""
+        base = self._busy_at_warmup.get(worker.index, {})
+        return {label: hours - base.get(label, 0.0) for label, hours in worker.busy.items()}
+
+    def measured_switches(self, worker: Worker) -> int:
+        return worker.switches - self._switches_at_warmup.get(worker.index, 0)
+
+    def _all_queues(self):
+        yield from self.queues.values()
+        for worker in self.workers:
+            yield from worker.private.values()
+
+    def waiting_area_by_duty(self, now: float) -> dict[str, float]:
+        """Integral of the number waiting over time since 0, per duty (item-hours)."""
+        areas = dict.fromkeys(DUTIES, 0.0)
+        for queue in self._all_queues():
+            queue._level(now, 0)
+            areas[queue.duty] += queue.area_total
+        return areas
+
+    def _daily_snapshots(self):
+        calendar = self.scenario.calendar
+        day = 0
+        roles = [r.name for r in self.scenario.roles]
+        area_before = dict.fromkeys(DUTIES, 0.0)
+        while True:
+            yield self.env.timeout(calendar.hours_per_day)
+            day += 1
+            now = self.env.now
+            busy_now = dict.fromkeys(roles, 0.0)
+            for worker in self.workers:
+                worker.flush(now)
+                busy_now[worker.role_name] += sum(worker.busy.values())
+            row = {"day": day, "week": (day - 1) // int(calendar.days_per_week) + 1, "hours": now}
+            areas = self.waiting_area_by_duty(now)
+            for duty, area in areas.items():
+                row[f"queue.{duty}"] = (area - area_before[duty]) / calendar.hours_per_day
+            area_before = areas
+            for role, total in busy_now.items():
+                row[f"busy_hours.{role}"] = total - self._busy_at_day_start.get(role, 0.0)
+            row["tickets_resolved"] = sum(self.tickets.resolved)
+            row["open_tickets"] = sum(self.tickets.arrived) - row["tickets_resolved"]
+            row["projects_completed"] = self.projects.completed
+            row["projects_waiting"] = len(self.projects.waiting) + self.projects.in_intake
+            row["projects_active"] = len(self.projects.active)
+            self._busy_at_day_start = busy_now
+            self.timeseries.append(row)
+
+    # ------------------------------------------------------------------ conservation
+    def live_items(self):
+        """Every item not yet done: waiting in a queue, being worked on, or paused."""
+        for queue in self._all_queues():
+            for _, _, item in queue.heap:
+                if not item.cancelled:
+                    yield item, "waiting"
+        for worker in self.workers:
+            if worker.current is not None:
+                yield worker.current, "in progress"
+            for item in worker.paused:
+                yield item, "in progress"
+
+    def check_conservation(self) -> dict:
+        """Count what is left by looking at it, and compare with the running counters.
+
+        Raises :class:`ConservationError` when anything was lost or double-counted.
+        """
+        waiting = dict.fromkeys(DUTIES, 0)
+        in_progress = dict.fromkeys(DUTIES, 0)
+        open_tickets: dict[int, object] = {}
+        for item, state in self.live_items():
+            (waiting if state == "waiting" else in_progress)[item.duty] += 1
+            if type(item.case).__name__ == "Ticket":
+                open_tickets[item.case.case_id] = item.case
+        problems = []
+        for duty in DUTIES:
+            left = self.completed[duty] + self.cancelled[duty] + waiting[duty] + in_progress[duty]
+            if self.created[duty] != left:
+                problems.append(
+                    f"{duty}: {self.created[duty]} arrived != {self.completed[duty]} done + {self.cancelled[duty]} "
+                    f"withdrawn + {in_progress[duty]} in progress + {waiting[duty]} waiting"
+                )
+        desk = self.tickets
+        if sum(desk.arrived) != sum(desk.resolved) + len(open_tickets):
+            problems.append(
+                f"tickets: {sum(desk.arrived)} arrived != {sum(desk.resolved)} resolved + {len(open_tickets)} open"
+            )
+        office = self.projects
+        states = {"intake": office.in_intake, "waiting": len(office.waiting), "active": len(office.active)}
+        if office.arrived != office.completed + sum(states.values()):
+            problems.append(
+                f"projects: {office.arrived} arrived != {office.completed} done + {states['active']} active + "
+                f"{states['waiting'] + states['intake']} waiting"
+            )
+        if problems:
+            raise ConservationError("conservation violated: " + "; ".join(problems))
+        return {
+            "waiting": waiting, "in_progress": in_progress, "open_tickets": list(open_tickets.values()),
+            "projects": states,
+        }
+
+
+def run_replication(scenario: Scenario, replication: int, seed: int | None = None,
+                    event_sink=None) -> ReplicationOutput:
+    """Build and run replication ``replication`` of ``scenario``."""
+    return Model(scenario, replication, seed, event_sink).run()

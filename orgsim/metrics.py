@@ -1,0 +1,235 @@
+"""Metrics of one replication, and summaries with confidence intervals over many.
+
+Every metric is a number per replication, named ``family.detail`` (for example
+``tickets_per_week.p1`` or ``utilisation.it_manager``), so replications form a
+DataFrame with one row per replication and one column per metric.  Everything is
+measured after the warm-up.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .dispatch import CONTEXT_SWITCH
+from .roles import DUTIES
+
+__all__ = ["replication_metrics", "summarise", "HEADLINE_METRICS", "TICKET_DUTIES", "PROJECT_DUTIES"]
+
+TICKET_DUTIES = ("ticket_l1", "ticket_l2", "major_incident", "approval")
+PROJECT_DUTIES = ("project_work", "project_coordination", "status_reporting", "portfolio_management")
+WEEKS_PER_QUARTER = 13.0
+
+# The metrics the CLI prints, in order, with a label and unit.
+HEADLINE_METRICS = (
+    ("tickets_per_week.total", "tickets resolved", "per week"),
+    ("ticket_resolution_hours_mean.total", "ticket resolution time", "working h"),
+    ("sla_attainment.total", "SLA attainment", "share"),
+    ("projects_per_quarter", "projects completed", "per quarter"),
+    ("project_lead_time_weeks_mean", "project lead time", "weeks"),
+    ("project_on_time_share", "projects on time", "share"),
+    ("rework_hours_per_week", "rework", "h per week"),
+    ("utilisation.it_manager", "IT manager utilisation", "share"),
+    ("staff_cost_per_week", "staff cost", "per week"),
+)
+
+
+def _percentile(values, q) -> float:
+    return float(np.percentile(values, q)) if len(values) else math.nan
+
+
+def _mean(values) -> float:
+    return float(np.mean(values)) if len(values) else math.nan
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else math.nan
+
+
+def replication_metrics(model, census):
+    """All metrics of a finished replication (see the module docstring for names)."""
+    from .engine import ReplicationOutput
+
+    scenario = model.scenario
+    calendar = scenario.calendar
+    horizon = model.env.now
+    measured_hours = horizon - model.measure_start
+    measured_weeks = measured_hours / calendar.hours_per_week
+    metrics: dict[str, float] = {}
+    _ticket_metrics(model, census, metrics, measured_weeks, horizon)
+    _project_metrics(model, census, metrics, measured_weeks)
+    people = _workload_metrics(model, metrics, measured_hours, measured_weeks)
+    _queue_metrics(model, metrics, measured_hours)
+    _cost_metrics(model, metrics, people, measured_weeks)
+    warnings = _stability_warnings(model)
+    ticket_times = {k.name: list(times) for k, times in zip(model.tickets.classes, model.tickets.resolution_hours)}
+    return ReplicationOutput(
+        replication=model.replication,
+        metrics=metrics,
+        timeseries=model.timeseries,
+        people=people,
+        ticket_times=ticket_times,
+        project_lead_times=[t / calendar.hours_per_week for t in model.projects.lead_times],
+        warnings=warnings,
+    )
+
+
+def _ticket_metrics(model, census, metrics, measured_weeks, horizon):
+    desk = model.tickets
+    breached_open = [0] * len(desk.classes)
+    for ticket in census["open_tickets"]:
+        if ticket.arrived_at >= model.measure_start and horizon - ticket.arrived_at > ticket.klass.sla_hours:
+            breached_open[ticket.klass.index] += 1
+    all_times = []
+    met_total = judged_total = 0
+    for klass in desk.classes:
+        i, name = klass.index, klass.name
+        times = desk.resolution_hours[i]
+        all_times.extend(times)
+        metrics[f"tickets_per_week.{name}"] = desk.resolved_measured[i] / measured_weeks
+        metrics[f"ticket_resolution_hours_mean.{name}"] = _mean(times)
+        metrics[f"ticket_resolution_hours_p50.{name}"] = _percentile(times, 50)
+        metrics[f"ticket_resolution_hours_p90.{name}"] = _percentile(times, 90)
+        judged = desk.resolved_measured[i] + breached_open[i]
+        metrics[f"sla_attainment.{name}"] = _ratio(desk.sla_met_measured[i], judged)
+        met_total += desk.sla_met_measured[i]
+        judged_total += judged
+    metrics["tickets_per_week.total"] = sum(desk.resolved_measured) / measured_weeks
+    metrics["ticket_resolution_hours_mean.total"] = _mean(all_times)
+    metrics["ticket_resolution_hours_p90.total"] = _percentile(all_times, 90)
+    metrics["sla_attainment.total"] = _ratio(met_total, judged_total)
+    metrics["tickets_open_at_end"] = float(len(census["open_tickets"]))
+
+
+def _project_metrics(model, census, metrics, measured_weeks):
+    office = model.projects
+    hours_per_week = model.scenario.calendar.hours_per_week
+    lead_weeks = [t / hours_per_week for t in office.lead_times]
+    metrics["projects_per_quarter"] = office.completed_measured / measured_weeks * WEEKS_PER_QUARTER
+    metrics["project_lead_time_weeks_mean"] = _mean(lead_weeks)
+    metrics["project_lead_time_weeks_p50"] = _percentile(lead_weeks, 50)
+    metrics["project_lead_time_weeks_p90"] = _percentile(lead_weeks, 90)
+    metrics["project_on_time_share"] = _mean(office.on_time)
+    metrics["rework_hours_per_project"] = _mean(office.rework_of_completed)
+    metrics["rework_hours_per_week"] = office.rework_hours_measured / measured_weeks
+    metrics["projects_active_at_end"] = float(census["projects"]["active"])
+    metrics["projects_waiting_at_end"] = float(census["projects"]["waiting"] + census["projects"]["intake"])
+
+
+def _workload_metrics(model, metrics, measured_hours, measured_weeks):
+    """Utilisation, hours per person-week by duty, context switches; returns per-person rows."""
+    days = measured_hours / model.scenario.calendar.hours_per_day
+    people = []
+    by_role: dict[str, dict] = {}
+    for worker in model.workers:
+        busy = model.measured_busy(worker)
+        total = sum(busy.values())
+        switches = model.measured_switches(worker)
+        row = {
+            "person": worker.person.label, "role": worker.role_name,
+            "utilisation": total / measured_hours if measured_hours else math.nan,
+            "context_switches_per_day": switches / days if days else math.nan,
+            **{f"hours_per_week.{label}": hours / measured_weeks for label, hours in sorted(busy.items())},
+        }
+        people.append(row)
+        role = by_role.setdefault(worker.role_name, {"people": 0, "busy": {}, "switches": 0})
+        role["people"] += 1
+        role["switches"] += switches
+        for label, hours in busy.items():
+            role["busy"][label] = role["busy"].get(label, 0.0) + hours
+    for role in model.scenario.roles:
+        data = by_role.get(role.name)
+        if not data:
+            continue
+        n = data["people"]
+        metrics[f"utilisation.{role.name}"] = sum(data["busy"].values()) / (n * measured_hours)
+        for label in (*role.duties, CONTEXT_SWITCH):
+            metrics[f"hours_per_person_week.{role.name}.{label}"] = data["busy"].get(label, 0.0) / (n * measured_weeks)
+        metrics[f"context_switches_per_person_day.{role.name}"] = data["switches"] / (n * days)
+        metrics[f"headcount.{role.name}"] = float(n)
+    return people
+
+
+def _queue_metrics(model, metrics, measured_hours):
+    """Time-average queue length, arrivals and mean wait per duty (Little's law: L = lambda W)."""
+    now = model.env.now
+    for duty in DUTIES:
+        if not model.holders(duty):
+            continue
+        area = waits = 0.0
+        taken = entered = 0
+        for queue in _queues_of(model, duty):
+            queue._level(now, 0)
+            area += queue.area
+            waits += queue.waits_sum
+            taken += queue.waits_n
+            entered += queue.entered
+        metrics[f"queue_length_mean.{duty}"] = area / measured_hours
+        metrics[f"queue_arrivals_per_hour.{duty}"] = entered / measured_hours
+        metrics[f"queue_wait_hours_mean.{duty}"] = _ratio(waits, taken)
+
+
+def _queues_of(model, duty):
+    yield model.queues[duty]
+    for worker in model.workers:
+        queue = worker.private.get(duty)
+        if queue is not None:
+            yield queue
+
+
+def _cost_metrics(model, metrics, people, measured_weeks):
+    """Staff cost per week, and activity-based cost per resolved ticket and completed project."""
+    hours_per_week = model.scenario.calendar.hours_per_week
+    ticket_cost = project_cost = staff_cost = 0.0
+    for worker in model.workers:
+        rate = worker.person.role.hourly_cost
+        staff_cost += rate * hours_per_week
+        busy = model.measured_busy(worker)
+        ticket_cost += rate * sum(busy.get(d, 0.0) for d in TICKET_DUTIES)
+        project_cost += rate * sum(busy.get(d, 0.0) for d in PROJECT_DUTIES)
+    resolved = sum(model.tickets.resolved_measured)
+    metrics["staff_cost_per_week"] = staff_cost
+    metrics["cost_per_ticket"] = _ratio(ticket_cost, resolved)
+    metrics["cost_per_project"] = _ratio(project_cost, model.projects.completed_measured)
+
+
+def _stability_warnings(model) -> list[str]:
+    """Warn when a queue grows through the measured period (load above capacity)."""
+    series = [row for row in model.timeseries if row["hours"] > model.measure_start]
+    if len(series) < 20:
+        return []
+    warnings = []
+    half = len(series) // 2
+    for key in [k for k in series[0] if k.startswith("queue.")] + ["projects_waiting"]:
+        first = np.mean([row[key] for row in series[:half]])
+        second = np.mean([row[key] for row in series[half:]])
+        last = series[-1][key]
+        if second > 2 * first + 5 and last > 10:
+            warnings.append(
+                f"{key.removeprefix('queue.')} keeps growing (mean {first:.0f} in the first half of the measured "
+                f"period, {second:.0f} in the second, {last:.0f} at the end): load is above capacity, "
+                "results depend on the horizon"
+            )
+    return warnings
+
+
+def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Mean, standard deviation and Student-t confidence interval of every metric column."""
+    from scipy import stats
+
+    rows = []
+    for column in replications.columns:
+        if column in ("replication", "scenario"):
+            continue
+        values = replications[column].dropna().to_numpy(dtype=float)
+        n = len(values)
+        mean = float(values.mean()) if n else math.nan
+        std = float(values.std(ddof=1)) if n > 1 else math.nan
+        if n > 1:
+            half = stats.t.ppf((1 + confidence) / 2, n - 1) * std / math.sqrt(n)
+        else:
+            half = math.nan
+        rows.append({"metric": column, "mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n})
+    return pd.DataFrame(rows, columns=["metric", "mean", "std", "ci_low", "ci_high", "n"])

@@ -1,0 +1,208 @@
+"""Roles, duties, structure presets, and how many people each role has.
+
+A *duty* is a kind of work; a *role* is a position holding duties in priority order.
+The structure presets (combined, separate, pmo, no_pm) decide who coordinates
+projects and reports their status; this module is the only place that knows them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+__all__ = [
+    "DUTIES",
+    "DUTY_FAMILY",
+    "STRUCTURES",
+    "Headcount",
+    "Role",
+    "preset_roles",
+    "resolve_headcounts",
+]
+
+# Duty -> family.  Moving between families costs a context switch.
+DUTY_FAMILY: dict[str, str] = {
+    "ticket_l1": "operations",
+    "ticket_l2": "operations",
+    "major_incident": "operations",
+    "approval": "operations",
+    "project_work": "project",
+    "project_coordination": "project",
+    "status_reporting": "project",
+    "portfolio_management": "project",
+    "people_management": "management",
+    "admin": "management",
+}
+DUTIES: tuple[str, ...] = tuple(DUTY_FAMILY)
+STRUCTURES: tuple[str, ...] = ("combined", "separate", "pmo", "no_pm", "custom")
+
+
+@dataclass(frozen=True)
+class Headcount:
+    """How many people a role has: ``fixed``, or one per ``per_employees`` employees
+    (rounded down), or one per ``per_reports`` direct reports (rounded up: a span of
+    control is a limit); never fewer than ``minimum``."""
+
+    fixed: int | None = None
+    per_employees: float | None = None
+    per_reports: float | None = None
+    minimum: int = 0
+
+    def to_data(self):
+        if self.fixed is not None:
+            return self.fixed
+        out = {"minimum": self.minimum}
+        if self.per_employees is not None:
+            out["per_employees"] = self.per_employees
+        if self.per_reports is not None:
+            out["per_reports"] = self.per_reports
+        return out
+
+
+@dataclass(frozen=True)
+class Role:
+    """A position: headcount, duties in priority order (first = served first), reporting
+    line, hourly cost, and the setup time its people pay on switching duty family."""
+
+    name: str
+    headcount: Headcount = field(default_factory=lambda: Headcount(fixed=1))
+    duties: tuple[str, ...] = ()
+    reports_to: str | None = None
+    hourly_cost: float = 60.0
+    context_switch_hours: float = 0.25
+
+    def to_data(self) -> dict:
+        out = {
+            "headcount": self.headcount.to_data(),
+            "duties": list(self.duties),
+            "hourly_cost": self.hourly_cost,
+            "context_switch_hours": self.context_switch_hours,
+        }
+        if self.reports_to:
+            out["reports_to"] = self.reports_to
+        return out
+
+
+# Role field reference: path, unit, meaning, default, source.
+ROLE_FIELDS = (
+    ("headcount", "people", "a whole number, or {per_employees = N, minimum = M} (one per N employees, rounded down), "
+     "or {per_reports = N, minimum = M} (one per N direct reports, rounded up)", "see presets", "see presets"),
+    ("duties", "list", "duties held, highest priority first; one of " + ", ".join(DUTIES), "see presets", "DESIGN.md presets"),
+    ("reports_to", "role name", "the role this one reports to (its people get 1:1s and appraisals from it)", "see presets", "DESIGN.md"),
+    ("hourly_cost", "currency per hour", "fully loaded staff cost", "service desk 40, engineer 60, senior engineer 70, "
+     "project manager 70, IT manager 85, PMO lead 90", "estimate"),
+    ("context_switch_hours", "hours", "setup time paid on changing duty family (operations, project, management) "
+     "and on resuming interrupted work", "0.25", "resuming after an interruption ~23 min (Mark, Gonzalez & Harris, "
+     "CHI 2005); ~17% effort lost at 2+ projects (Tregubov et al., ICSSP 2017); 15 min an estimate in between"),
+)
+
+_SERVICE_DESK_PER_EMPLOYEES = 70  # Gartner: ~70 users per level-1 analyst
+_ENGINEERS_PER_EMPLOYEES = 40  # Mercer/ITAA: IT staff 1:18-1:25 of employees, of which engineers ~ half to two thirds
+_COORDINATORS_PER_EMPLOYEES = 250  # ~1 PM per 3 concurrent projects at 3 projects per 100 employees a year
+_SPAN_OF_CONTROL = 8  # Namely, Deloitte: ~9 direct reports, 5-10 in tech
+
+
+def service_desk_headcount(employees: int) -> int:
+    return employees // _SERVICE_DESK_PER_EMPLOYEES
+
+
+def preset_roles(structure: str, employees: int) -> dict[str, Role]:
+    """The DESIGN.md role layout for ``structure``.
+
+    A small firm has no service desk (fewer than 70 employees): its engineers then
+    take level 1 first, so that no duty is left unheld.
+    """
+    engineer_duties = ("ticket_l2", "project_work")
+    if service_desk_headcount(employees) == 0:
+        engineer_duties = ("ticket_l1", *engineer_duties)
+    roles = {
+        "service_desk": Role(
+            "service_desk", Headcount(per_employees=_SERVICE_DESK_PER_EMPLOYEES, minimum=0),
+            ("ticket_l1",), "it_manager", 40.0,
+        ),
+        "engineer": Role(
+            "engineer", Headcount(per_employees=_ENGINEERS_PER_EMPLOYEES, minimum=1),
+            engineer_duties, "it_manager", 60.0,
+        ),
+    }
+    manager_ops = ("major_incident", "approval", "people_management")
+    if structure == "combined":
+        it_duties = (*manager_ops, "project_coordination", "status_reporting", "admin")
+    else:
+        it_duties = (*manager_ops, "admin")
+    roles["it_manager"] = Role("it_manager", Headcount(per_reports=_SPAN_OF_CONTROL, minimum=1), it_duties, None, 85.0)
+    coordinators = Headcount(per_employees=_COORDINATORS_PER_EMPLOYEES, minimum=1)
+    if structure == "separate":
+        roles["project_manager"] = Role(
+            "project_manager", coordinators, ("project_coordination", "status_reporting"), "it_manager", 70.0
+        )
+    elif structure == "pmo":
+        roles["project_manager"] = Role(
+            "project_manager", coordinators, ("project_coordination", "status_reporting"), "pmo_lead", 70.0
+        )
+        roles["pmo_lead"] = Role(
+            "pmo_lead", Headcount(fixed=1), ("portfolio_management", "people_management"), "it_manager", 90.0
+        )
+    elif structure == "no_pm":
+        roles["senior_engineer"] = Role(
+            "senior_engineer", coordinators,
+            ("ticket_l2", "project_coordination", "status_reporting", "project_work"), "it_manager", 70.0,
+        )
+    return roles
+
+
+def resolve_headcounts(roles: tuple[Role, ...], employees: int) -> dict[str, int]:
+    """People per role.  Roles sized by their reports are resolved after those reports."""
+    counts: dict[str, int] = {}
+    pending = list(roles)
+    while pending:
+        progressed = False
+        for role in list(pending):
+            spec = role.headcount
+            if spec.per_reports is None:
+                if spec.fixed is not None:
+                    counts[role.name] = spec.fixed
+                else:
+                    counts[role.name] = max(spec.minimum, math.floor(employees / spec.per_employees))
+            else:
+                reporting = [r for r in roles if r.reports_to == role.name]
+                if any(r.name not in counts for r in reporting):
+                    continue
+                reports = sum(counts[r.name] for r in reporting)
+                counts[role.name] = max(spec.minimum, math.ceil(reports / spec.per_reports))
+            pending.remove(role)
+            progressed = True
+        if not progressed:
+            names = ", ".join(r.name for r in pending)
+            raise ValueError(f"headcounts of {names} depend on each other through per_reports; fix one of them")
+    return counts
+
+
+@dataclass
+class Person:
+    """One member of staff as the model sees them: role, index, direct reports."""
+
+    role: Role
+    index: int
+    reports: list[Person] = field(default_factory=list)
+    manager: Person | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.role.name}#{self.index + 1}"
+
+
+def staff(roles: tuple[Role, ...], employees: int) -> list[Person]:
+    """Everyone in the organisation, with reporting lines: the people of a role are
+    spread round-robin over the people of the role they report to."""
+    counts = resolve_headcounts(roles, employees)
+    people_by_role = {r.name: [Person(r, i) for i in range(counts[r.name])] for r in roles}
+    for role in roles:
+        bosses = people_by_role.get(role.reports_to or "", [])
+        if not bosses:
+            continue
+        for i, person in enumerate(people_by_role[role.name]):
+            boss = bosses[i % len(bosses)]
+            person.manager = boss
+            boss.reports.append(person)
+    return [p for r in roles for p in people_by_role[r.name]]
