@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("orgsim: interrupted; files already written are complete", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head or less that closed early
+        sys.stderr.close()
+        return 0
 
 
 def _output_folder(args, scenario) -> Path:

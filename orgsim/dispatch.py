@@ -123,7 +123,7 @@ class Worker:
     __slots__ = (
         "env", "person", "index", "role_name", "watch", "rank", "paused", "current", "current_key",
         "idle", "wake", "process", "interrupting", "last_family", "switch_hours", "check_in_hours",
-        "busy", "segment_start", "segment_label", "switches", "on_finish", "private", "log",
+        "busy", "segment_start", "segment_label", "switches", "on_finish", "private", "log", "finished",
     )
 
     def __init__(self, env: simpy.Environment, person, index: int, check_in_hours: float,
@@ -148,6 +148,7 @@ class Worker:
         self.segment_start = 0.0
         self.segment_label = None
         self.switches = 0
+        self.finished = 0  # items this person completed
         self.on_finish = on_finish
         self.process = None
         self.log = None  # event-log hook log(item, transition, now, worker), only with --events
@@ -264,6 +265,7 @@ class Worker:
             if item.remaining <= 1e-9 and not item.done:
                 item.remaining = 0.0
                 item.done = True
+                self.finished += 1
                 self.on_finish(item, env.now, self)
 
 

@@ -93,8 +93,10 @@ class Model:
         self.recurring = RecurringWork(self, scenario, self.projects)
         self.timeseries: list[dict] = []
         self._busy_at_day_start: dict[str, float] = {}
+        self._area_at_day_start: dict[str, float] = {}
         self._busy_at_warmup: dict[int, dict[str, float]] = {}
         self._switches_at_warmup: dict[int, int] = {}
+        self._finished_at_warmup: dict[int, int] = {}
         self.measure_start = 0.0
 
     # ------------------------------------------------------------------ services used by the work
@@ -157,6 +159,9 @@ class Model:
         else:
             self._start_measuring()
         self.env.run(until=horizon)
+        days = round(horizon / self.scenario.calendar.hours_per_day)
+        if len(self.timeseries) < days:  # the last day ends exactly at the horizon, which run() excludes
+            self._snapshot()
         for worker in self.workers:
             worker.flush(horizon)
         census = self.check_conservation()
@@ -172,6 +177,7 @@ class Model:
             worker.flush(now)
             self._busy_at_warmup[worker.index] = dict(worker.busy)
             self._switches_at_warmup[worker.index] = worker.switches
+            self._finished_at_warmup[worker.index] = worker.finished
         for queue in self._all_queues():
             queue.reset_statistics(now)
         self.tickets.reset_statistics()
@@ -184,6 +190,10 @@ class Model:
 
     def measured_switches(self, worker: Worker) -> int:
         return worker.switches - self._switches_at_warmup.get(worker.index, 0)
+
+    def measured_finished(self, worker: Worker) -> int:
+        """Items the person completed since the warm-up ended."""
+        return worker.finished - self._finished_at_warmup.get(worker.index, 0)
 
     def _all_queues(self):
         yield from self.queues.values()
@@ -199,32 +209,34 @@ class Model:
         return areas
 
     def _daily_snapshots(self):
-        calendar = self.scenario.calendar
-        day = 0
-        roles = [r.name for r in self.scenario.roles]
-        area_before = dict.fromkeys(DUTIES, 0.0)
+        hours_per_day = self.scenario.calendar.hours_per_day
         while True:
-            yield self.env.timeout(calendar.hours_per_day)
-            day += 1
-            now = self.env.now
-            busy_now = dict.fromkeys(roles, 0.0)
-            for worker in self.workers:
-                worker.flush(now)
-                busy_now[worker.role_name] += sum(worker.busy.values())
-            row = {"day": day, "week": (day - 1) // int(calendar.days_per_week) + 1, "hours": now}
-            areas = self.waiting_area_by_duty(now)
-            for duty, area in areas.items():
-                row[f"queue.{duty}"] = (area - area_before[duty]) / calendar.hours_per_day
-            area_before = areas
-            for role, total in busy_now.items():
-                row[f"busy_hours.{role}"] = total - self._busy_at_day_start.get(role, 0.0)
-            row["tickets_resolved"] = sum(self.tickets.resolved)
-            row["open_tickets"] = sum(self.tickets.arrived) - row["tickets_resolved"]
-            row["projects_completed"] = self.projects.completed
-            row["projects_waiting"] = len(self.projects.waiting) + self.projects.in_intake
-            row["projects_active"] = len(self.projects.active)
-            self._busy_at_day_start = busy_now
-            self.timeseries.append(row)
+            yield self.env.timeout(hours_per_day)
+            self._snapshot()
+
+    def _snapshot(self) -> None:
+        """Close one working day: average queue lengths and busy hours per role during it."""
+        calendar = self.scenario.calendar
+        now = self.env.now
+        day = len(self.timeseries) + 1
+        busy_now = dict.fromkeys((r.name for r in self.scenario.roles), 0.0)
+        for worker in self.workers:
+            worker.flush(now)
+            busy_now[worker.role_name] += sum(worker.busy.values())
+        row = {"day": day, "week": (day - 1) // int(calendar.days_per_week) + 1, "hours": now}
+        areas = self.waiting_area_by_duty(now)
+        for duty, area in areas.items():
+            row[f"queue.{duty}"] = (area - self._area_at_day_start.get(duty, 0.0)) / calendar.hours_per_day
+        for role, total in busy_now.items():
+            row[f"busy_hours.{role}"] = total - self._busy_at_day_start.get(role, 0.0)
+        row["tickets_resolved"] = sum(self.tickets.resolved)
+        row["open_tickets"] = sum(self.tickets.arrived) - row["tickets_resolved"]
+        row["projects_completed"] = self.projects.completed
+        row["projects_waiting"] = len(self.projects.waiting) + self.projects.in_intake
+        row["projects_active"] = len(self.projects.active)
+        self._busy_at_day_start = busy_now
+        self._area_at_day_start = areas
+        self.timeseries.append(row)
 
     # ------------------------------------------------------------------ conservation
     def live_items(self):

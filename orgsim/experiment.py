@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .engine import EVENT_LOG_COLUMNS, ReplicationOutput, run_replication
-from .metrics import HEADLINE_METRICS, summarise
+from .metrics import HEADLINE_METRICS, stability_warnings, summarise
 from .scenario import Scenario
 
 __all__ = ["simulate", "Results", "default_jobs"]
@@ -145,7 +145,7 @@ class Results:
             [(o.replication, weeks) for o in outputs for weeks in o.project_lead_times],
             columns=["replication", "lead_time_weeks"],
         )
-        warnings = sorted({w for o in outputs for w in o.warnings})
+        warnings = stability_warnings([o.warnings for o in outputs])
         return cls(scenario, seed, replications, summarise(replications), timeseries, people.fillna(0.0),
                    ticket_times, lead_times, warnings)
 

@@ -127,16 +127,19 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
         busy = model.measured_busy(worker)
         total = sum(busy.values())
         switches = model.measured_switches(worker)
+        finished = model.measured_finished(worker)
         row = {
             "person": worker.person.label, "role": worker.role_name,
             "utilisation": total / measured_hours if measured_hours else math.nan,
             "context_switches_per_day": switches / days if days else math.nan,
+            "items_completed_per_week": finished / measured_weeks,
             **{f"hours_per_week.{label}": hours / measured_weeks for label, hours in sorted(busy.items())},
         }
         people.append(row)
-        role = by_role.setdefault(worker.role_name, {"people": 0, "busy": {}, "switches": 0})
+        role = by_role.setdefault(worker.role_name, {"people": 0, "busy": {}, "switches": 0, "finished": 0})
         role["people"] += 1
         role["switches"] += switches
+        role["finished"] += finished
         for label, hours in busy.items():
             role["busy"][label] = role["busy"].get(label, 0.0) + hours
     for role in model.scenario.roles:
@@ -148,6 +151,7 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
         for label in (*role.duties, CONTEXT_SWITCH):
             metrics[f"hours_per_person_week.{role.name}.{label}"] = data["busy"].get(label, 0.0) / (n * measured_weeks)
         metrics[f"context_switches_per_person_day.{role.name}"] = data["switches"] / (n * days)
+        metrics[f"items_completed_per_person_week.{role.name}"] = data["finished"] / (n * measured_weeks)
         metrics[f"headcount.{role.name}"] = float(n)
     return people
 
@@ -196,23 +200,36 @@ def _cost_metrics(model, metrics, people, measured_weeks):
 
 
 def _stability_warnings(model) -> list[str]:
-    """Warn when a queue grows through the measured period (load above capacity)."""
+    """Queues that grow through the measured period: their load is above capacity.
+
+    A queue counts as growing when its mean in the second half of the measured period
+    is more than twice (plus 5 items) its mean in the first half and it ends above 10.
+    """
     series = [row for row in model.timeseries if row["hours"] > model.measure_start]
     if len(series) < 20:
         return []
-    warnings = []
+    growing = []
     half = len(series) // 2
     for key in [k for k in series[0] if k.startswith("queue.")] + ["projects_waiting"]:
         first = np.mean([row[key] for row in series[:half]])
         second = np.mean([row[key] for row in series[half:]])
-        last = series[-1][key]
-        if second > 2 * first + 5 and last > 10:
-            warnings.append(
-                f"{key.removeprefix('queue.')} keeps growing (mean {first:.0f} in the first half of the measured "
-                f"period, {second:.0f} in the second, {last:.0f} at the end): load is above capacity, "
-                "results depend on the horizon"
-            )
-    return warnings
+        if second > 2 * first + 5 and series[-1][key] > 10:
+            growing.append(key.removeprefix("queue."))
+    return growing
+
+
+def stability_warnings(growing_per_replication: list[list[str]]) -> list[str]:
+    """One sentence per queue that grew without bound in some replications."""
+    total = len(growing_per_replication)
+    counts: dict[str, int] = {}
+    for growing in growing_per_replication:
+        for name in growing:
+            counts[name] = counts.get(name, 0) + 1
+    return [
+        f"{name.replace('_', ' ')} queue grows through the run in {n} of {total} replications: "
+        "its load is above capacity and its metrics depend on the horizon"
+        for name, n in sorted(counts.items())
+    ]
 
 
 def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:

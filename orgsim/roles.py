@@ -98,7 +98,7 @@ ROLE_FIELDS = (
 
 _SERVICE_DESK_PER_EMPLOYEES = 70  # Gartner: ~70 users per level-1 analyst
 _ENGINEERS_PER_EMPLOYEES = 40  # Mercer/ITAA: IT staff 1:18-1:25 of employees, of which engineers ~ half to two thirds
-_COORDINATORS_PER_EMPLOYEES = 250  # ~1 PM per 3 concurrent projects at 3 projects per 100 employees a year
+_COORDINATORS_PER_EMPLOYEES = 250  # ~1 PM per 3 concurrent projects at 8 projects per 100 employees a year
 _SPAN_OF_CONTROL = 8  # Namely, Deloitte: ~9 direct reports, 5-10 in tech
 
 

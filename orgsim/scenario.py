@@ -237,22 +237,30 @@ class Projects:
     """Projects: arrivals, size, and the coordination that gates them."""
 
     per_100_employees_per_year: float = _f(
-        3.0, "projects per 100 employees per year", "project arrival rate (Poisson), scaled by org.employees",
+        8.0, "projects per 100 employees per year",
+        "project arrival rate (Poisson), scaled by org.employees; small projects included (rollouts, migrations)",
         check=NONNEG,
     )
     initial_portfolio: int = _f(0, "projects", "projects already waiting at time 0", check=NONNEG)
     effort: Distribution = _d(
-        _lognormal(400.0, 1.0), "hours", "engineering effort of a project",
-        "between QSM's small (< 50 person-days) and medium (22-26 person-months) projects (QSM 2012, 2021)",
+        _lognormal(150.0, 1.0), "hours", "engineering effort of a project",
+        "mostly small projects (< 50 person-days = 400 h, QSM 2012/2021), a long tail of larger ones; mean an estimate",
     )
     work_package_hours: float = _f(40.0, "hours", "size of one work package; effort is cut into equal packages", check=POSITIVE)
     team_size: int = _f(3, "engineers", "work packages of one project in flight at once", "3-5 FTE (QSM 2021)", check=_at_least(1))
-    initiation_hours: float = _f(8.0, "hours", "coordinator effort before planning", "PM effort 10-15% of project effort (Capers Jones)", check=NONNEG)
-    planning_hours: float = _f(16.0, "hours", "coordinator effort before execution", "PM effort 10-15% of project effort (Capers Jones)", check=NONNEG)
+    initiation_hours: float = _f(
+        4.0, "hours", "coordinator effort before planning",
+        "with planning, hand-offs, closing and status: PM effort 10-20% of project effort (Capers Jones; Byrne, PMI)",
+        check=NONNEG,
+    )
+    planning_hours: float = _f(
+        8.0, "hours", "coordinator effort before execution", "PM effort 10-20% of project effort (Capers Jones)",
+        check=NONNEG,
+    )
     handoff_hours: float = _f(1.0, "hours", "coordinator effort before each work package can start", check=NONNEG)
-    closing_hours: float = _f(8.0, "hours", "coordinator effort to close the project", check=NONNEG)
+    closing_hours: float = _f(4.0, "hours", "coordinator effort to close the project", check=NONNEG)
     status_hours_per_week: float = _f(
-        2.0, "hours per project per week", "status reporting while a project is active",
+        1.5, "hours per project per week", "status reporting while a project is active",
         "PMs spend 20-30% of their time on status updates (Workfront 2015), 2-5 projects each", check=NONNEG,
     )
     exception_probability: float = _f(
@@ -585,10 +593,18 @@ def _scenario_from_dict(data: dict) -> Scenario:
     description = _convert_scalar(str, data.get("description", ""), "description")
     sections = {}
     for key, cls in _SECTIONS.items():
-        sections[key] = _build(cls, data.get(key, {}), key)
+        if key != "tickets":
+            sections[key] = _build(cls, data.get(key, {}), key)
     tickets_data = _require_table(data.get("tickets", {}), "tickets")
-    extra = {k: v for k, v in tickets_data.items() if k not in ("classes", "mix")}
-    tickets = replace(_build(Tickets, extra, "tickets"), classes=_ticket_classes(tickets_data))
+    scalars = {k: v for k, v in tickets_data.items() if k not in ("classes", "mix")}
+    try:
+        tickets = _build(Tickets, scalars, "tickets")
+    except ScenarioError as error:
+        if "unknown key" in error.detail:
+            key = error.path.rsplit(".", 1)[-1]
+            raise _unknown_key("tickets", key, ("per_employee_per_month", "mix", "classes")) from None
+        raise
+    tickets = replace(tickets, classes=_ticket_classes(tickets_data))
     sections["tickets"] = tickets
     roles = _roles(data, sections["org"].structure, sections["org"].employees)
     scenario = Scenario(name=name, description=description, roles=roles, source=copy.deepcopy(data), **sections)
