@@ -30,6 +30,7 @@ def __getattr__(name):
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'orgsim' has no attribute {name!r}")
 
+
 __all__ = [
     "ConservationError",
     "Results",

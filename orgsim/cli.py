@@ -57,8 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", help="scenario file (TOML)")
     run.add_argument("--replications", "-r", type=_positive_int, help="replications (default: from the scenario)")
     run.add_argument("--seed", type=_seed, help="root random seed (default: from the scenario)")
-    run.add_argument("--set", dest="changes", action="append", default=[], metavar="PATH=VALUE",
-                     help="change a parameter by its dotted path, e.g. org.employees=400 (repeatable)")
+    run.add_argument(
+        "--set",
+        dest="changes",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="change a parameter by its dotted path, e.g. org.employees=400 (repeatable)",
+    )
     run.add_argument("--out", help="output folder (default: outputs/<scenario name>)")
     run.add_argument("--events", action="store_true", help="also write events.csv, an event log for process mining")
     run.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
@@ -107,8 +113,14 @@ def _run(args) -> int:
     changes = dict(parse_assignment(text) for text in args.changes)
     scenario = load_scenario(args.scenario, changes)
     folder = _output_folder(args, scenario)
-    results = simulate(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                       events=args.events, progress=not args.quiet)
+    results = simulate(
+        scenario,
+        replications=args.replications,
+        seed=args.seed,
+        jobs=args.jobs,
+        events=args.events,
+        progress=not args.quiet,
+    )
     try:
         written = results.save(folder, plots=not args.no_plots)
     except OSError as error:
@@ -133,7 +145,42 @@ def reference_markdown() -> str:
     for row in field_reference():
         cells = [f"`{row['path']}`", row["unit"], row["default"], row["doc"], row["source"]]
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    lines += ["", *preset_markdown()]
     return "\n".join(lines)
+
+
+def preset_markdown() -> list[str]:
+    """The structure presets as tables: who holds which duty, headcount rule, cost."""
+    from .roles import SOURCES_OF_PRESETS, preset_roles
+
+    lines = [
+        "## Structure presets",
+        "",
+        "`org.structure` fills in these roles; a `[roles.NAME]` table in the file changes single fields of a",
+        "preset role or adds a role. Duties are listed highest priority first. With fewer than 70 employees",
+        "there is no service desk and engineers take `ticket_l1` first. Headcounts: " + SOURCES_OF_PRESETS + ".",
+    ]
+    for structure in ("combined", "separate", "pmo", "no_pm"):
+        lines += [
+            "",
+            f"### {structure}",
+            "",
+            "| role | headcount | duties | reports to | hourly cost |",
+            "|---|---|---|---|---|",
+        ]
+        for role in preset_roles(structure, 1500).values():
+            spec = role.headcount
+            if spec.fixed is not None:
+                count = str(spec.fixed)
+            elif spec.per_employees is not None:
+                count = f"1 per {spec.per_employees:g} employees (at least {spec.minimum})"
+            else:
+                count = f"1 per {spec.per_reports:g} direct reports (at least {spec.minimum})"
+            lines.append(
+                f"| {role.name} | {count} | {', '.join(role.duties)} | {role.reports_to or '-'} | "
+                f"{role.hourly_cost:g} |"
+            )
+    return lines
 
 
 if __name__ == "__main__":  # pragma: no cover

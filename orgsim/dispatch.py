@@ -14,9 +14,8 @@ and idle people wait on a single event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from heapq import heappop, heappush
-from itertools import count
-from typing import Callable
 
 import simpy
 
@@ -34,12 +33,33 @@ class WorkItem:
     """
 
     __slots__ = (
-        "duty", "family", "priority", "remaining", "preemptive", "seq", "case", "on_done",
-        "created_at", "queued_at", "started", "cancelled", "done", "activity",
+        "duty",
+        "family",
+        "priority",
+        "remaining",
+        "preemptive",
+        "seq",
+        "case",
+        "on_done",
+        "created_at",
+        "queued_at",
+        "started",
+        "cancelled",
+        "done",
+        "activity",
     )
 
-    def __init__(self, duty: str, effort: float, case, on_done: Callable | None,
-                 seq: int, now: float, priority: int = 1, preemptive: bool = False):
+    def __init__(
+        self,
+        duty: str,
+        effort: float,
+        case,
+        on_done: Callable | None,
+        seq: int,
+        now: float,
+        priority: int = 1,
+        preemptive: bool = False,
+    ):
         self.duty = duty
         self.family = DUTY_FAMILY[duty]
         self.priority = priority
@@ -63,8 +83,18 @@ class DutyQueue:
     every item taken (a *tally*), both for the metrics and for Little's law.
     """
 
-    __slots__ = ("duty", "heap", "holders", "waiting", "area", "area_total", "last_change", "waits_sum",
-                 "waits_n", "entered")
+    __slots__ = (
+        "duty",
+        "heap",
+        "holders",
+        "waiting",
+        "area",
+        "area_total",
+        "last_change",
+        "waits_sum",
+        "waits_n",
+        "entered",
+    )
 
     def __init__(self, duty: str):
         self.duty = duty
@@ -105,9 +135,13 @@ class DutyQueue:
         return item
 
     def cancel(self, item: WorkItem, now: float) -> None:
-        """Withdraw a waiting item (it stays in the heap, skipped when it surfaces)."""
+        """Withdraw a waiting item (it stays in the heap, skipped when it surfaces).
+
+        Its wait counts like any other, so that Little's law holds for the queue."""
         item.cancelled = True
         self._level(now, -1)
+        self.waits_sum += now - item.queued_at
+        self.waits_n += 1
 
     def reset_statistics(self, now: float) -> None:
         self._level(now, 0)
@@ -121,13 +155,40 @@ class Worker:
     """A person at work: a SimPy process that serves their queues by priority."""
 
     __slots__ = (
-        "env", "person", "index", "role_name", "watch", "rank", "paused", "current", "current_key",
-        "idle", "wake", "process", "interrupting", "last_family", "switch_hours", "check_in_hours",
-        "busy", "segment_start", "segment_label", "switches", "on_finish", "private", "log", "finished",
+        "env",
+        "person",
+        "index",
+        "role_name",
+        "watch",
+        "rank",
+        "paused",
+        "current",
+        "current_key",
+        "idle",
+        "wake",
+        "process",
+        "interrupting",
+        "last_family",
+        "switch_hours",
+        "check_in_hours",
+        "busy",
+        "segment_start",
+        "segment_label",
+        "switches",
+        "on_finish",
+        "private",
+        "log",
+        "finished",
     )
 
-    def __init__(self, env: simpy.Environment, person, index: int, check_in_hours: float,
-                 on_finish: Callable[[WorkItem, float], None]):
+    def __init__(
+        self,
+        env: simpy.Environment,
+        person,
+        index: int,
+        check_in_hours: float,
+        on_finish: Callable[[WorkItem, float], None],
+    ):
         self.env = env
         self.person = person
         self.index = index
@@ -230,6 +291,9 @@ class Worker:
                 self.log(item, "resume" if resumed else "start", env.now, self)
             setup = self.switch_hours if (resumed or item.family != self.last_family) and self.last_family else 0.0
             self.last_family = item.family
+            # when the current stretch of real work began; None while setting up.  Kept apart
+            # from segment_start, which snapshots move forward to book busy hours by day.
+            working_since = None
             try:
                 if setup > 0.0:
                     self.switches += 1
@@ -239,26 +303,24 @@ class Worker:
                     self._book(env.now)
                 self.segment_label = item.duty
                 while True:
-                    self.segment_start = start = env.now
+                    self.segment_start = working_since = env.now
                     stretch = item.remaining if item.preemptive else min(item.remaining, self.check_in_hours)
                     yield timeout(stretch)
-                    item.remaining -= env.now - start
+                    item.remaining -= env.now - working_since
+                    working_since = None
                     self._book(env.now)
                     if item.remaining <= 1e-9:
                         break
                     if self._best(self.current_key) is not None:
-                        self.paused.append(item)  # something more important waits: park this
-                        if self.log is not None:
-                            self.log(item, "suspend", env.now, self)
+                        self._park(item)  # something more important waits
                         break
             except simpy.Interrupt:
                 self.interrupting = False
-                if self.segment_label == item.duty:
-                    item.remaining -= env.now - self.segment_start
+                if working_since is not None:
+                    item.remaining -= env.now - working_since
                 self._book(env.now)
-                self.paused.append(item)
-                if self.log is not None:
-                    self.log(item, "suspend", env.now, self)
+                if item.remaining > 1e-9:
+                    self._park(item)
             self.segment_label = None
             self.current = None
             self.current_key = None
@@ -267,6 +329,12 @@ class Worker:
                 item.done = True
                 self.finished += 1
                 self.on_finish(item, env.now, self)
+
+    def _park(self, item: WorkItem) -> None:
+        """Set ``item`` aside, to be resumed by this person (paying a context switch)."""
+        self.paused.append(item)
+        if self.log is not None:
+            self.log(item, "suspend", self.env.now, self)
 
 
 def offer(queue: DutyQueue, item: WorkItem, now: float) -> None:

@@ -21,8 +21,15 @@ from .work import ProjectOffice, RecurringWork, TicketDesk
 
 __all__ = ["Model", "ConservationError", "run_replication", "ReplicationOutput", "random_streams"]
 
-EVENT_LOG_COLUMNS = ("replication", "case:concept:name", "concept:name", "time:timestamp", "org:resource",
-                     "lifecycle:transition", "duty")
+EVENT_LOG_COLUMNS = (
+    "replication",
+    "case:concept:name",
+    "concept:name",
+    "time:timestamp",
+    "org:resource",
+    "lifecycle:transition",
+    "duty",
+)
 # The working-time clock mapped onto a calendar for the event log: Monday 5 January 2026, 09:00.
 CALENDAR_ORIGIN = datetime(2026, 1, 5, 9, 0, 0)
 
@@ -113,6 +120,12 @@ class Model:
         if activity is not None:
             item.activity = activity
         self.created[item.duty] += 1
+        if item.remaining <= 0.0:  # a step of no effort (set to 0 hours) is done at once, by nobody
+            item.done = True
+            self.completed[item.duty] += 1
+            if item.on_done is not None:
+                item.on_done(item, self.env.now)
+            return
         offer(queue if queue is not None else self.queues[item.duty], item, self.env.now)
 
     def cancel(self, item: WorkItem, queue: DutyQueue) -> None:
@@ -131,8 +144,17 @@ class Model:
         case = item.case
         kind = type(case).__name__.lower().lstrip("_")
         case_name = f"{kind}-{case.case_id}" if kind in ("ticket", "project") else f"management-{case.case_id}"
-        self.event_sink((self.replication, case_name, item.activity, self.timestamp(now),
-                         worker.person.label, transition, item.duty))
+        self.event_sink(
+            (
+                self.replication,
+                case_name,
+                item.activity,
+                self.timestamp(now),
+                worker.person.label,
+                transition,
+                item.duty,
+            )
+        )
 
     def timestamp(self, hours: float) -> str:
         """Working hours since the start -> an ISO timestamp on a Monday-to-Friday calendar."""
@@ -232,7 +254,7 @@ class Model:
         row["tickets_resolved"] = sum(self.tickets.resolved)
         row["open_tickets"] = sum(self.tickets.arrived) - row["tickets_resolved"]
         row["projects_completed"] = self.projects.completed
-        row["projects_waiting"] = len(self.projects.waiting) + self.projects.in_intake
+        row["projects_waiting"] = len(self.projects.waiting) + len(self.projects.in_intake_projects)
         row["projects_active"] = len(self.projects.active)
         self._busy_at_day_start = busy_now
         self._area_at_day_start = areas
@@ -277,7 +299,11 @@ class Model:
                 f"tickets: {sum(desk.arrived)} arrived != {sum(desk.resolved)} resolved + {len(open_tickets)} open"
             )
         office = self.projects
-        states = {"intake": office.in_intake, "waiting": len(office.waiting), "active": len(office.active)}
+        states = {
+            "intake": len(office.in_intake_projects),
+            "waiting": len(office.waiting),
+            "active": len(office.active),
+        }
         if office.arrived != office.completed + sum(states.values()):
             problems.append(
                 f"projects: {office.arrived} arrived != {office.completed} done + {states['active']} active + "
@@ -286,12 +312,15 @@ class Model:
         if problems:
             raise ConservationError("conservation violated: " + "; ".join(problems))
         return {
-            "waiting": waiting, "in_progress": in_progress, "open_tickets": list(open_tickets.values()),
+            "waiting": waiting,
+            "in_progress": in_progress,
+            "open_tickets": list(open_tickets.values()),
             "projects": states,
         }
 
 
-def run_replication(scenario: Scenario, replication: int, seed: int | None = None,
-                    event_sink=None) -> ReplicationOutput:
+def run_replication(
+    scenario: Scenario, replication: int, seed: int | None = None, event_sink=None
+) -> ReplicationOutput:
     """Build and run replication ``replication`` of ``scenario``."""
     return Model(scenario, replication, seed, event_sink).run()

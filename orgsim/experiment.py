@@ -43,9 +43,15 @@ def _run_one(scenario: Scenario, replication: int, seed: int, events_path: str |
         return run_replication(scenario, replication, seed, event_sink=writer.writerow)
 
 
-def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
-             jobs: int | None = None, events: bool = False, progress: bool = False,
-             executor: Executor | None = None) -> Results:
+def simulate(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int | None = None,
+    events: bool = False,
+    progress: bool = False,
+    executor: Executor | None = None,
+) -> Results:
     """Run ``replications`` independent replications of ``scenario``.
 
     Parameters
@@ -138,7 +144,12 @@ class Results:
         timeseries = pd.DataFrame([{"replication": o.replication, **row} for o in outputs for row in o.timeseries])
         people = pd.DataFrame([{"replication": o.replication, **row} for o in outputs for row in o.people])
         ticket_times = pd.DataFrame(
-            [(o.replication, name, hours) for o in outputs for name, times in o.ticket_times.items() for hours in times],
+            [
+                (o.replication, name, hours)
+                for o in outputs
+                for name, times in o.ticket_times.items()
+                for hours in times
+            ],
             columns=["replication", "ticket_class", "resolution_hours"],
         )
         lead_times = pd.DataFrame(
@@ -146,8 +157,17 @@ class Results:
             columns=["replication", "lead_time_weeks"],
         )
         warnings = stability_warnings([o.warnings for o in outputs])
-        return cls(scenario, seed, replications, summarise(replications), timeseries, people.fillna(0.0),
-                   ticket_times, lead_times, warnings)
+        return cls(
+            scenario,
+            seed,
+            replications,
+            summarise(replications),
+            timeseries,
+            people.fillna(0.0),
+            ticket_times,
+            lead_times,
+            warnings,
+        )
 
     # ---------------------------------------------------------------- reading
     def metric(self, name: str) -> float:
@@ -159,8 +179,10 @@ class Results:
 
     def headline_table(self) -> str:
         """The headline metrics as a short plain-text table (mean and 95% CI)."""
-        lines = [f"{self.scenario.name}: {len(self.replications)} replications, seed {self.seed}, "
-                 f"{self.scenario.org.employees} employees, structure {self.scenario.org.structure}"]
+        lines = [
+            f"{self.scenario.name}: {len(self.replications)} replications, seed {self.seed}, "
+            f"{self.scenario.org.employees} employees, structure {self.scenario.org.structure}"
+        ]
         width = max(len(label) + len(unit) + 3 for _, label, unit in HEADLINE_METRICS)
         for name, label, unit in HEADLINE_METRICS:
             row = self.summary.loc[self.summary["metric"] == name]
@@ -216,8 +238,12 @@ class Results:
         if self.event_parts:
             atomic("events.csv", self._write_events)
         if plots:
-            for name, make in (("throughput.png", self.plot_throughput), ("workload.png", self.plot_workload),
-                               ("backlog.png", self.plot_backlog), ("leadtimes.png", self.plot_leadtimes)):
+            for name, make in (
+                ("throughput.png", self.plot_throughput),
+                ("workload.png", self.plot_workload),
+                ("backlog.png", self.plot_backlog),
+                ("leadtimes.png", self.plot_leadtimes),
+            ):
                 figure = make()
                 atomic(name, lambda p, f=figure: f.savefig(p, dpi=110, format="png"))
         return written
@@ -234,8 +260,13 @@ class Results:
             return None if isinstance(value, float) and math.isnan(value) else value
 
         metrics = {
-            row.metric: {"mean": clean(row.mean), "ci_low": clean(row.ci_low), "ci_high": clean(row.ci_high),
-                         "std": clean(row.std), "n": int(row.n)}
+            row.metric: {
+                "mean": clean(row.mean),
+                "ci_low": clean(row.ci_low),
+                "ci_high": clean(row.ci_high),
+                "std": clean(row.std),
+                "n": int(row.n),
+            }
             for row in self.summary.itertuples(index=False)
         }
         return {

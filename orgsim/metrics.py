@@ -64,7 +64,9 @@ def replication_metrics(model, census):
     _queue_metrics(model, metrics, measured_hours)
     _cost_metrics(model, metrics, people, measured_weeks)
     warnings = _stability_warnings(model)
-    ticket_times = {k.name: list(times) for k, times in zip(model.tickets.classes, model.tickets.resolution_hours)}
+    ticket_times = {
+        k.name: list(times) for k, times in zip(model.tickets.classes, model.tickets.resolution_hours, strict=True)
+    }
     return ReplicationOutput(
         replication=model.replication,
         metrics=metrics,
@@ -78,9 +80,11 @@ def replication_metrics(model, census):
 
 def _ticket_metrics(model, census, metrics, measured_weeks, horizon):
     desk = model.tickets
+    # judged: every ticket resolved after the warm-up, and every ticket still open at the end
+    # that is already past its target (it has missed it, whenever it arrived)
     breached_open = [0] * len(desk.classes)
     for ticket in census["open_tickets"]:
-        if ticket.arrived_at >= model.measure_start and horizon - ticket.arrived_at > ticket.klass.sla_hours:
+        if horizon - ticket.arrived_at > ticket.klass.sla_hours:
             breached_open[ticket.klass.index] += 1
     all_times = []
     met_total = judged_total = 0
@@ -111,7 +115,11 @@ def _project_metrics(model, census, metrics, measured_weeks):
     metrics["project_lead_time_weeks_mean"] = _mean(lead_weeks)
     metrics["project_lead_time_weeks_p50"] = _percentile(lead_weeks, 50)
     metrics["project_lead_time_weeks_p90"] = _percentile(lead_weeks, 90)
-    metrics["project_on_time_share"] = _mean(office.on_time)
+    # late: completed after the due date, or still open and already past it
+    now = model.env.now
+    overdue_open = sum(1 for project in office.open_projects() if project.due_at < now)
+    judged = len(office.on_time) + overdue_open
+    metrics["project_on_time_share"] = _ratio(sum(office.on_time), judged)
     metrics["rework_hours_per_project"] = _mean(office.rework_of_completed)
     metrics["rework_hours_per_week"] = office.rework_hours_measured / measured_weeks
     metrics["projects_active_at_end"] = float(census["projects"]["active"])
@@ -129,7 +137,8 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
         switches = model.measured_switches(worker)
         finished = model.measured_finished(worker)
         row = {
-            "person": worker.person.label, "role": worker.role_name,
+            "person": worker.person.label,
+            "role": worker.role_name,
             "utilisation": total / measured_hours if measured_hours else math.nan,
             "context_switches_per_day": switches / days if days else math.nan,
             "items_completed_per_week": finished / measured_weeks,
@@ -202,18 +211,18 @@ def _cost_metrics(model, metrics, people, measured_weeks):
 def _stability_warnings(model) -> list[str]:
     """Queues that grow through the measured period: their load is above capacity.
 
-    A queue counts as growing when its mean in the second half of the measured period
-    is more than twice (plus 5 items) its mean in the first half and it ends above 10.
+    A queue counts as growing when its linear trend over the measured period rises by
+    more than 10 items and by more than half its mean level.
     """
     series = [row for row in model.timeseries if row["hours"] > model.measure_start]
     if len(series) < 20:
         return []
     growing = []
-    half = len(series) // 2
+    days = np.arange(len(series), dtype=float)
     for key in [k for k in series[0] if k.startswith("queue.")] + ["projects_waiting"]:
-        first = np.mean([row[key] for row in series[:half]])
-        second = np.mean([row[key] for row in series[half:]])
-        if second > 2 * first + 5 and series[-1][key] > 10:
+        level = np.array([row[key] for row in series], dtype=float)
+        rise = np.polyfit(days, level, 1)[0] * len(series)  # linear trend over the measured period
+        if rise > max(10.0, 0.5 * level.mean()):
             growing.append(key.removeprefix("queue."))
     return growing
 

@@ -33,8 +33,10 @@ DUTY_COLOURS = {
 
 def _title(results, what: str) -> str:
     s = results.scenario
-    return (f"{what} — {s.name} ({s.org.employees:,} employees, {s.org.structure}, "
-            f"{len(results.replications)} replications)")
+    return (
+        f"{what}\n{s.name}: {s.org.employees:,} employees, {s.org.structure} structure, "
+        f"{len(results.replications)} replications"
+    )
 
 
 def _metric(results, name):
@@ -84,8 +86,9 @@ def throughput_figure(results) -> Figure:
     if not results.timeseries.empty:
         frame = _daily_mean(results, "projects_completed")
         right.plot(frame.index, frame["mean"], color="#31a354", label="mean over replications")
-        right.fill_between(frame.index, frame["low"], frame["high"], color="#31a354", alpha=0.2,
-                           label="10th-90th percentile")
+        right.fill_between(
+            frame.index, frame["low"], frame["high"], color="#31a354", alpha=0.2, label="10th-90th percentile"
+        )
         _warmup_line(right, results)
         right.legend(loc="upper left")
     mean, low, high = _metric(results, "projects_per_quarter")
@@ -100,7 +103,7 @@ def workload_figure(results) -> Figure:
     """Hours per person per week by duty, stacked per role, with utilisation."""
     scenario = results.scenario
     roles = [r for r in scenario.roles if scenario.headcounts()[r.name] > 0]
-    figure = Figure(figsize=(max(8, 2.0 * len(roles) + 4), 5.5), layout="constrained")
+    figure = Figure(figsize=(max(10, 2.0 * len(roles) + 4), 5.5), layout="constrained")
     ax = figure.subplots()
     labels = [*DUTIES, CONTEXT_SWITCH]
     used = set()
@@ -110,8 +113,15 @@ def workload_figure(results) -> Figure:
             mean, _, _ = _metric(results, f"hours_per_person_week.{role.name}.{label}")
             if np.isnan(mean) or mean <= 0:
                 continue
-            ax.bar(i, mean, bottom=bottom, color=DUTY_COLOURS[label], edgecolor="white", linewidth=0.5,
-                   label=label.replace("_", " ") if label not in used else None)
+            ax.bar(
+                i,
+                mean,
+                bottom=bottom,
+                color=DUTY_COLOURS[label],
+                edgecolor="white",
+                linewidth=0.5,
+                label=label.replace("_", " ") if label not in used else None,
+            )
             used.add(label)
             bottom += mean
         util, low, high = _metric(results, f"utilisation.{role.name}")
@@ -121,7 +131,13 @@ def workload_figure(results) -> Figure:
     ax.axhline(capacity, color="black", linestyle="--", linewidth=1)
     ax.text(len(roles) - 0.5, capacity, f"available: {capacity:g} h per week", ha="right", va="bottom", fontsize=8)
     counts = scenario.headcounts()
-    ax.set_xticks(range(len(roles)), [f"{r.name.replace('_', ' ')}\n({counts[r.name]} people)" for r in roles])
+    ax.set_xticks(
+        range(len(roles)),
+        [
+            f"{r.name.replace('_', ' ')}\n({counts[r.name]} {'person' if counts[r.name] == 1 else 'people'})"
+            for r in roles
+        ],
+    )
     ax.set_ylim(0, capacity * 1.25)
     ax.set_ylabel("hours per person per week")
     ax.set_xlabel("role (bold: utilisation, ± half the 95% CI)")
@@ -137,8 +153,18 @@ def backlog_figure(results) -> Figure:
     held = {d for r in results.scenario.roles for d in r.duties}
     groups = (
         (top, ("ticket_l1", "ticket_l2", "major_incident", "approval"), "Operational queues"),
-        (bottom, ("project_work", "project_coordination", "status_reporting", "portfolio_management",
-                  "people_management", "admin"), "Project and management queues"),
+        (
+            bottom,
+            (
+                "project_work",
+                "project_coordination",
+                "status_reporting",
+                "portfolio_management",
+                "people_management",
+                "admin",
+            ),
+            "Project and management queues",
+        ),
     )
     ts = results.timeseries
     for ax, duties, title in groups:
@@ -146,12 +172,17 @@ def backlog_figure(results) -> Figure:
             if duty not in held or ts.empty:
                 continue
             frame = _daily_mean(results, f"queue.{duty}")
-            ax.plot(frame.index, frame["mean"], color=DUTY_COLOURS[duty], label=duty.replace("_", " "),
-                    linewidth=1.3)
+            ax.plot(frame.index, frame["mean"], color=DUTY_COLOURS[duty], label=duty.replace("_", " "), linewidth=1.3)
         if ax is bottom and not ts.empty:
             frame = _daily_mean(results, "projects_waiting")
-            ax.plot(frame.index, frame["mean"], color="black", linestyle="--", label="projects waiting to start",
-                    linewidth=1.3)
+            ax.plot(
+                frame.index,
+                frame["mean"],
+                color="black",
+                linestyle="--",
+                label="projects waiting to start",
+                linewidth=1.3,
+            )
         ax.set_ylabel("items waiting (daily average)")
         ax.set_title(f"{title}: mean over replications")
         ax.set_ylim(bottom=0)
@@ -177,11 +208,17 @@ def leadtimes_figure(results) -> Figure:
     if data:
         left.boxplot(data, positions=range(len(data)), showfliers=False, widths=0.6, whis=(5, 95))
         for i, klass in enumerate(classes):
-            left.plot([i - 0.35, i + 0.35], [klass.sla_hours] * 2, color="#de2d26", linewidth=2,
-                      label="SLA target" if i == 0 else None)
+            left.plot(
+                [i - 0.35, i + 0.35],
+                [klass.sla_hours] * 2,
+                color="#de2d26",
+                linewidth=2,
+                label="SLA target" if i == 0 else None,
+            )
             attained, _, _ = _metric(results, f"sla_attainment.{klass.name}")
-            left.text(i, klass.sla_hours * 1.15, f"{attained:.0%}", ha="center", va="bottom", fontsize=8,
-                      color="#de2d26")
+            left.text(
+                i, klass.sla_hours * 1.15, f"{attained:.0%}", ha="center", va="bottom", fontsize=8, color="#de2d26"
+            )
         left.set_xticks(range(len(names)), names, rotation=20)
         left.set_yscale("log")
         left.legend(loc="upper left")
@@ -196,8 +233,7 @@ def leadtimes_figure(results) -> Figure:
         on_time, _, _ = _metric(results, "project_on_time_share")
         right.legend(title=f"{on_time:.0%} on time")
     else:
-        right.text(0.5, 0.5, "no project completed after warm-up", ha="center", va="center",
-                   transform=right.transAxes)
+        right.text(0.5, 0.5, "no project completed after warm-up", ha="center", va="center", transform=right.transAxes)
     right.set_xlabel("project lead time, arrival to closing (working weeks)")
     right.set_ylabel("projects (all replications)")
     right.set_title("Project lead time")

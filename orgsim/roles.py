@@ -78,28 +78,63 @@ class Role:
             "hourly_cost": self.hourly_cost,
             "context_switch_hours": self.context_switch_hours,
         }
-        if self.reports_to:
-            out["reports_to"] = self.reports_to
+        out["reports_to"] = self.reports_to or ""  # "" = reports to nobody (TOML has no null)
         return out
 
 
 # Role field reference: path, unit, meaning, default, source.
 ROLE_FIELDS = (
-    ("headcount", "people", "a whole number, or {per_employees = N, minimum = M} (one per N employees, rounded down), "
-     "or {per_reports = N, minimum = M} (one per N direct reports, rounded up)", "see presets", "see presets"),
-    ("duties", "list", "duties held, highest priority first; one of " + ", ".join(DUTIES), "see presets", "DESIGN.md presets"),
-    ("reports_to", "role name", "the role this one reports to (its people get 1:1s and appraisals from it)", "see presets", "DESIGN.md"),
-    ("hourly_cost", "currency per hour", "fully loaded staff cost", "service desk 40, engineer 60, senior engineer 70, "
-     "project manager 70, IT manager 85, PMO lead 90", "estimate"),
-    ("context_switch_hours", "hours", "setup time paid on changing duty family (operations, project, management) "
-     "and on resuming interrupted work", "0.25", "resuming after an interruption ~23 min (Mark, Gonzalez & Harris, "
-     "CHI 2005); ~17% effort lost at 2+ projects (Tregubov et al., ICSSP 2017); 15 min an estimate in between"),
+    (
+        "headcount",
+        "people",
+        "a whole number, or {per_employees = N, minimum = M} (one per N employees, rounded down), "
+        "or {per_reports = N, minimum = M} (one per N direct reports, rounded up)",
+        "see presets",
+        "see presets",
+    ),
+    (
+        "duties",
+        "list",
+        "duties held, highest priority first; one of " + ", ".join(DUTIES),
+        "see presets",
+        "DESIGN.md presets",
+    ),
+    (
+        "reports_to",
+        "role name",
+        "the role this one reports to (its people get 1:1s and appraisals from it)",
+        "see presets",
+        "DESIGN.md",
+    ),
+    (
+        "hourly_cost",
+        "currency per hour",
+        "fully loaded staff cost",
+        "service desk 40, engineer 60, senior engineer 70, project manager 70, IT manager 85, PMO lead 90",
+        "estimate",
+    ),
+    (
+        "context_switch_hours",
+        "hours",
+        "setup time paid on changing duty family (operations, project, management) and on resuming interrupted work",
+        "0.25",
+        "resuming after an interruption ~23 min (Mark, Gonzalez & Harris, "
+        "CHI 2005); ~17% effort lost at 2+ projects (Tregubov et al., ICSSP 2017); 15 min an estimate in between",
+    ),
 )
 
 _SERVICE_DESK_PER_EMPLOYEES = 70  # Gartner: ~70 users per level-1 analyst
 _ENGINEERS_PER_EMPLOYEES = 40  # Mercer/ITAA: IT staff 1:18-1:25 of employees, of which engineers ~ half to two thirds
 _COORDINATORS_PER_EMPLOYEES = 250  # ~1 PM per 3 concurrent projects at 8 projects per 100 employees a year
 _SPAN_OF_CONTROL = 8  # Namely, Deloitte: ~9 direct reports, 5-10 in tech
+
+
+SOURCES_OF_PRESETS = (
+    "service desk ~70 users per level-1 analyst (Gartner); engineers 1 per 40 employees, so that all IT staff "
+    "come to about 1:18-1:25 (Mercer/ITAA 2003); IT managers 1 per 8 reports (span of control ~9, 5-10 in "
+    "tech: Namely, Deloitte); project managers and senior engineers 1 per 250 employees, about one per 3 "
+    "concurrent projects (2-5 per PM, practitioner surveys); hourly costs are estimates"
+)
 
 
 def service_desk_headcount(employees: int) -> int:
@@ -117,12 +152,18 @@ def preset_roles(structure: str, employees: int) -> dict[str, Role]:
         engineer_duties = ("ticket_l1", *engineer_duties)
     roles = {
         "service_desk": Role(
-            "service_desk", Headcount(per_employees=_SERVICE_DESK_PER_EMPLOYEES, minimum=0),
-            ("ticket_l1",), "it_manager", 40.0,
+            "service_desk",
+            Headcount(per_employees=_SERVICE_DESK_PER_EMPLOYEES, minimum=0),
+            ("ticket_l1",),
+            "it_manager",
+            40.0,
         ),
         "engineer": Role(
-            "engineer", Headcount(per_employees=_ENGINEERS_PER_EMPLOYEES, minimum=1),
-            engineer_duties, "it_manager", 60.0,
+            "engineer",
+            Headcount(per_employees=_ENGINEERS_PER_EMPLOYEES, minimum=1),
+            engineer_duties,
+            "it_manager",
+            60.0,
         ),
     }
     manager_ops = ("major_incident", "approval", "people_management")
@@ -145,8 +186,11 @@ def preset_roles(structure: str, employees: int) -> dict[str, Role]:
         )
     elif structure == "no_pm":
         roles["senior_engineer"] = Role(
-            "senior_engineer", coordinators,
-            ("ticket_l2", "project_coordination", "status_reporting", "project_work"), "it_manager", 70.0,
+            "senior_engineer",
+            coordinators,
+            ("ticket_l2", "project_coordination", "status_reporting", "project_work"),
+            "it_manager",
+            70.0,
         )
     return roles
 

@@ -70,17 +70,21 @@ class ScenarioError(ValueError):
 # A check returns None when the value is allowed, else the phrase "what is allowed".
 
 
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
 def _at_least(low: float, strict: bool = False):
     def check(value):
         bad = value <= low if strict else value < low
-        return f"a number {'>' if strict else '>='} {low:g}" if bad else None
+        return f"a number {'>' if strict else '>='} {_number(low)}" if bad else None
 
     return check
 
 
 def _between(low: float, high: float):
     def check(value):
-        return f"a number from {low:g} to {high:g}" if not low <= value <= high else None
+        return f"a number from {_number(low)} to {_number(high)}" if not low <= value <= high else None
 
     return check
 
@@ -119,17 +123,26 @@ def _fixed(value: float) -> Distribution:
 class Simulation:
     """How long and how often to simulate."""
 
-    horizon_weeks: float = _f(52.0, "weeks", "simulated working time per replication", check=POSITIVE)
+    horizon_weeks: float = _f(
+        52.0, "weeks", "simulated working time per replication", "simulation setting", check=POSITIVE
+    )
     warmup_weeks: float = _f(
-        8.0, "weeks", "initial period excluded from every metric (the empty start is not typical)",
+        8.0,
+        "weeks",
+        "initial period excluded from every metric (the empty start is not typical)",
+        "simulation setting",
         check=NONNEG,
     )
-    replications: int = _f(10, "count", "independent replications; 95% CIs are over them", check=_at_least(1))
-    seed: int = _f(12345, "integer", "root seed; same seed, same numbers", check=NONNEG)
+    replications: int = _f(
+        10, "count", "independent replications; 95% CIs are over them", "simulation setting", check=_at_least(1)
+    )
+    seed: int = _f(12345, "integer", "root seed; same seed, same numbers", "simulation setting", check=NONNEG)
     check_in_hours: float = _f(
-        8.0, "working hours",
+        8.0,
+        "working hours",
         "longest stretch a person works on one item before looking whether higher-priority work"
         " waits (a working day); preemptive items interrupt at once regardless",
+        "model convention: people look at their queues at least daily",
         check=POSITIVE,
     )
 
@@ -138,8 +151,12 @@ class Simulation:
 class Calendar:
     """The working-time clock: nights and weekends do not exist in the model."""
 
-    hours_per_day: float = _f(8.0, "hours", "working hours per day", check=_between(0.5, 24))
-    days_per_week: float = _f(5.0, "days", "working days per week", check=_between(1, 7))
+    hours_per_day: float = _f(
+        8.0, "hours", "working hours per day", "standard working day (DESIGN.md)", check=_between(0.5, 24)
+    )
+    days_per_week: float = _f(
+        5.0, "days", "working days per week", "standard working week (DESIGN.md)", check=_between(1, 7)
+    )
 
     @property
     def hours_per_week(self) -> float:
@@ -150,9 +167,16 @@ class Calendar:
 class Org:
     """The organisation served and how its management roles are laid out."""
 
-    employees: int = _f(40, "people", "employees (users) the IT organisation serves; scales demand and staff", check=_at_least(1))
+    employees: int = _f(
+        40,
+        "people",
+        "employees (users) the IT organisation serves; scales demand and staff",
+        "the small firm of DESIGN.md",
+        check=_between(1, 1_000_000),
+    )
     structure: str = _f(
-        "combined", "choice",
+        "combined",
+        "choice",
         "role layout preset: " + ", ".join(STRUCTURES) + " ('custom': the file spells out every role)",
         source="DESIGN.md structure presets",
         check=lambda v: None if v in STRUCTURES else "one of " + ", ".join(STRUCTURES),
@@ -168,20 +192,30 @@ class TicketClass:
     priority: int = _f(3, "rank", "priority within a duty's queue, 1 = served first", check=_at_least(1))
     preemptive: bool = _f(False, "bool", "interrupts lower-priority work of the person it needs (resumed later)")
     l1_effort: Distribution = _d(
-        _lognormal(0.15), "hours", "level-1 (service desk) handling effort; fixed 0 skips level 1",
+        _lognormal(0.15),
+        "hours",
+        "level-1 (service desk) handling effort; fixed 0 skips level 1",
         "~7 min per call, 1-15+ min (MetricNet; SDI 2017) -> mean 9 min",
     )
     l1_resolution_share: float = _f(
-        0.66, "share", "share of tickets resolved at level 1 (the rest escalate to level 2)",
-        "first-contact resolution 66% incidents, 67% requests (HDI 2015)", check=PROBABILITY,
+        0.66,
+        "share",
+        "share of tickets resolved at level 1 (the rest escalate to level 2)",
+        "first-contact resolution 66% incidents, 67% requests (HDI 2015)",
+        check=PROBABILITY,
     )
     l2_effort: Distribution = _d(_lognormal(2.0), "hours", "level-2 (engineer) effort for escalated tickets")
-    sla_hours: float = _f(24.0, "working hours", "resolution target", "ITIL V3 Service Operation table 4.1", check=POSITIVE)
+    sla_hours: float = _f(
+        24.0, "working hours", "resolution target", "ITIL V3 Service Operation table 4.1", check=POSITIVE
+    )
     manager_duty: str = _f(
-        "none", "choice",
+        "none",
+        "choice",
         "manager involvement: 'major_incident' (in parallel with level 2), 'approval' (before level 2) or 'none'",
         source="DESIGN.md",
-        check=lambda v: None if v in ("none", "major_incident", "approval") else "one of none, major_incident, approval",
+        check=lambda v: (
+            None if v in ("none", "major_incident", "approval") else "one of none, major_incident, approval"
+        ),
     )
     manager_effort: Distribution = _d(_fixed(0.0), "hours", "manager effort when manager_duty is not 'none'")
 
@@ -190,12 +224,18 @@ class TicketClass:
         return not self.l1_effort.is_zero
 
 
-def _ticket_class(priority, preemptive, l1_share, l2_mean, sla, manager_duty="none", manager_effort=0.0,
-                  l1_effort=0.15):
+def _ticket_class(
+    priority, preemptive, l1_share, l2_mean, sla, manager_duty="none", manager_effort=0.0, l1_effort=0.15
+):
     return TicketClass(
-        priority=priority, preemptive=preemptive, l1_effort=_lognormal(l1_effort),
-        l1_resolution_share=l1_share, l2_effort=_lognormal(l2_mean), sla_hours=sla,
-        manager_duty=manager_duty, manager_effort=_lognormal(manager_effort, 0.5) if manager_effort else _fixed(0.0),
+        priority=priority,
+        preemptive=preemptive,
+        l1_effort=_lognormal(l1_effort),
+        l1_resolution_share=l1_share,
+        l2_effort=_lognormal(l2_mean),
+        sla_hours=sla,
+        manager_duty=manager_duty,
+        manager_effort=_lognormal(manager_effort, 0.5) if manager_effort else _fixed(0.0),
     )
 
 
@@ -209,12 +249,19 @@ DEFAULT_TICKET_CLASSES: dict[str, TicketClass] = {
 }
 # 50% incidents (P1-P4 2/8/55/35 % of them), 45% service requests, 5% changes.
 DEFAULT_TICKET_MIX: dict[str, float] = {
-    "p1": 0.01, "p2": 0.04, "p3": 0.275, "p4": 0.175, "service_request": 0.45, "change": 0.05,
+    "p1": 0.01,
+    "p2": 0.04,
+    "p3": 0.275,
+    "p4": 0.175,
+    "service_request": 0.45,
+    "change": 0.05,
 }
 TICKET_CLASS_SOURCES = {
     "mix": "incident/request/change 50/45/5 % (estimate); P1-P4 2/8/55/35 % of incidents (Fixify 2026)",
-    "sla_hours": "P1 4 h, P2 8 h, P3 24 h, P4 72 h (a common ITIL-style set); request 1 week, change 2 weeks (estimate)",
-    "l1_resolution_share": "66% incidents, 67% requests (HDI 2015); P1 0 and P2 30% (estimate): severe incidents escalate",
+    "sla_hours": "P1 4 h, P2 8 h, P3 24 h, P4 72 h (a common ITIL-style set); "
+    "request 1 week, change 2 weeks (estimate)",
+    "l1_resolution_share": "66% incidents, 67% requests (HDI 2015); "
+    "P1 0 and P2 30% (estimate): severe incidents escalate",
 }
 
 
@@ -223,8 +270,11 @@ class Tickets:
     """Operational tickets: incidents P1-P4, service requests, changes."""
 
     per_employee_per_month: float = _f(
-        1.25, "tickets per employee per month", "ticket arrival rate (Poisson), scaled by org.employees",
-        "1.0-1.5; 1.25 in MetricNet's worked example (Rumburg, HDI SupportWorld 2020)", check=NONNEG,
+        1.25,
+        "tickets per employee per month",
+        "ticket arrival rate (Poisson), scaled by org.employees",
+        "1.0-1.5; 1.25 in MetricNet's worked example (Rumburg, HDI SupportWorld 2020)",
+        check=NONNEG,
     )
     classes: tuple[TicketClass, ...] = field(default=(), metadata={"internal": True})
 
@@ -237,51 +287,86 @@ class Projects:
     """Projects: arrivals, size, and the coordination that gates them."""
 
     per_100_employees_per_year: float = _f(
-        8.0, "projects per 100 employees per year",
+        8.0,
+        "projects per 100 employees per year",
         "project arrival rate (Poisson), scaled by org.employees; small projects included (rollouts, migrations)",
         check=NONNEG,
     )
     initial_portfolio: int = _f(0, "projects", "projects already waiting at time 0", check=NONNEG)
     effort: Distribution = _d(
-        _lognormal(150.0, 1.0), "hours", "engineering effort of a project",
+        _lognormal(150.0, 1.0),
+        "hours",
+        "engineering effort of a project",
         "mostly small projects (< 50 person-days = 400 h, QSM 2012/2021), a long tail of larger ones; mean an estimate",
     )
-    work_package_hours: float = _f(40.0, "hours", "size of one work package; effort is cut into equal packages", check=POSITIVE)
-    team_size: int = _f(3, "engineers", "work packages of one project in flight at once", "3-5 FTE (QSM 2021)", check=_at_least(1))
+    work_package_hours: float = _f(
+        40.0, "hours", "size of one work package; effort is cut into equal packages", check=POSITIVE
+    )
+    team_size: int = _f(
+        3, "engineers", "work packages of one project in flight at once", "3-5 FTE (QSM 2021)", check=_at_least(1)
+    )
     initiation_hours: float = _f(
-        4.0, "hours", "coordinator effort before planning",
+        4.0,
+        "hours",
+        "coordinator effort before planning",
         "with planning, hand-offs, closing and status: PM effort 10-20% of project effort (Capers Jones; Byrne, PMI)",
         check=NONNEG,
     )
     planning_hours: float = _f(
-        8.0, "hours", "coordinator effort before execution", "PM effort 10-20% of project effort (Capers Jones)",
+        8.0,
+        "hours",
+        "coordinator effort before execution",
+        "PM effort 10-20% of project effort (Capers Jones)",
         check=NONNEG,
     )
     handoff_hours: float = _f(1.0, "hours", "coordinator effort before each work package can start", check=NONNEG)
     closing_hours: float = _f(4.0, "hours", "coordinator effort to close the project", check=NONNEG)
     status_hours_per_week: float = _f(
-        1.5, "hours per project per week", "status reporting while a project is active",
-        "PMs spend 20-30% of their time on status updates (Workfront 2015), 2-5 projects each", check=NONNEG,
+        1.5,
+        "hours per project per week",
+        "status reporting while a project is active",
+        "PMs spend 20-30% of their time on status updates (Workfront 2015), 2-5 projects each",
+        check=NONNEG,
     )
     exception_probability: float = _f(
-        0.2, "probability", "chance a finished work package raises an exception needing a decision",
-        "Virtual Design Team model (Jin & Levitt 1996); value an estimate", check=PROBABILITY,
+        0.2,
+        "probability",
+        "chance a finished work package raises an exception needing a decision",
+        "Virtual Design Team model (Jin & Levitt 1996); value an estimate",
+        check=PROBABILITY,
     )
     decision_hours: float = _f(1.0, "hours", "coordinator effort to decide one exception", check=NONNEG)
     decision_wait_limit_hours: float = _f(
-        16.0, "working hours", "longest an exception waits for a decision before work proceeds without it",
+        16.0,
+        "working hours",
+        "longest an exception waits for a decision before work proceeds without it",
         check=POSITIVE,
     )
-    rework_share: float = _f(0.25, "share of the work package", "redone when a decision came too late", check=PROBABILITY)
-    wip_limit: int = _f(4, "projects per coordinator", "projects one coordinator runs at once", "2-5 concurrent projects per PM (practitioner surveys)", check=_at_least(1))
-    due_date_factor: float = _f(
-        2.5, "factor",
-        "due date = arrival + factor x effort / (engineers on the project), in working hours; engineers on the"
-        " project = team_size, or fewer when fewer people hold project_work", check=POSITIVE,
+    rework_share: float = _f(
+        0.25, "share of the work package", "redone when a decision came too late", check=PROBABILITY
     )
-    intake_hours: float = _f(2.0, "hours", "portfolio-management intake effort per new project (PMO only)", check=NONNEG)
+    wip_limit: int = _f(
+        4,
+        "projects per coordinator",
+        "projects one coordinator runs at once",
+        "2-5 concurrent projects per PM (practitioner surveys)",
+        check=_at_least(1),
+    )
+    due_date_factor: float = _f(
+        2.5,
+        "factor",
+        "due date = arrival + factor x effort / planned team, in working hours; planned team = team_size, or"
+        " fewer when fewer people do project work without also coordinating it (the same in every structure)",
+        check=POSITIVE,
+    )
+    intake_hours: float = _f(
+        2.0, "hours", "portfolio-management intake effort per new project (PMO only)", check=NONNEG
+    )
     portfolio_review_hours_per_week: float = _f(
-        2.0, "hours per week", "weekly portfolio review by each holder of portfolio_management", check=NONNEG,
+        2.0,
+        "hours per week",
+        "weekly portfolio review by each holder of portfolio_management",
+        check=NONNEG,
     )
 
 
@@ -290,14 +375,24 @@ class Management:
     """Recurring management work that reporting lines create."""
 
     one_to_one_hours_per_report_per_week: float = _f(
-        0.5, "hours per direct report per week", "1:1 meetings", "30 min weekly (Horstman, Manager Tools)", check=NONNEG,
+        0.5,
+        "hours per direct report per week",
+        "1:1 meetings",
+        "30 min weekly (Horstman, Manager Tools)",
+        check=NONNEG,
     )
     appraisal_hours_per_report_per_year: float = _f(
-        3.0, "hours per direct report per year", "appraisal, once a year per report", "~3 h of manager time per review (Reflektive)",
+        3.0,
+        "hours per direct report per year",
+        "appraisal, once a year per report",
+        "~3 h of manager time per review (Reflektive)",
         check=NONNEG,
     )
     admin_hours_per_week: float = _f(
-        4.0, "hours per week", "budget, vendors, meetings for each holder of the admin duty", check=NONNEG,
+        4.0,
+        "hours per week",
+        "budget, vendors, meetings for each holder of the admin duty",
+        check=NONNEG,
     )
 
 
@@ -322,8 +417,9 @@ class Scenario:
     def with_changes(self, changes: dict[str, Any]) -> Scenario:
         """A new scenario with values changed by dotted path, e.g. ``{"org.employees": 400}``."""
         raw = copy.deepcopy(self.source)
+        resolved = self.to_dict()
         for path, value in changes.items():
-            _set_path(raw, path, value)
+            _set_path(raw, path, value, resolved)
         return scenario_from_dict(raw)
 
     def role(self, name: str) -> Role:
@@ -353,6 +449,7 @@ _SECTIONS = {
 }
 _TOP_KEYS = ("name", "description", *(_SECTIONS), "roles")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_STAFF = 20_000  # people simulated; beyond that a run takes hours and gigabytes
 
 
 def _show(value) -> str:
@@ -364,7 +461,9 @@ def _show(value) -> str:
         return "a table"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return f"{value} (a {type(value).__name__}, as TOML read it)"
 
 
 def _unknown_key(path: str, key: str, allowed) -> ScenarioError:
@@ -389,8 +488,10 @@ def _convert_scalar(kind, value, path):
             raise ScenarioError(path, f"expected true or false, found {_show(value)}")
         return value
     if kind is int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-            isinstance(value, float) and not value.is_integer()
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(value, float) and not value.is_integer())
         ):
             raise ScenarioError(path, f"expected a whole number, found {_show(value)}")
         return int(value)
@@ -412,11 +513,11 @@ def _distribution(value, path) -> Distribution:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = {"dist": "fixed", "mean": value}
     table = _require_table(value, path)
-    kind = table.get("dist")
+    if "dist" not in table:
+        raise ScenarioError(f"{path}.dist", f"missing; allowed: {', '.join(DISTRIBUTION_KINDS)}")
+    kind = table["dist"]
     if kind not in DISTRIBUTION_KINDS:
-        raise ScenarioError(
-            f"{path}.dist", f"found {_show(kind)}; allowed: {', '.join(DISTRIBUTION_KINDS)}"
-        )
+        raise ScenarioError(f"{path}.dist", f"found {_show(kind)}; allowed: {', '.join(DISTRIBUTION_KINDS)}")
     needed = {
         "fixed": ("mean",),
         "exponential": ("mean",),
@@ -545,7 +646,9 @@ def _role_from_data(name: str, table: dict, path: str, base: Role | None) -> Rol
     if base is None:
         missing = [k for k in ("headcount", "duties") if k not in table]
         if missing:
-            raise ScenarioError(f"{path}.{missing[0]}", "missing; a role that is not in the structure preset needs headcount and duties")
+            raise ScenarioError(
+                f"{path}.{missing[0]}", "missing; a role that is not in the structure preset needs headcount and duties"
+            )
         base = Role(name)
     values = {}
     if "headcount" in table:
@@ -577,7 +680,9 @@ def scenario_from_dict(data: dict, source: str | None = None) -> Scenario:
     try:
         return _scenario_from_dict(data)
     except ScenarioError as error:
-        raise error.in_source(source) if source else error
+        if source:
+            raise error.in_source(source) from None
+        raise
 
 
 def _scenario_from_dict(data: dict) -> Scenario:
@@ -615,7 +720,7 @@ def _scenario_from_dict(data: dict) -> Scenario:
 def needed_duties(scenario: Scenario) -> dict[str, str]:
     """Duties the scenario's work will need, each with the reason (for error messages)."""
     needs: dict[str, str] = {}
-    tickets, projects, mgmt = scenario.tickets, scenario.projects, scenario.management
+    tickets, projects = scenario.tickets, scenario.projects
     if tickets.per_employee_per_month > 0:
         for klass in tickets.classes:
             if klass.share == 0:
@@ -646,11 +751,11 @@ def _check_cross_fields(scenario: Scenario) -> None:
     for role in scenario.roles:
         for duty in role.duties:
             if duty not in DUTIES:
-                raise ScenarioError(
-                    f"roles.{role.name}.duties", f"unknown duty {duty!r}; allowed: {', '.join(DUTIES)}"
-                )
+                raise ScenarioError(f"roles.{role.name}.duties", f"unknown duty {duty!r}; allowed: {', '.join(DUTIES)}")
         if len(set(role.duties)) != len(role.duties):
-            raise ScenarioError(f"roles.{role.name}.duties", "a duty appears twice; list each duty once, in priority order")
+            raise ScenarioError(
+                f"roles.{role.name}.duties", "a duty appears twice; list each duty once, in priority order"
+            )
         if role.reports_to is not None and role.reports_to not in role_names:
             raise ScenarioError(
                 f"roles.{role.name}.reports_to",
@@ -661,6 +766,13 @@ def _check_cross_fields(scenario: Scenario) -> None:
         headcounts = scenario.headcounts()
     except ValueError as error:
         raise ScenarioError("roles", str(error)) from None
+    if sum(headcounts.values()) > MAX_STAFF:
+        biggest = max(headcounts, key=headcounts.get)
+        raise ScenarioError(
+            f"roles.{biggest}.headcount",
+            f"more than {MAX_STAFF:,} people at {scenario.org.employees:,} employees; "
+            f"allowed: at most {MAX_STAFF:,} (check per_employees and per_reports)",
+        )
     held = {duty for role in scenario.roles if headcounts[role.name] > 0 for duty in role.duties}
     for duty, why in needed_duties(scenario).items():
         if duty not in held:
@@ -668,8 +780,7 @@ def _check_cross_fields(scenario: Scenario) -> None:
             staffed = f" (roles {', '.join(holders)} list it but have 0 people at this size)" if holders else ""
             raise ScenarioError(
                 "roles",
-                f"duty '{duty}' is needed by {why} but no staffed role holds it{staffed}; "
-                f"add it to a role's duties",
+                f"duty '{duty}' is needed by {why} but no staffed role holds it{staffed}; add it to a role's duties",
             )
     mgmt = scenario.management
     if mgmt.one_to_one_hours_per_report_per_week > 0 or mgmt.appraisal_hours_per_report_per_year > 0:
@@ -683,9 +794,7 @@ def _check_cross_fields(scenario: Scenario) -> None:
                         "add it, or set management 1:1 and appraisal hours to 0",
                     )
                 if headcounts[boss.name] == 0:
-                    raise ScenarioError(
-                        f"roles.{role.name}.reports_to", f"'{boss.name}' has 0 people at this size"
-                    )
+                    raise ScenarioError(f"roles.{role.name}.reports_to", f"'{boss.name}' has 0 people at this size")
 
 
 def _check_no_reporting_cycle(roles: tuple[Role, ...]) -> None:
@@ -695,8 +804,11 @@ def _check_no_reporting_cycle(roles: tuple[Role, ...]) -> None:
         current = boss_of[start]
         while current is not None:
             if current in seen:
-                chain = " -> ".join([*seen[seen.index(current):], current])
-                raise ScenarioError(f"roles.{start}.reports_to", f"reporting cycle {chain}; reporting lines must form a tree")
+                cycle = seen[seen.index(current) :]
+                chain = " -> ".join([*cycle, current])
+                raise ScenarioError(
+                    f"roles.{cycle[0]}.reports_to", f"reporting cycle {chain}; reporting lines must form a tree"
+                )
             seen.append(current)
             current = boss_of.get(current)
 
@@ -726,28 +838,42 @@ def load_scenario(path: str | Path, changes: dict[str, Any] | None = None) -> Sc
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError("", f"not valid TOML: {error}", str(path)) from None
-    data.setdefault("name", path.stem)
+    data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.") or "scenario")
+    resolved = None
+    if changes:
+        try:  # the file as it is, to change single fields of defaults it does not spell out
+            resolved = scenario_from_dict(copy.deepcopy(data)).to_dict()
+        except ScenarioError:
+            resolved = None
     for dotted, value in (changes or {}).items():
         try:
-            _set_path(data, dotted, value)
+            _set_path(data, dotted, value, resolved)
         except ScenarioError as error:
             raise error.in_source("--set") from None
     source = f"{path}" + (" with --set" if changes else "")
     return scenario_from_dict(data, source)
 
 
-def _set_path(data: dict, dotted: str, value) -> None:
-    """Set ``value`` at ``dotted`` in a nested dict, creating tables on the way."""
+def _set_path(data: dict, dotted: str, value, resolved: dict | None = None) -> None:
+    """Set ``value`` at ``dotted`` in a nested dict, creating tables on the way.
+
+    A table missing from ``data`` whose resolved value is a leaf table (a distribution
+    or a headcount rule) is first copied from ``resolved``, so that ``projects.effort.cv``
+    changes one field of the default distribution instead of replacing it.
+    """
     parts = dotted.split(".")
     if not dotted or any(not p for p in parts):
         raise ScenarioError(dotted, "a path is dotted names such as org.employees")
     if parts[0] not in _TOP_KEYS:
         raise _unknown_key("", parts[0], _TOP_KEYS)
     node = data
+    known = resolved
     for i, part in enumerate(parts[:-1]):
         child = node.get(part)
+        known = known.get(part) if isinstance(known, dict) else None
         if child is None:
-            child = node[part] = {}
+            leaf_table = isinstance(known, dict) and all(not isinstance(v, (dict, list)) for v in known.values())
+            child = node[part] = copy.deepcopy(known) if leaf_table else {}
         elif not isinstance(child, dict):
             # a distribution given as a plain number becomes a fixed table to set a key in it
             if isinstance(child, (int, float)) and not isinstance(child, bool):
@@ -782,9 +908,7 @@ def _to_data(obj):
         for key in _SECTIONS:
             out[key] = _to_data(getattr(obj, key))
         out["tickets"]["mix"] = {c.name: c.share for c in obj.tickets.classes}
-        out["tickets"]["classes"] = {
-            c.name: {k: v for k, v in _to_data(c).items()} for c in obj.tickets.classes
-        }
+        out["tickets"]["classes"] = {c.name: {k: v for k, v in _to_data(c).items()} for c in obj.tickets.classes}
         out["roles"] = {r.name: r.to_data() for r in obj.roles}
         out["resolved_headcounts"] = obj.headcounts()
         return out
@@ -814,10 +938,15 @@ def field_reference() -> list[dict]:
         row["default"] = shown
         row["source"] = TICKET_CLASS_SOURCES.get(f.name, row["source"])
         rows.append(row)
-    rows.append({
-        "path": "tickets.mix.CLASS", "unit": "share", "doc": "share of tickets in each class; given, it replaces the whole default mix",
-        "default": ", ".join(f"{k}: {v:g}" for k, v in DEFAULT_TICKET_MIX.items()), "source": TICKET_CLASS_SOURCES["mix"],
-    })
+    rows.append(
+        {
+            "path": "tickets.mix.CLASS",
+            "unit": "share",
+            "doc": "share of tickets in each class; given, it replaces the whole default mix",
+            "default": ", ".join(f"{k}: {v:g}" for k, v in DEFAULT_TICKET_MIX.items()),
+            "source": TICKET_CLASS_SOURCES["mix"],
+        }
+    )
     for key, unit, doc, default, source in ROLE_FIELDS:
         rows.append({"path": f"roles.ROLE.{key}", "unit": unit, "doc": doc, "default": default, "source": source})
     return rows
@@ -839,6 +968,9 @@ def _reference_row(path, f, default) -> dict:
     else:
         shown = _format_default(default)
     return {
-        "path": path, "unit": f.metadata.get("unit", ""), "doc": f.metadata.get("doc", ""),
-        "default": shown, "source": f.metadata.get("source", "estimate"),
+        "path": path,
+        "unit": f.metadata.get("unit", ""),
+        "doc": f.metadata.get("doc", ""),
+        "default": shown,
+        "source": f.metadata.get("source", "estimate"),
     }

@@ -17,8 +17,8 @@ from bisect import bisect_right
 from collections import deque
 from itertools import accumulate
 
-from .distributions import Distribution, Sampler
 from .dispatch import WorkItem
+from .distributions import Distribution, Sampler
 
 __all__ = ["Ticket", "TicketDesk", "Project", "ProjectOffice", "RecurringWork"]
 
@@ -26,8 +26,7 @@ __all__ = ["Ticket", "TicketDesk", "Project", "ProjectOffice", "RecurringWork"]
 class Ticket:
     """One ticket case."""
 
-    __slots__ = ("case_id", "klass", "arrived_at", "escalate", "l1_effort", "l2_effort", "manager_effort",
-                 "open_parts")
+    __slots__ = ("case_id", "klass", "arrived_at", "escalate", "l1_effort", "l2_effort", "manager_effort", "open_parts")
 
     def __init__(self, case_id, klass, arrived_at, escalate, l1_effort, l2_effort, manager_effort):
         self.case_id = case_id
@@ -43,8 +42,20 @@ class Ticket:
 class _ClassRuntime:
     """A ticket class with its samplers, as the hot path wants it."""
 
-    __slots__ = ("index", "name", "priority", "preemptive", "has_l1", "l1_share", "manager_duty", "sla_hours",
-                 "l1", "l2", "manager", "activity")
+    __slots__ = (
+        "index",
+        "name",
+        "priority",
+        "preemptive",
+        "has_l1",
+        "l1_share",
+        "manager_duty",
+        "sla_hours",
+        "l1",
+        "l2",
+        "manager",
+        "activity",
+    )
 
     def __init__(self, index, klass, streams):
         self.index = index
@@ -72,11 +83,15 @@ class TicketDesk:
         shares = [c.share for c in classes]
         total = sum(shares)
         self.cumulative = [x / total for x in accumulate(shares)][:-1] if shares else []
-        per_hour = (scenario.org.employees * tickets.per_employee_per_month * 12.0
-                    / (52.0 * scenario.calendar.hours_per_week))
+        per_hour = (
+            scenario.org.employees * tickets.per_employee_per_month * 12.0 / (52.0 * scenario.calendar.hours_per_week)
+        )
         self.rate_per_hour = per_hour if self.classes else 0.0
-        self.gaps = Sampler(Distribution("exponential", mean=1.0 / per_hour), streams("ticket_arrivals")) \
-            if self.rate_per_hour > 0 else None
+        self.gaps = (
+            Sampler(Distribution("exponential", mean=1.0 / per_hour), streams("ticket_arrivals"))
+            if self.rate_per_hour > 0
+            else None
+        )
         self.pick_class = Sampler.uniform(streams("ticket_class"))
         self.escalation = Sampler.uniform(streams("ticket_escalation"))
         self.arrived = [0] * len(self.classes)
@@ -99,8 +114,12 @@ class TicketDesk:
             klass = classes[bisect_right(cumulative, pick())]
             self.next_id += 1
             ticket = Ticket(
-                self.next_id, klass, env.now, escalation() >= klass.l1_share,
-                klass.l1() if klass.has_l1 else 0.0, klass.l2(),
+                self.next_id,
+                klass,
+                env.now,
+                escalation() >= klass.l1_share,
+                klass.l1() if klass.has_l1 else 0.0,
+                klass.l2(),
                 klass.manager() if klass.manager_duty != "none" else 0.0,
             )
             self.arrived[klass.index] += 1
@@ -164,9 +183,23 @@ class TicketDesk:
 class Project:
     """One project case and where it stands."""
 
-    __slots__ = ("case_id", "arrived_at", "due_at", "effort", "package_hours", "package_count", "exceptions",
-                 "next_package", "in_flight", "open_exceptions", "open_rework", "coordinator", "state",
-                 "rework_hours", "closing")
+    __slots__ = (
+        "case_id",
+        "arrived_at",
+        "due_at",
+        "effort",
+        "package_hours",
+        "package_count",
+        "exceptions",
+        "next_package",
+        "in_flight",
+        "open_exceptions",
+        "open_rework",
+        "coordinator",
+        "state",
+        "rework_hours",
+        "closing",
+    )
 
     def __init__(self, case_id, arrived_at, due_at, effort, package_count, exceptions):
         self.case_id = case_id
@@ -194,17 +227,23 @@ class ProjectOffice:
         self.params = p = scenario.projects
         hours_per_week = scenario.calendar.hours_per_week
         self.rate_per_hour = scenario.org.employees / 100.0 * p.per_100_employees_per_year / (52.0 * hours_per_week)
-        self.gaps = Sampler(Distribution("exponential", mean=1.0 / self.rate_per_hour), streams("project_arrivals")) \
-            if self.rate_per_hour > 0 else None
+        self.gaps = (
+            Sampler(Distribution("exponential", mean=1.0 / self.rate_per_hour), streams("project_arrivals"))
+            if self.rate_per_hour > 0
+            else None
+        )
         self.sizes = Sampler(p.effort, streams("project_effort"))
         self.exception_draws = Sampler.uniform(streams("project_exceptions"))
         self.coordinators = model.holders("project_coordination")
-        self.planned_team = max(1, min(p.team_size, len(model.holders("project_work"))))
+        # The team a due date is planned with: at most team_size of the people who do project
+        # work without coordinating it, so the same in every structure of one organisation.
+        doers = [w for w in model.holders("project_work") if "project_coordination" not in w.rank]
+        self.planned_team = max(1, min(p.team_size, len(doers)))
         self.active_count = {w: 0 for w in self.coordinators}
         self.intake = bool(model.holders("portfolio_management")) and p.intake_hours > 0
         self.waiting: deque[Project] = deque()
         self.active: dict[int, Project] = {}
-        self.in_intake = 0
+        self.in_intake_projects: dict[int, Project] = {}
         self.arrived = 0
         self.completed = 0
         self.completed_measured = 0
@@ -237,14 +276,14 @@ class ProjectOffice:
         project = Project(self.next_id, now, now + p.due_date_factor * nominal, effort, count, exceptions)
         self.arrived += 1
         if self.intake:
-            self.in_intake += 1
+            self.in_intake_projects[project.case_id] = project
             project.state = "intake"
             self._shared("portfolio_management", p.intake_hours, project, self._after_intake, "intake")
         else:
             self._enqueue(project)
 
     def _after_intake(self, item, now):
-        self.in_intake -= 1
+        del self.in_intake_projects[item.case.case_id]
         self._enqueue(item.case)
 
     def _enqueue(self, project):
@@ -299,23 +338,28 @@ class ProjectOffice:
 
     def _after_package(self, item, now):
         project = item.case
-        project.in_flight -= 1
         if project.exceptions.pop():
-            self._raise_exception(project)
-        self._fill(project)
+            self._raise_exception(project)  # the package's slot is held until the decision
+        else:
+            project.in_flight -= 1
+            self._fill(project)
 
     def _raise_exception(self, project):
+        """A finished package needs a decision before the next one starts in its place."""
         p = self.params
         project.open_exceptions += 1
         decision = self._coordinate(project, p.decision_hours, self._after_decision, "exception decision")
-        env = self.model.env
-        env.timeout(p.decision_wait_limit_hours).callbacks.append(
-            lambda _event: self._decision_overdue(decision, project)
-        )
+        if not decision.done:
+            env = self.model.env
+            env.timeout(p.decision_wait_limit_hours).callbacks.append(
+                lambda _event: self._decision_overdue(decision, project)
+            )
 
     def _after_decision(self, item, now):
-        item.case.open_exceptions -= 1
-        self._maybe_close(item.case)
+        project = item.case
+        project.open_exceptions -= 1
+        project.in_flight -= 1
+        self._fill(project)
 
     def _decision_overdue(self, decision, project):
         """Past the wait limit: work proceeds without the decision and part of it is redone."""
@@ -324,20 +368,27 @@ class ProjectOffice:
         model = self.model
         model.cancel(decision, project.coordinator.private_queue("project_coordination"))
         project.open_exceptions -= 1
+        project.in_flight -= 1
         rework = self.params.rework_share * project.package_hours
         project.rework_hours += rework
         if model.measuring:
             self.rework_hours_measured += rework
         project.open_rework += 1
         self._shared("project_work", rework, project, self._after_rework, "rework")
+        self._fill(project)
 
     def _after_rework(self, item, now):
         item.case.open_rework -= 1
         self._maybe_close(item.case)
 
     def _maybe_close(self, project):
-        if (project.next_package == project.package_count and project.in_flight == 0
-                and project.open_exceptions == 0 and project.open_rework == 0 and not project.closing):
+        if (
+            project.next_package == project.package_count
+            and project.in_flight == 0
+            and project.open_exceptions == 0
+            and project.open_rework == 0
+            and not project.closing
+        ):
             project.closing = True
             self._coordinate(project, self.params.closing_hours, self._after_closing, "closing")
 
@@ -353,6 +404,12 @@ class ProjectOffice:
             self.on_time.append(now <= project.due_at + 1e-9)
             self.rework_of_completed.append(project.rework_hours)
         self._start_waiting()
+
+    def open_projects(self):
+        """Projects arrived and not yet closed: in intake, waiting to start or active."""
+        yield from self.waiting
+        yield from self.active.values()
+        yield from self.in_intake_projects
 
     def reset_statistics(self) -> None:
         self.completed_measured = 0
@@ -389,24 +446,34 @@ class RecurringWork:
             reports = worker.person.reports
             for j, report in enumerate(reports):
                 if mgmt.one_to_one_hours_per_report_per_week > 0:
-                    self._private(worker, "people_management", mgmt.one_to_one_hours_per_report_per_week,
-                                  f"1:1 with {report.label}")
+                    self._private(
+                        worker,
+                        "people_management",
+                        mgmt.one_to_one_hours_per_report_per_week,
+                        f"1:1 with {report.label}",
+                    )
                 if mgmt.appraisal_hours_per_report_per_year > 0 and week % 52 == (j * 52) // len(reports):
-                    self._private(worker, "people_management", mgmt.appraisal_hours_per_report_per_year,
-                                  f"appraisal of {report.label}")
+                    self._private(
+                        worker,
+                        "people_management",
+                        mgmt.appraisal_hours_per_report_per_year,
+                        f"appraisal of {report.label}",
+                    )
         if mgmt.admin_hours_per_week > 0:
             for worker in model.holders("admin"):
                 self._private(worker, "admin", mgmt.admin_hours_per_week, "admin")
         if self.projects.portfolio_review_hours_per_week > 0:
             for worker in model.holders("portfolio_management"):
-                self._private(worker, "portfolio_management", self.projects.portfolio_review_hours_per_week,
-                              "portfolio review")
+                self._private(
+                    worker, "portfolio_management", self.projects.portfolio_review_hours_per_week, "portfolio review"
+                )
         hours = self.projects.status_hours_per_week
         if hours > 0:
             for project in list(self.office.active.values()):
                 coordinator = project.coordinator
-                queue = coordinator.private_queue("status_reporting") if "status_reporting" in coordinator.rank \
-                    else None
+                queue = (
+                    coordinator.private_queue("status_reporting") if "status_reporting" in coordinator.rank else None
+                )
                 item = WorkItem("status_reporting", hours, project, None, model.next_seq(), model.env.now)
                 model.submit(item, queue=queue, activity="status report")
 

@@ -39,12 +39,14 @@ def test_combined_it_manager_is_busier_than_separate_in_a_small_firm():
     small = dict(simulation={"horizon_weeks": 60, "warmup_weeks": 8}, replications=10)
     combined = _run(org={"employees": 40, "structure": "combined"}, **small)
     separate = _run(org={"employees": 40, "structure": "separate"}, **small)
-    mean, low, high = paired_interval(combined.replications["utilisation.it_manager"],
-                                      separate.replications["utilisation.it_manager"])
+    mean, low, high = paired_interval(
+        combined.replications["utilisation.it_manager"], separate.replications["utilisation.it_manager"]
+    )
     assert low > 0, f"combined - separate utilisation {mean:.3f} (95% CI {low:.3f} to {high:.3f})"
     # the gap is the coordination and status reporting the combined manager also does
-    coordination = sum(combined.metric(f"hours_per_person_week.it_manager.{d}")
-                       for d in ("project_coordination", "status_reporting"))
+    coordination = sum(
+        combined.metric(f"hours_per_person_week.it_manager.{d}") for d in ("project_coordination", "status_reporting")
+    )
     assert coordination > 0.5
     assert "hours_per_person_week.it_manager.project_coordination" not in set(separate.summary["metric"])
 
@@ -54,8 +56,12 @@ def test_more_p1_incidents_delay_projects_more_under_combined_than_separate():
     lead = {}
     for structure in ("combined", "separate"):
         for p1 in (0.01, 0.08):
-            results = _run(org={"employees": 200, "structure": structure}, tickets={"mix": _mix_with_p1(p1)},
-                           simulation={"horizon_weeks": 80, "warmup_weeks": 8}, replications=12)
+            results = _run(
+                org={"employees": 200, "structure": structure},
+                tickets={"mix": _mix_with_p1(p1)},
+                simulation={"horizon_weeks": 80, "warmup_weeks": 8},
+                replications=12,
+            )
             lead[structure, p1] = results.replications["project_lead_time_weeks_mean"].to_numpy()
     combined_delay = lead["combined", 0.08] - lead["combined", 0.01]
     separate_delay = lead["separate", 0.08] - lead["separate", 0.01]
@@ -104,23 +110,24 @@ def test_adding_a_project_manager_adds_one_to_one_load_to_the_it_manager():
 
 
 def test_no_pm_senior_engineer_coordinates_and_does_project_work():
-    results = _run(org={"employees": 40, "structure": "no_pm"},
-                   simulation={"horizon_weeks": 60, "warmup_weeks": 8}, replications=3)
+    results = _run(
+        org={"employees": 40, "structure": "no_pm"}, simulation={"horizon_weeks": 60, "warmup_weeks": 8}, replications=3
+    )
     assert results.metric("hours_per_person_week.senior_engineer.project_coordination") > 0.2
     assert results.metric("hours_per_person_week.senior_engineer.ticket_l2") > 0.5
     assert "project_coordination" not in results.scenario.role("it_manager").duties
 
 
 def test_pmo_lead_takes_in_every_project_and_manages_the_pms():
-    results = _run(org={"employees": 1500, "structure": "pmo"},
-                   simulation={"horizon_weeks": 30, "warmup_weeks": 4}, replications=2)
+    results = _run(
+        org={"employees": 1500, "structure": "pmo"}, simulation={"horizon_weeks": 30, "warmup_weeks": 4}, replications=2
+    )
     assert results.metric("hours_per_person_week.pmo_lead.portfolio_management") > 2.0
     assert results.metric("hours_per_person_week.pmo_lead.people_management") > 0.5 * 6 * 0.9
 
 
 def test_ticket_throughput_matches_the_arrival_rate():
     """Below capacity everything that arrives is resolved: throughput = employees x rate."""
-    results = _run(org={"employees": 400}, simulation={"horizon_weeks": 60, "warmup_weeks": 8},
-                   replications=4)
+    results = _run(org={"employees": 400}, simulation={"horizon_weeks": 60, "warmup_weeks": 8}, replications=4)
     expected = 400 * 1.25 * 12 / 52
     assert results.metric("tickets_per_week.total") == pytest.approx(expected, rel=0.03)

@@ -21,23 +21,29 @@ def _run(scenario, replication=0):
 @pytest.mark.parametrize("structure", ["combined", "separate", "pmo", "no_pm"])
 @pytest.mark.parametrize("employees", [40, 400])
 def test_conservation_holds_and_is_reported(structure, employees):
-    scenario = make_scenario(org={"employees": employees, "structure": structure},
-                             projects={"initial_portfolio": 3},
-                             simulation={"horizon_weeks": 30, "warmup_weeks": 4})
+    scenario = make_scenario(
+        org={"employees": employees, "structure": structure},
+        projects={"initial_portfolio": 3},
+        simulation={"horizon_weeks": 30, "warmup_weeks": 4},
+    )
     model, output = _run(scenario)
     census = model.check_conservation()
     desk, office = model.tickets, model.projects
     assert sum(desk.arrived) == sum(desk.resolved) + len(census["open_tickets"])
     assert office.arrived == office.completed + sum(census["projects"].values())
     for duty in model.created:
-        assert model.created[duty] == (model.completed[duty] + model.cancelled[duty]
-                                       + census["waiting"][duty] + census["in_progress"][duty])
+        assert model.created[duty] == (
+            model.completed[duty] + model.cancelled[duty] + census["waiting"][duty] + census["in_progress"][duty]
+        )
     assert sum(desk.arrived) > 0 and office.arrived > 0
 
 
 def test_a_lost_item_is_detected():
-    scenario = make_scenario(org={"employees": 200}, tickets={"per_employee_per_month": 8.0},
-                             simulation={"horizon_weeks": 6, "warmup_weeks": 1})
+    scenario = make_scenario(
+        org={"employees": 200},
+        tickets={"per_employee_per_month": 8.0},
+        simulation={"horizon_weeks": 6, "warmup_weeks": 1},
+    )
     model = Model(scenario, 0)
     model.run()
     busy_queue = max(model.queues.values(), key=lambda q: len(q.heap))
@@ -48,8 +54,9 @@ def test_a_lost_item_is_detected():
 
 
 def test_same_seed_same_numbers_different_seed_different_numbers():
-    scenario = make_scenario(org={"employees": 300, "structure": "separate"},
-                             simulation={"horizon_weeks": 20, "warmup_weeks": 2})
+    scenario = make_scenario(
+        org={"employees": 300, "structure": "separate"}, simulation={"horizon_weeks": 20, "warmup_weeks": 2}
+    )
     first = orgsim.simulate(scenario, replications=3, seed=11, jobs=1)
     again = orgsim.simulate(scenario, replications=3, seed=11, jobs=1)
     other = orgsim.simulate(scenario, replications=3, seed=12, jobs=1)
@@ -58,8 +65,9 @@ def test_same_seed_same_numbers_different_seed_different_numbers():
 
 
 def test_results_do_not_depend_on_the_number_of_processes():
-    scenario = make_scenario(org={"employees": 150, "structure": "combined"},
-                             simulation={"horizon_weeks": 20, "warmup_weeks": 2})
+    scenario = make_scenario(
+        org={"employees": 150, "structure": "combined"}, simulation={"horizon_weeks": 20, "warmup_weeks": 2}
+    )
     serial = orgsim.simulate(scenario, replications=4, seed=5, jobs=1)
     parallel = orgsim.simulate(scenario, replications=4, seed=5, jobs=2)
     pd.testing.assert_frame_equal(serial.replications, parallel.replications)
@@ -70,16 +78,19 @@ def test_structures_see_the_same_tickets_and_projects_with_the_same_seed():
     """Common random numbers: changing who does the work does not change what arrives."""
     arrivals = {}
     for structure in ("combined", "separate", "no_pm"):
-        scenario = make_scenario(org={"employees": 200, "structure": structure},
-                                 simulation={"horizon_weeks": 30, "warmup_weeks": 1})
+        scenario = make_scenario(
+            org={"employees": 200, "structure": structure}, simulation={"horizon_weeks": 30, "warmup_weeks": 1}
+        )
         model = Model(scenario, replication=2)
         seen = []
         original = model.submit
 
         def record(item, queue=None, activity=None, _seen=seen, _original=original):
             case = item.case
-            if type(case).__name__ == "Ticket" and item.duty in ("ticket_l1",) or (
-                type(case).__name__ == "Ticket" and not case.klass.has_l1 and item.duty == "ticket_l2"
+            if (
+                type(case).__name__ == "Ticket"
+                and item.duty in ("ticket_l1",)
+                or (type(case).__name__ == "Ticket" and not case.klass.has_l1 and item.duty == "ticket_l2")
             ):
                 _seen.append((round(case.arrived_at, 9), case.klass.name, round(case.l2_effort, 9)))
             _original(item, queue, activity)
@@ -100,9 +111,11 @@ def test_structures_see_the_same_tickets_and_projects_with_the_same_seed():
 
 
 def test_utilisation_and_busy_hours_stay_within_available_time():
-    scenario = make_scenario(org={"employees": 120, "structure": "combined"},
-                             tickets={"per_employee_per_month": 6.0},
-                             simulation={"horizon_weeks": 20, "warmup_weeks": 2})
+    scenario = make_scenario(
+        org={"employees": 120, "structure": "combined"},
+        tickets={"per_employee_per_month": 6.0},
+        simulation={"horizon_weeks": 20, "warmup_weeks": 2},
+    )
     results = orgsim.simulate(scenario, replications=2, seed=1, jobs=1)
     people = results.people
     assert (people["utilisation"] <= 1 + 1e-9).all() and (people["utilisation"] >= 0).all()
@@ -113,8 +126,9 @@ def test_utilisation_and_busy_hours_stay_within_available_time():
 
 
 def test_clock_runs_in_working_hours():
-    scenario = make_scenario(calendar={"hours_per_day": 7.5, "days_per_week": 4},
-                             simulation={"horizon_weeks": 10, "warmup_weeks": 1})
+    scenario = make_scenario(
+        calendar={"hours_per_day": 7.5, "days_per_week": 4}, simulation={"horizon_weeks": 10, "warmup_weeks": 1}
+    )
     model, output = _run(scenario)
     assert model.env.now == pytest.approx(10 * 30.0)
     assert len(output.timeseries) == 40  # one row per working day
@@ -144,7 +158,7 @@ def test_projects_respect_the_wip_limit():
 
     def watch():
         original()
-        for worker, count in office.active_count.items():
+        for count in office.active_count.values():
             assert count <= 2
         peak["active"] = max(peak["active"], len(office.active))
 
@@ -158,10 +172,17 @@ def test_projects_respect_the_wip_limit():
 def test_late_decisions_cause_rework_and_prompt_ones_do_not():
     """Every package raises an exception; a patient limit means no rework, an
     impossible one means every package is partly redone (rework_share x package)."""
-    common = dict(org={"employees": 200, "structure": "separate"},
-                  simulation={"horizon_weeks": 40, "warmup_weeks": 4},
-                  projects={"exception_probability": 1.0, "per_100_employees_per_year": 6,
-                            "effort": 400.0, "work_package_hours": 40.0, "rework_share": 0.25})
+    common = dict(
+        org={"employees": 200, "structure": "separate"},
+        simulation={"horizon_weeks": 40, "warmup_weeks": 4},
+        projects={
+            "exception_probability": 1.0,
+            "per_100_employees_per_year": 6,
+            "effort": 400.0,
+            "work_package_hours": 40.0,
+            "rework_share": 0.25,
+        },
+    )
     patient = dict(common, projects={**common["projects"], "decision_wait_limit_hours": 10_000.0})
     prompt = orgsim.simulate(make_scenario(**patient), replications=2, seed=3, jobs=1)
     hurried = dict(common, projects={**common["projects"], "decision_wait_limit_hours": 1e-6})
@@ -178,7 +199,13 @@ def test_late_decisions_cause_rework_and_prompt_ones_do_not():
 def test_metrics_are_finite_where_work_was_done():
     scenario = make_scenario(org={"employees": 400}, simulation={"horizon_weeks": 20, "warmup_weeks": 2})
     _, output = _run(scenario)
-    for name in ("tickets_per_week.total", "ticket_resolution_hours_mean.p3", "sla_attainment.total",
-                 "utilisation.it_manager", "staff_cost_per_week", "cost_per_ticket",
-                 "queue_length_mean.ticket_l2"):
+    for name in (
+        "tickets_per_week.total",
+        "ticket_resolution_hours_mean.p3",
+        "sla_attainment.total",
+        "utilisation.it_manager",
+        "staff_cost_per_week",
+        "cost_per_ticket",
+        "queue_length_mean.ticket_l2",
+    ):
         assert math.isfinite(output.metrics[name]), name
