@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from .scenario import ScenarioError, field_reference, load_scenario, parse_assignment
@@ -70,8 +71,55 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    compare = commands.add_parser("compare", help="compare scenarios with common random numbers and paired CIs")
+    compare.add_argument("scenarios", nargs="+", help="two or more scenario files")
+    _add_run_options(compare)
+    sweep = commands.add_parser("sweep", help="sweep parameters; find from which size one structure wins")
+    sweep.add_argument("scenario", help="scenario file (TOML)")
+    sweep.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="PATH=VALUES",
+        help="values to sweep: 25,50,100 or 25:3200:log7 or 0.1:0.9:5 (repeatable)",
+    )
+    sweep.add_argument(
+        "--across", metavar="PATH=VALUES", help="values compared at every point, e.g. org.structure=combined,separate"
+    )
+    sweep.add_argument(
+        "--metric",
+        default="project_lead_time_weeks_mean",
+        help="metric for the crossover (default: project_lead_time_weeks_mean)",
+    )
+    sweep.add_argument(
+        "--net-of-cost",
+        type=float,
+        metavar="VALUE",
+        help="compare on staff cost plus the metric valued at VALUE (currency per unit per week)",
+    )
+    _add_run_options(sweep)
     commands.add_parser("reference", help="print the scenario-format reference (Markdown)")
     return parser
+
+
+def _add_run_options(command) -> None:
+    command.add_argument("--replications", "-r", type=_positive_int, help="replications (default: first scenario's)")
+    command.add_argument("--seed", type=_seed, help="root random seed (default: first scenario's)")
+    command.add_argument(
+        "--set",
+        dest="changes",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="change a parameter of every scenario by its dotted path (repeatable)",
+    )
+    command.add_argument("--out", help="output folder")
+    command.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
+    command.add_argument(
+        "--dask", metavar="ADDRESS", help="run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster"
+    )
+    command.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    command.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "reference":
             print(reference_markdown())
             return 0
+        if args.command == "compare":
+            return _compare(args)
+        if args.command == "sweep":
+            return _sweep(args)
         return _run(args)
     except _UsageError as error:
         print(f"orgsim: error: {error}", file=sys.stderr)
@@ -96,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def _output_folder(args, scenario) -> Path:
-    folder = Path(args.out) if args.out else Path("outputs") / scenario.name
+def _output_folder(args, name: str) -> Path:
+    folder = Path(args.out) if args.out else Path("outputs") / name
     if folder.exists() and not folder.is_dir():
         raise ScenarioError("--out", f"{folder} exists and is not a folder; give a folder path", "command line")
     try:
@@ -112,7 +164,7 @@ def _run(args) -> int:
 
     changes = dict(parse_assignment(text) for text in args.changes)
     scenario = load_scenario(args.scenario, changes)
-    folder = _output_folder(args, scenario)
+    folder = _output_folder(args, scenario.name)
     results = simulate(
         scenario,
         replications=args.replications,
@@ -121,13 +173,124 @@ def _run(args) -> int:
         events=args.events,
         progress=not args.quiet,
     )
-    try:
-        written = results.save(folder, plots=not args.no_plots)
-    except OSError as error:
-        raise ScenarioError("--out", f"cannot write to {folder}: {error.strerror}", "command line") from None
+    written = _write(lambda: results.save(folder, plots=not args.no_plots), folder)
     print(results.headline_table())
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
     return 0
+
+
+@contextmanager
+def _executor(args):
+    """The executor --dask asks for, or None for the default process pool."""
+    if not getattr(args, "dask", None):
+        yield None
+        return
+    from .experiment import dask_executor
+
+    try:
+        with dask_executor(args.dask, args.jobs) as executor:
+            yield executor
+    except RuntimeError as error:
+        raise ScenarioError("--dask", str(error), "command line") from None
+    except OSError as error:
+        raise ScenarioError("--dask", f"cannot reach the cluster at {args.dask}: {error}", "command line") from None
+
+
+def _cache(folder: Path):
+    from .experiment import RunCache
+
+    return RunCache(folder / ".runs")
+
+
+def _compare(args) -> int:
+    from .compare import compare
+
+    if len(args.scenarios) < 2:
+        raise _UsageError("compare needs at least two scenario files")
+    changes = dict(parse_assignment(text) for text in args.changes)
+    scenarios = [load_scenario(path, changes) for path in args.scenarios]
+    folder = _output_folder(args, "compare-" + "-".join(s.name for s in scenarios))
+    with _executor(args) as executor:
+        comparison = compare(
+            scenarios,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            executor=executor,
+            progress=not args.quiet,
+            cache=_cache(folder),
+        )
+    written = _write(lambda: comparison.save(folder, plots=not args.no_plots), folder)
+    print(comparison.table())
+    print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def _parse_grid(options: list[str], flag: str) -> dict[str, list]:
+    from .sweep import parse_values
+
+    grid = {}
+    for text in options:
+        if "=" not in text:
+            raise ScenarioError(text, "expected PATH=VALUES, e.g. org.employees=25,50,100", flag)
+        path, values = (part.strip() for part in text.split("=", 1))
+        grid[path] = parse_values(path, values)
+    return grid
+
+
+def _sweep(args) -> int:
+    from .sweep import sweep
+
+    changes = dict(parse_assignment(text) for text in args.changes)
+    scenario = load_scenario(args.scenario, changes)
+    vary = _parse_grid(args.vary, "--vary")
+    across = _parse_grid([args.across] if args.across else [], "--across")
+    if not vary:
+        raise _UsageError("sweep needs at least one --vary PATH=VALUES")
+    folder = _output_folder(args, f"sweep-{scenario.name}")
+    with _executor(args) as executor:
+        result = sweep(
+            scenario,
+            vary,
+            across,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            executor=executor,
+            progress=not args.quiet,
+            cache=_cache(folder),
+        )
+    if args.metric not in result.frame.columns:
+        raise ScenarioError("--metric", f"no metric {args.metric!r}; see the columns of sweep.csv", "command line")
+    written, crossover = _write(
+        lambda: result.save(folder, metric=args.metric, net_of_cost=args.net_of_cost, plots=not args.no_plots),
+        folder,
+    )
+    print(_sweep_table(result, args.metric))
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    if crossover is not None:
+        for pair in crossover["pairs"]:
+            print(pair["sentence"])
+    print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def _sweep_table(result, metric: str) -> str:
+    summary = result.summary
+    rows = summary[summary["metric"] == metric]
+    lines = [f"{metric}: mean (95% CI) per point"]
+    for row in rows.itertuples(index=False):
+        point = ", ".join(f"{path}={row[i]}" for i, path in enumerate(result.parameters))
+        lines.append(f"  {point}: {row.mean:.3g} ({row.ci_low:.3g} to {row.ci_high:.3g})")
+    return "\n".join(lines)
+
+
+def _write(save, folder: Path):
+    try:
+        return save()
+    except OSError as error:
+        raise ScenarioError("--out", f"cannot write to {folder}: {error.strerror}", "command line") from None
 
 
 def reference_markdown() -> str:

@@ -61,7 +61,7 @@ class ReplicationOutput:
     metrics: dict[str, float]
     timeseries: list[dict]
     people: list[dict]
-    ticket_times: dict[str, list[float]]
+    ticket_times: dict[str, list[int]]  # per class: resolution-time histogram on tally.BIN_EDGES
     project_lead_times: list[float]
     warnings: list[str] = field(default_factory=list)
 

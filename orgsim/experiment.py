@@ -8,22 +8,28 @@ they finish: ``--jobs 1`` and ``--jobs 8`` give identical results.
 from __future__ import annotations
 
 import csv
+import hashlib
+import itertools
 import json
 import math
 import os
+import pickle
 import shutil
 import tempfile
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from . import __version__
 from .engine import EVENT_LOG_COLUMNS, ReplicationOutput, run_replication
-from .metrics import HEADLINE_METRICS, stability_warnings, summarise
+from .metrics import HEADLINE_METRICS, stability_warnings, summarise, warmup_check
 from .scenario import Scenario
+from .tally import BIN_EDGES
 
-__all__ = ["simulate", "Results", "default_jobs"]
+__all__ = ["simulate", "Results", "default_jobs", "Task", "RunCache", "run_tasks", "dask_executor"]
 
 
 def default_jobs() -> int:
@@ -34,13 +40,123 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _run_one(scenario: Scenario, replication: int, seed: int, events_path: str | None) -> ReplicationOutput:
-    """One replication, in whichever process runs it; streams its event log to a file."""
-    if events_path is None:
-        return run_replication(scenario, replication, seed)
-    with open(events_path, "w", newline="", encoding="utf-8") as handle:
+@dataclass(frozen=True)
+class Task:
+    """One independent run: replication ``replication`` of ``scenario`` with root ``seed``."""
+
+    scenario: Scenario
+    replication: int
+    seed: int
+    events_path: str | None = None
+
+
+def _run_task(task: Task) -> ReplicationOutput:
+    """Run one task in whichever process or cluster worker gets it; streams its event log."""
+    if task.events_path is None:
+        return run_replication(task.scenario, task.replication, task.seed)
+    with open(task.events_path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        return run_replication(scenario, replication, seed, event_sink=writer.writerow)
+        return run_replication(task.scenario, task.replication, task.seed, event_sink=writer.writerow)
+
+
+class RunCache:
+    """Finished runs on disk, keyed by the resolved scenario's hash, the seed and the
+    replication, so that an interrupted sweep continues where it stopped.
+
+    Each file is written to a temporary name and renamed: it is whole or absent.
+    """
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+
+    @staticmethod
+    def key(task: Task) -> str:
+        data = task.scenario.to_dict()
+        data["simulation"].pop("replications", None)  # how many we run does not change run k
+        text = json.dumps({"scenario": data, "seed": task.seed, "version": __version__}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    def _path(self, task: Task) -> Path:
+        return self.directory / self.key(task) / f"replication-{task.replication}.pickle"
+
+    def load(self, task: Task) -> ReplicationOutput | None:
+        path = self._path(task)
+        if not path.is_file():
+            return None
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None  # unreadable (another version): run it again
+
+    def store(self, task: Task, output: ReplicationOutput) -> None:
+        path = self._path(task)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".partial")
+        with open(temporary, "wb") as handle:
+            pickle.dump(output, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+
+
+def run_tasks(
+    tasks: list[Task],
+    jobs: int | None = None,
+    executor: Executor | None = None,
+    progress: bool = False,
+    cache: RunCache | None = None,
+    description: str = "runs",
+) -> list[ReplicationOutput]:
+    """Run independent tasks, in this process, a process pool or any ``Executor``.
+
+    The outputs come back in task order whatever order they finish in, so results do not
+    depend on the executor.  Tasks already in ``cache`` are not run again; each finished
+    task is stored there at once.  Only a few tasks per worker are submitted ahead, so an
+    interruption loses at most the runs in flight.
+    """
+    outputs: list[ReplicationOutput | None] = [None] * len(tasks)
+    todo = []
+    for index, task in enumerate(tasks):
+        cached = cache.load(task) if cache is not None and task.events_path is None else None
+        if cached is None:
+            todo.append(index)
+        else:
+            outputs[index] = cached
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    bar = _progress_bar(len(tasks), len(tasks) - len(todo), description) if progress else None
+
+    def finished(index: int, output: ReplicationOutput) -> None:
+        outputs[index] = output
+        if cache is not None and tasks[index].events_path is None:
+            cache.store(tasks[index], output)
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        if executor is None and (jobs == 1 or len(todo) <= 1):
+            for index in todo:
+                finished(index, _run_task(tasks[index]))
+        elif todo:
+            own = executor is None
+            pool = executor if executor is not None else ProcessPoolExecutor(max_workers=min(jobs, len(todo)))
+            window = 2 * (jobs if executor is None else max(jobs, 4))  # tasks in flight at once
+            pending = iter(todo)
+            running: dict = {}
+            try:
+                while True:
+                    for index in itertools.islice(pending, window - len(running)):
+                        running[pool.submit(_run_task, tasks[index])] = index
+                    if not running:
+                        break
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in sorted(done, key=running.get):
+                        finished(running.pop(future), future.result())
+            finally:
+                if own:
+                    pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        if bar is not None:
+            bar.close()
+    return outputs
 
 
 def simulate(
@@ -51,6 +167,7 @@ def simulate(
     events: bool = False,
     progress: bool = False,
     executor: Executor | None = None,
+    cache: RunCache | None = None,
 ) -> Results:
     """Run ``replications`` independent replications of ``scenario``.
 
@@ -63,53 +180,59 @@ def simulate(
     events
         Also record an event log (activity start, suspend, resume, complete).
     progress
-        Show a progress bar on standard error.
+        Show a progress bar with the time left on standard error.
     executor
-        Any ``concurrent.futures.Executor`` to run the replications on instead.
+        Any ``concurrent.futures.Executor`` (a process pool, a Dask client's executor)
+        to run the replications on instead of a new process pool.
+    cache
+        Keep finished replications on disk and reuse them (see :class:`RunCache`).
     """
     replications = scenario.simulation.replications if replications is None else replications
     seed = scenario.simulation.seed if seed is None else seed
     if replications < 1:
         raise ValueError("replications must be >= 1")
-    jobs = default_jobs() if jobs is None else max(1, jobs)
     events_dir = Path(tempfile.mkdtemp(prefix="orgsim-events-")) if events else None
-    paths = [str(events_dir / f"events-{k}.csv") if events_dir else None for k in range(replications)]
-    bar = _progress_bar(replications, scenario.name) if progress else None
-    outputs: list[ReplicationOutput | None] = [None] * replications
-    try:
-        if executor is None and (jobs == 1 or replications == 1):
-            for k in range(replications):
-                outputs[k] = _run_one(scenario, k, seed, paths[k])
-                if bar:
-                    bar.update(1)
-        else:
-            own = executor is None
-            pool = executor or ProcessPoolExecutor(max_workers=min(jobs, replications))
-            try:
-                futures = {pool.submit(_run_one, scenario, k, seed, paths[k]): k for k in range(replications)}
-                from concurrent.futures import as_completed
-
-                for future in as_completed(futures):
-                    outputs[futures[future]] = future.result()
-                    if bar:
-                        bar.update(1)
-            finally:
-                if own:
-                    pool.shutdown(cancel_futures=True)
-    finally:
-        if bar:
-            bar.close()
+    tasks = [
+        Task(scenario, k, seed, str(events_dir / f"events-{k}.csv") if events_dir else None)
+        for k in range(replications)
+    ]
+    outputs = run_tasks(tasks, jobs, executor, progress, cache, scenario.name)
     results = Results.from_outputs(scenario, seed, outputs)
     if events_dir is not None:
-        results.event_parts = paths
+        results.event_parts = [t.events_path for t in tasks]
         results._events_dir = events_dir
     return results
 
 
-def _progress_bar(total: int, name: str):
+def _progress_bar(total: int, done: int, description: str):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=f"{name}", unit="replication", leave=False, dynamic_ncols=True)
+    return tqdm(total=total, initial=done, desc=description, unit="run", leave=False, dynamic_ncols=True)
+
+
+@contextmanager
+def dask_executor(address: str, jobs: int | None = None):
+    """A ``concurrent.futures`` executor on a Dask cluster: ``"local"`` starts a
+    ``LocalCluster`` of ``jobs`` single-threaded worker processes; anything else is the
+    scheduler address of a running cluster.  Needs ``pip install orgsim[dask]``."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as error:
+        raise RuntimeError("--dask needs Dask: pip install 'orgsim[dask]'") from error
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(
+            n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    else:
+        client = Client(address)
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 @dataclass
@@ -122,7 +245,8 @@ class Results:
     summary : one row per metric: mean, std, ci_low, ci_high (95%), n.
     timeseries : per replication and working day: queue length per duty, busy hours per role.
     people : per replication and person: utilisation, hours per week by duty, context switches.
-    ticket_times : per resolved ticket (after warm-up): replication, class, resolution hours.
+    ticket_times : resolution-time histogram over all replications (after warm-up): ticket_class,
+        bin_low_hours, bin_high_hours, tickets (constant memory, see :mod:`orgsim.tally`).
     project_lead_times : per completed project: replication, lead time in weeks.
     """
 
@@ -143,20 +267,20 @@ class Results:
         replications = pd.DataFrame([{"replication": o.replication, **o.metrics} for o in outputs])
         timeseries = pd.DataFrame([{"replication": o.replication, **row} for o in outputs for row in o.timeseries])
         people = pd.DataFrame([{"replication": o.replication, **row} for o in outputs for row in o.people])
-        ticket_times = pd.DataFrame(
-            [
-                (o.replication, name, hours)
-                for o in outputs
-                for name, times in o.ticket_times.items()
-                for hours in times
-            ],
-            columns=["replication", "ticket_class", "resolution_hours"],
-        )
+        ticket_times = _histogram_frame(outputs)
         lead_times = pd.DataFrame(
             [(o.replication, weeks) for o in outputs for weeks in o.project_lead_times],
             columns=["replication", "lead_time_weeks"],
         )
         warnings = stability_warnings([o.warnings for o in outputs])
+        calendar = scenario.calendar
+        check = warmup_check(timeseries, scenario.simulation.warmup_weeks, calendar.days_per_week)
+        if not check["enough"] and not warnings:
+            warnings.append(
+                f"the warm-up ({scenario.simulation.warmup_weeks:g} weeks) looks too short: the daily backlog "
+                f"settles only after about {math.ceil(check['needed_weeks'])} weeks (Welch's method); "
+                f"set simulation.warmup_weeks to at least that"
+            )
         return cls(
             scenario,
             seed,
@@ -281,6 +405,16 @@ class Results:
     def __del__(self):
         if self._events_dir is not None:
             shutil.rmtree(self._events_dir, ignore_errors=True)
+
+
+def _histogram_frame(outputs: list[ReplicationOutput]) -> pd.DataFrame:
+    """Resolution-time histograms summed over replications, non-empty bins only."""
+    rows = []
+    names = list(outputs[0].ticket_times) if outputs else []
+    for name in names:
+        counts = [sum(bins) for bins in zip(*(o.ticket_times[name] for o in outputs), strict=True)]
+        rows.extend((name, BIN_EDGES[i], BIN_EDGES[i + 1], n) for i, n in enumerate(counts) if n)
+    return pd.DataFrame(rows, columns=["ticket_class", "bin_low_hours", "bin_high_hours", "tickets"])
 
 
 def _fmt(value: float) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .dispatch import CONTEXT_SWITCH
 from .roles import DUTIES
+from .tally import Tally
 
 __all__ = ["replication_metrics", "summarise", "HEADLINE_METRICS", "TICKET_DUTIES", "PROJECT_DUTIES"]
 
@@ -65,7 +66,7 @@ def replication_metrics(model, census):
     _cost_metrics(model, metrics, people, measured_weeks)
     warnings = _stability_warnings(model)
     ticket_times = {
-        k.name: list(times) for k, times in zip(model.tickets.classes, model.tickets.resolution_hours, strict=True)
+        k.name: list(tally.bins) for k, tally in zip(model.tickets.classes, model.tickets.resolution_hours, strict=True)
     }
     return ReplicationOutput(
         replication=model.replication,
@@ -86,23 +87,23 @@ def _ticket_metrics(model, census, metrics, measured_weeks, horizon):
     for ticket in census["open_tickets"]:
         if horizon - ticket.arrived_at > ticket.klass.sla_hours:
             breached_open[ticket.klass.index] += 1
-    all_times = []
+    overall = Tally()
     met_total = judged_total = 0
     for klass in desk.classes:
         i, name = klass.index, klass.name
-        times = desk.resolution_hours[i]
-        all_times.extend(times)
+        tally = desk.resolution_hours[i]
+        overall.merge(tally)
         metrics[f"tickets_per_week.{name}"] = desk.resolved_measured[i] / measured_weeks
-        metrics[f"ticket_resolution_hours_mean.{name}"] = _mean(times)
-        metrics[f"ticket_resolution_hours_p50.{name}"] = _percentile(times, 50)
-        metrics[f"ticket_resolution_hours_p90.{name}"] = _percentile(times, 90)
+        metrics[f"ticket_resolution_hours_mean.{name}"] = tally.mean
+        metrics[f"ticket_resolution_hours_p50.{name}"] = tally.quantile(0.5)
+        metrics[f"ticket_resolution_hours_p90.{name}"] = tally.quantile(0.9)
         judged = desk.resolved_measured[i] + breached_open[i]
         metrics[f"sla_attainment.{name}"] = _ratio(desk.sla_met_measured[i], judged)
         met_total += desk.sla_met_measured[i]
         judged_total += judged
     metrics["tickets_per_week.total"] = sum(desk.resolved_measured) / measured_weeks
-    metrics["ticket_resolution_hours_mean.total"] = _mean(all_times)
-    metrics["ticket_resolution_hours_p90.total"] = _percentile(all_times, 90)
+    metrics["ticket_resolution_hours_mean.total"] = overall.mean
+    metrics["ticket_resolution_hours_p90.total"] = overall.quantile(0.9)
     metrics["sla_attainment.total"] = _ratio(met_total, judged_total)
     metrics["tickets_open_at_end"] = float(len(census["open_tickets"]))
 
@@ -259,3 +260,30 @@ def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
             half = math.nan
         rows.append({"metric": column, "mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n})
     return pd.DataFrame(rows, columns=["metric", "mean", "std", "ci_low", "ci_high", "n"])
+
+
+def warmup_check(timeseries: pd.DataFrame, warmup_weeks: float, days_per_week: float) -> dict:
+    """Does the warm-up look long enough?  Welch's method on the daily backlog.
+
+    The work in the system (items in all queues, daily averages, plus projects waiting
+    and active) is averaged over replications and
+    smoothed with a moving average of two weeks; the steady level is the mean of the
+    smoothed curve over the second half of the run.  The warm-up should last until the
+    curve first comes within 10% (at least half an item) of that level.  Queues that
+    grow without bound have no steady level; the growth warning covers them.
+    """
+    queue_columns = [c for c in timeseries.columns if c.startswith("queue.")]
+    queue_columns += [c for c in ("projects_waiting", "projects_active") if c in timeseries.columns]
+    if timeseries.empty or not queue_columns:
+        return {"needed_weeks": 0.0, "enough": True}
+    backlog = timeseries[queue_columns].sum(axis=1).groupby(timeseries["day"]).mean().to_numpy()
+    window = max(1, int(round(2 * days_per_week)))
+    if len(backlog) < 4 * window:
+        return {"needed_weeks": math.nan, "enough": True}
+    smooth = np.convolve(backlog, np.ones(window) / window, mode="valid")
+    steady = float(smooth[len(smooth) // 2 :].mean())
+    band = max(0.1 * steady, 0.5)
+    inside = np.flatnonzero(np.abs(smooth - steady) <= band)
+    first_day = int(inside[0]) if len(inside) else len(backlog)
+    needed = first_day / days_per_week
+    return {"needed_weeks": needed, "enough": needed <= warmup_weeks + 1e-9, "steady_backlog": steady}

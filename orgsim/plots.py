@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from .dispatch import CONTEXT_SWITCH
 from .roles import DUTIES
+from .tally import BIN_EDGES, quantile_from_bins
 
 __all__ = ["throughput_figure", "workload_figure", "backlog_figure", "leadtimes_figure"]
 
@@ -194,19 +195,31 @@ def backlog_figure(results) -> Figure:
     return figure
 
 
+_BIN_OF_EDGE = {edge: i for i, edge in enumerate(BIN_EDGES)}
+
+
+def _box_stats(rows, label) -> dict:
+    """Box-plot statistics (5th, 25th, 50th, 75th, 95th percentiles) from a histogram."""
+    bins = [0] * (len(BIN_EDGES) - 1)
+    for low, n in zip(rows["bin_low_hours"], rows["tickets"], strict=True):
+        bins[_BIN_OF_EDGE[low]] = int(n)
+    q = {p: quantile_from_bins(bins, p) for p in (0.05, 0.25, 0.5, 0.75, 0.95)}
+    return {"label": label, "whislo": q[0.05], "q1": q[0.25], "med": q[0.5], "q3": q[0.75], "whishi": q[0.95]}
+
+
 def leadtimes_figure(results) -> Figure:
     """Ticket resolution times by class against their SLA, and project lead times."""
     figure = Figure(figsize=(12, 5), layout="constrained")
     left, right = figure.subplots(1, 2, width_ratios=[1.2, 1])
     classes = [c for c in results.scenario.tickets.classes if c.share > 0]
-    times = results.ticket_times
-    data, names = [], []
+    histogram = results.ticket_times
+    stats, names = [], []
     for klass in classes:
-        values = times.loc[times["ticket_class"] == klass.name, "resolution_hours"].to_numpy()
-        data.append(np.maximum(values, 1e-3) if len(values) else np.array([np.nan]))
+        rows = histogram[histogram["ticket_class"] == klass.name]
         names.append(klass.name)
-    if data:
-        left.boxplot(data, positions=range(len(data)), showfliers=False, widths=0.6, whis=(5, 95))
+        stats.append(_box_stats(rows, klass.name))
+    if stats:
+        left.bxp(stats, positions=range(len(stats)), showfliers=False, widths=0.6)
         for i, klass in enumerate(classes):
             left.plot(
                 [i - 0.35, i + 0.35],
@@ -238,4 +251,274 @@ def leadtimes_figure(results) -> Figure:
     right.set_ylabel("projects (all replications)")
     right.set_title("Project lead time")
     figure.suptitle(_title(results, "Lead times"), fontweight="bold")
+    return figure
+
+
+# ------------------------------------------------------------------ comparisons
+
+_SCENARIO_COLOURS = ("#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363", "#d6616b", "#8c6d31")
+
+
+def _compare_title(comparison, what: str) -> str:
+    names = " vs ".join(comparison.names)
+    n = len(comparison.results[0].replications)
+    return f"{what}\n{names} ({n} replications each, same seed: common random numbers)"
+
+
+def _bars_with_ci(ax, comparison, metrics, labels):
+    """Grouped bars: one group per metric, one bar per scenario, 95% CI whiskers."""
+    count = len(comparison.results)
+    width = 0.8 / count
+    for j, result in enumerate(comparison.results):
+        for i, metric in enumerate(metrics):
+            mean, low, high = _metric(result, metric)
+            ax.bar(
+                i + (j - (count - 1) / 2) * width,
+                mean,
+                width,
+                yerr=_error(mean, low, high),
+                capsize=3,
+                color=_SCENARIO_COLOURS[j % len(_SCENARIO_COLOURS)],
+                label=result.scenario.name if i == 0 else None,
+            )
+    ax.set_xticks(range(len(metrics)), labels, rotation=15)
+
+
+def _short(value: float) -> str:
+    """A number as a manager reads it: 5,800 / 6.2 / 0.164."""
+    if np.isnan(value):
+        return "n/a"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:.3g}"
+    return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
+
+
+def comparison_dashboard(comparison) -> Figure:
+    """The headline metrics side by side, with 95% CIs and paired differences, one panel each."""
+    panels = (
+        ("project_lead_time_weeks_mean", "Project lead time", "working weeks"),
+        ("project_on_time_share", "Projects on time", "share of projects"),
+        ("sla_attainment.total", "Tickets within SLA", "share of tickets"),
+        ("utilisation.it_manager", "IT manager utilisation", "share of working time"),
+        ("rework_hours_per_week", "Rework", "hours per week"),
+        ("staff_cost_per_week", "Staff cost", "currency per week"),
+    )
+    figure = Figure(figsize=(14, 8), layout="constrained")
+    axes = figure.subplots(2, 3).ravel()
+    differences = comparison.differences
+    for ax, (metric, title, unit) in zip(axes, panels, strict=True):
+        for j, result in enumerate(comparison.results):
+            mean, low, high = _metric(result, metric)
+            ax.bar(j, mean, yerr=_error(mean, low, high), capsize=4, color=_SCENARIO_COLOURS[j % 7])
+            if not np.isnan(mean):
+                top = high if not np.isnan(high) else mean
+                ax.text(j + 0.08, top, _short(mean), ha="left", va="bottom", fontsize=9)
+        ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
+        if ax.get_ylim()[1] <= 0:
+            ax.set_ylim(0, 1)
+        rows = differences[differences["metric"] == metric] if not differences.empty else differences
+        notes = []
+        for row in rows.itertuples():
+            verdict = f"{row.better} better" if row.better else "no significant difference"
+            notes.append(
+                f"{row.scenario}: {'+' if row.mean_difference >= 0 else '-'}"
+                f"{_short(abs(row.mean_difference))} ({verdict})"
+            )
+        ax.set_title(title + ("\n" + "; ".join(notes) if notes else ""), fontsize=10)
+        ax.set_xticks(range(len(comparison.results)), comparison.names, rotation=10)
+        ax.set_ylabel(unit)
+    figure.suptitle(
+        _compare_title(comparison, "Dashboard: headline metrics (95% CI; differences vs the first, paired)"),
+        fontweight="bold",
+    )
+    return figure
+
+
+def comparison_throughput(comparison) -> Figure:
+    figure = Figure(figsize=(13, 5), layout="constrained")
+    left, right = figure.subplots(1, 2, width_ratios=[2, 1])
+    classes = [c.name for c in comparison.results[0].scenario.tickets.classes if c.share > 0]
+    _bars_with_ci(left, comparison, [f"tickets_per_week.{c}" for c in classes], classes)
+    left.set_ylabel("tickets resolved per week")
+    left.set_xlabel("ticket class")
+    left.set_title("Tickets resolved per week by class (95% CI)")
+    left.legend()
+    _bars_with_ci(right, comparison, ["projects_per_quarter"], ["projects"])
+    right.set_ylabel("projects completed per quarter")
+    right.set_title("Projects completed per quarter (95% CI)")
+    figure.suptitle(_compare_title(comparison, "Throughput"), fontweight="bold")
+    return figure
+
+
+def comparison_workload(comparison) -> Figure:
+    """Hours per person per week by duty for every role of every scenario, side by side."""
+    columns = []
+    for result in comparison.results:
+        counts = result.scenario.headcounts()
+        for role in result.scenario.roles:
+            if counts[role.name] > 0:
+                columns.append((result, role))
+    figure = Figure(figsize=(max(10, 1.1 * len(columns) + 4), 6), layout="constrained")
+    ax = figure.subplots()
+    used = set()
+    for x, (result, role) in enumerate(columns):
+        bottom = 0.0
+        for label in (*DUTIES, CONTEXT_SWITCH):
+            mean, _, _ = _metric(result, f"hours_per_person_week.{role.name}.{label}")
+            if np.isnan(mean) or mean <= 0:
+                continue
+            ax.bar(
+                x,
+                mean,
+                bottom=bottom,
+                color=DUTY_COLOURS[label],
+                edgecolor="white",
+                linewidth=0.5,
+                label=label.replace("_", " ") if label not in used else None,
+            )
+            used.add(label)
+            bottom += mean
+        util, _, _ = _metric(result, f"utilisation.{role.name}")
+        ax.text(x, bottom + 0.5, f"{util:.0%}", ha="center", va="bottom", fontsize=8, fontweight="bold")
+    ax.set_xticks(
+        range(len(columns)),
+        [f"{role.name.replace('_', ' ')}\n{result.scenario.name}" for result, role in columns],
+        rotation=30,
+        ha="right",
+        fontsize=8,
+    )
+    capacity = comparison.results[0].scenario.calendar.hours_per_week
+    ax.axhline(capacity, color="black", linestyle="--", linewidth=1)
+    ax.set_ylim(0, capacity * 1.25)
+    ax.set_ylabel("hours per person per week (bold: utilisation)")
+    ax.legend(title="duty", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    figure.suptitle(_compare_title(comparison, "Workload by role and duty"), fontweight="bold")
+    return figure
+
+
+def comparison_leadtimes(comparison) -> Figure:
+    figure = Figure(figsize=(13, 5), layout="constrained")
+    left, right = figure.subplots(1, 2, width_ratios=[2, 1])
+    classes = [c.name for c in comparison.results[0].scenario.tickets.classes if c.share > 0]
+    _bars_with_ci(left, comparison, [f"ticket_resolution_hours_mean.{c}" for c in classes], classes)
+    left.set_ylabel("mean resolution time (working hours)")
+    left.set_xlabel("ticket class")
+    left.set_yscale("log")
+    left.set_title("Ticket resolution time by class (95% CI)")
+    left.legend()
+    _bars_with_ci(
+        right, comparison, ["project_lead_time_weeks_mean", "project_lead_time_weeks_p90"], ["mean", "90th percentile"]
+    )
+    right.set_ylabel("project lead time (working weeks)")
+    right.set_title("Project lead time (95% CI)")
+    figure.suptitle(_compare_title(comparison, "Lead times"), fontweight="bold")
+    return figure
+
+
+def comparison_backlog(comparison) -> Figure:
+    figure = Figure(figsize=(13, 6), layout="constrained")
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    for j, result in enumerate(comparison.results):
+        colour = _SCENARIO_COLOURS[j % len(_SCENARIO_COLOURS)]
+        ts = result.timeseries
+        if ts.empty:
+            continue
+        operational = [f"queue.{d}" for d in ("ticket_l1", "ticket_l2", "major_incident", "approval")]
+        project = [
+            f"queue.{d}" for d in ("project_work", "project_coordination", "status_reporting", "portfolio_management")
+        ] + ["projects_waiting"]
+        for ax, columns in ((top, operational), (bottom, project)):
+            total = ts[columns].sum(axis=1).groupby(ts["day"]).mean()
+            ax.plot(
+                total.index / result.scenario.calendar.days_per_week,
+                total.to_numpy(),
+                color=colour,
+                label=result.scenario.name,
+                linewidth=1.2,
+            )
+    top.set_title("Tickets waiting (all operational queues, daily average, mean over replications)")
+    bottom.set_title("Project work waiting (work, coordination, status, portfolio queues and projects not started)")
+    for ax in (top, bottom):
+        ax.set_ylabel("items waiting")
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left")
+    bottom.set_xlabel("time (working weeks)")
+    figure.suptitle(_compare_title(comparison, "Backlog"), fontweight="bold")
+    return figure
+
+
+# ------------------------------------------------------------------ sweeps
+
+
+def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
+    """``metric`` against the first varied parameter, one line per ``across`` value with its
+    95% CI band; below, each ``across`` value minus the first, paired by replication."""
+    from .compare import paired_difference
+    from .sweep import metric_unit, metric_words
+
+    summary = sweep.summary
+    rows = summary[summary["metric"] == metric]
+    x_path = next(iter(sweep.vary))
+    across_path = next(iter(sweep.across), None)
+    labels = sweep.across[across_path] if across_path else [None]
+    paired = across_path is not None and len(labels) >= 2
+    figure = Figure(figsize=(10, 8.5 if paired else 6), layout="constrained")
+    axes = figure.subplots(2, 1, sharex=True, height_ratios=[3, 2]) if paired else [figure.subplots()]
+    top = axes[0]
+    others = [p for p in sweep.parameters if p not in (x_path, across_path)]
+    for j, label in enumerate(labels):
+        frame = rows if label is None else rows[rows[across_path] == label]
+        if others:  # more parameters varied: average over them for the plot
+            frame = frame.groupby(x_path, as_index=False)[["mean", "ci_low", "ci_high"]].mean()
+        frame = frame.sort_values(x_path)
+        colour = _SCENARIO_COLOURS[j % len(_SCENARIO_COLOURS)]
+        top.plot(
+            frame[x_path], frame["mean"], marker="o", color=colour, label=str(label if label is not None else metric)
+        )
+        top.fill_between(frame[x_path], frame["ci_low"], frame["ci_high"], color=colour, alpha=0.15)
+    unit = metric_unit(metric)
+    top.set_ylabel(metric_words(metric) + (f" ({unit})" if unit else ""))
+    top.legend(title=across_path)
+    top.set_title("mean and 95% CI of each alternative")
+    if paired:
+        bottom = axes[1]
+        data = sweep.frame
+        xs = sorted(sweep.vary[x_path])
+        for j, label in enumerate(labels[1:], start=1):
+            means, lows, highs = [], [], []
+            for x in xs:
+                at = data[data[x_path] == x]
+                base = at[at[across_path] == labels[0]].sort_values("replication")[metric].to_numpy()
+                other = at[at[across_path] == label].sort_values("replication")[metric].to_numpy()
+                row = paired_difference(base, other)
+                means.append(row["mean_difference"])
+                lows.append(row["ci_low"])
+                highs.append(row["ci_high"])
+            colour = _SCENARIO_COLOURS[j % len(_SCENARIO_COLOURS)]
+            bottom.plot(xs, means, marker="o", color=colour, label=f"{label} - {labels[0]}")
+            bottom.fill_between(xs, lows, highs, color=colour, alpha=0.25)
+        bottom.axhline(0, color="black", linewidth=0.8)
+        bottom.set_ylabel(f"difference ({unit})" if unit else "difference")
+        bottom.set_title("paired difference to the first alternative (same arrivals), 95% CI")
+        bottom.legend(loc="best")
+    if crossover:
+        for pair in crossover["pairs"]:
+            if pair.get("crossover") is not None and not pair.get("whole_range"):
+                for ax in axes:
+                    ax.axvline(pair["crossover"], color="black", linestyle="--", linewidth=1)
+                    ax.axvspan(pair["ci_low"], pair["ci_high"], color="0.6", alpha=0.2)
+                top.text(
+                    pair["crossover"], top.get_ylim()[1], f" crossover ~{pair['crossover']:,.0f}", va="top", fontsize=9
+                )
+    for ax in axes:
+        if x_path in sweep.log_scale:
+            ax.set_xscale("log")
+    axes[-1].set_xlabel(x_path + (" (log scale)" if x_path in sweep.log_scale else ""))
+    n = len(sweep.results[0].replications)
+    heading = f"{metric_words(metric).capitalize()} against {x_path}: {sweep.scenario.name}, {n} replications per point"
+    if crossover and crossover["metric"] == metric:
+        heading += "\n" + "\n".join(p["sentence"] for p in crossover["pairs"])
+    figure.suptitle(heading, fontweight="bold")
     return figure

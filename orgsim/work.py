@@ -19,6 +19,7 @@ from itertools import accumulate
 
 from .dispatch import WorkItem
 from .distributions import Distribution, Sampler
+from .tally import Tally
 
 __all__ = ["Ticket", "TicketDesk", "Project", "ProjectOffice", "RecurringWork"]
 
@@ -98,7 +99,7 @@ class TicketDesk:
         self.resolved = [0] * len(self.classes)
         self.resolved_measured = [0] * len(self.classes)
         self.sla_met_measured = [0] * len(self.classes)
-        self.resolution_hours: list[list[float]] = [[] for _ in self.classes]
+        self.resolution_hours = [Tally() for _ in self.classes]
         self.next_id = 0
 
     def start(self, env) -> None:
@@ -170,14 +171,14 @@ class TicketDesk:
         if self.model.measuring:
             hours = now - ticket.arrived_at
             self.resolved_measured[index] += 1
-            self.resolution_hours[index].append(hours)
+            self.resolution_hours[index].add(hours)
             if hours <= ticket.klass.sla_hours:
                 self.sla_met_measured[index] += 1
 
     def reset_statistics(self) -> None:
         self.resolved_measured = [0] * len(self.classes)
         self.sla_met_measured = [0] * len(self.classes)
-        self.resolution_hours = [[] for _ in self.classes]
+        self.resolution_hours = [Tally() for _ in self.classes]
 
 
 class Project:
@@ -409,7 +410,7 @@ class ProjectOffice:
         """Projects arrived and not yet closed: in intake, waiting to start or active."""
         yield from self.waiting
         yield from self.active.values()
-        yield from self.in_intake_projects
+        yield from self.in_intake_projects.values()
 
     def reset_statistics(self) -> None:
         self.completed_measured = 0
