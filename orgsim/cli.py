@@ -98,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare on staff cost plus the metric valued at VALUE (currency per unit per week)",
     )
     _add_run_options(sweep)
+    validate = commands.add_parser("validate", help="check the engine against queueing theory (M/M/1, M/M/c, ...)")
+    validate.add_argument("--quick", action="store_true", help="short runs with wider tolerances (~30 s)")
+    validate.add_argument("--replications", "-r", type=_positive_int, help="replications of every case")
+    validate.add_argument("--seed", type=_seed, default=1, help="root random seed (default 1)")
+    validate.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
+    validate.add_argument(
+        "--scenarios",
+        metavar="DIR",
+        help="folder of validation scenarios (default: scenarios/validation of this repository)",
+    )
+    validate.add_argument("--out", help="also write the table as CSV to this file")
     commands.add_parser("reference", help="print the scenario-format reference (Markdown)")
     return parser
 
@@ -133,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             return _compare(args)
         if args.command == "sweep":
             return _sweep(args)
+        if args.command == "validate":
+            return _validate(args)
         return _run(args)
     except _UsageError as error:
         print(f"orgsim: error: {error}", file=sys.stderr)
@@ -284,6 +297,23 @@ def _sweep_table(result, metric: str) -> str:
         point = ", ".join(f"{path}={row[i]}" for i, path in enumerate(result.parameters))
         lines.append(f"  {point}: {row.mean:.3g} ({row.ci_low:.3g} to {row.ci_high:.3g})")
     return "\n".join(lines)
+
+
+def _validate(args) -> int:
+    from .validation import default_directory, format_table, run_validation
+
+    directory = Path(args.scenarios) if args.scenarios else default_directory()
+    if not directory.is_dir():
+        raise ScenarioError("--scenarios", f"{directory} is not a folder of validation scenarios", "command line")
+    table = run_validation(
+        directory=directory, replications=args.replications, seed=args.seed, jobs=args.jobs, quick=args.quick
+    )
+    print(format_table(table))
+    if args.out:
+        target = Path(args.out)
+        _write(lambda: table.to_csv(target, index=False) or [target], target.parent)
+        print(f"wrote {target}")
+    return 0 if bool(table["pass"].all()) else 1
 
 
 def _write(save, folder: Path):

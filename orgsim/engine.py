@@ -8,6 +8,7 @@ from a frozen :class:`~orgsim.scenario.Scenario`, which it only reads.
 from __future__ import annotations
 
 import zlib
+from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -53,13 +54,49 @@ def random_streams(seed: int, replication: int):
     return streams
 
 
+class DailySeries:
+    """One value per working day for each of a fixed set of columns, stored as typed arrays
+    (8 bytes a value), so that a long horizon costs little memory.  Iterating gives one
+    dict per day; ``columns`` gives the arrays, ready for a DataFrame."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self):
+        self.columns: dict[str, array] = {}
+
+    def append(self, row: dict[str, float]) -> None:
+        columns = self.columns
+        if not columns:
+            for key in row:
+                columns[key] = array("d")
+        for key, value in row.items():
+            columns[key].append(value)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    def __iter__(self):
+        names = list(self.columns)
+        for values in zip(*self.columns.values(), strict=True):
+            yield dict(zip(names, values, strict=True))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, DailySeries) and self.columns == other.columns
+
+    def __getstate__(self):
+        return self.columns
+
+    def __setstate__(self, state):
+        self.columns = state
+
+
 @dataclass
 class ReplicationOutput:
     """What one replication returns: plain data, ready for pandas."""
 
     replication: int
     metrics: dict[str, float]
-    timeseries: list[dict]
+    timeseries: DailySeries
     people: list[dict]
     ticket_times: dict[str, list[int]]  # per class: resolution-time histogram on tally.BIN_EDGES
     project_lead_times: list[float]
@@ -98,7 +135,7 @@ class Model:
         self.tickets = TicketDesk(self, scenario, streams)
         self.projects = ProjectOffice(self, scenario, streams)
         self.recurring = RecurringWork(self, scenario, self.projects)
-        self.timeseries: list[dict] = []
+        self.timeseries = DailySeries()
         self._busy_at_day_start: dict[str, float] = {}
         self._area_at_day_start: dict[str, float] = {}
         self._busy_at_warmup: dict[int, dict[str, float]] = {}

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
@@ -265,7 +266,7 @@ class Results:
     @classmethod
     def from_outputs(cls, scenario: Scenario, seed: int, outputs: list[ReplicationOutput]) -> Results:
         replications = pd.DataFrame([{"replication": o.replication, **o.metrics} for o in outputs])
-        timeseries = pd.DataFrame([{"replication": o.replication, **row} for o in outputs for row in o.timeseries])
+        timeseries = _daily_frame(outputs)
         people = pd.DataFrame([{"replication": o.replication, **row} for o in outputs for row in o.people])
         ticket_times = _histogram_frame(outputs)
         lead_times = pd.DataFrame(
@@ -405,6 +406,21 @@ class Results:
     def __del__(self):
         if self._events_dir is not None:
             shutil.rmtree(self._events_dir, ignore_errors=True)
+
+
+def _daily_frame(outputs: list[ReplicationOutput]) -> pd.DataFrame:
+    """The daily series of all replications, one row per replication and day."""
+    frames = []
+    for output in outputs:
+        columns = output.timeseries.columns
+        if not columns:
+            continue
+        frame = pd.DataFrame({name: np.frombuffer(values, dtype=float) for name, values in columns.items()})
+        for name in ("day", "week"):
+            frame[name] = frame[name].astype(int)
+        frame.insert(0, "replication", output.replication)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _histogram_frame(outputs: list[ReplicationOutput]) -> pd.DataFrame:

@@ -215,14 +215,17 @@ def _stability_warnings(model) -> list[str]:
     A queue counts as growing when its linear trend over the measured period rises by
     more than 10 items and by more than half its mean level.
     """
-    series = [row for row in model.timeseries if row["hours"] > model.measure_start]
-    if len(series) < 20:
+    columns = model.timeseries.columns
+    if not columns:
+        return []
+    measured = np.frombuffer(columns["hours"], dtype=float) > model.measure_start
+    if measured.sum() < 20:
         return []
     growing = []
-    days = np.arange(len(series), dtype=float)
-    for key in [k for k in series[0] if k.startswith("queue.")] + ["projects_waiting"]:
-        level = np.array([row[key] for row in series], dtype=float)
-        rise = np.polyfit(days, level, 1)[0] * len(series)  # linear trend over the measured period
+    days = np.arange(int(measured.sum()), dtype=float)
+    for key in [k for k in columns if k.startswith("queue.")] + ["projects_waiting"]:
+        level = np.frombuffer(columns[key], dtype=float)[measured]
+        rise = np.polyfit(days, level, 1)[0] * len(days)  # linear trend over the measured period
         if rise > max(10.0, 0.5 * level.mean()):
             growing.append(key.removeprefix("queue."))
     return growing
@@ -242,6 +245,9 @@ def stability_warnings(growing_per_replication: list[list[str]]) -> list[str]:
     ]
 
 
+_SHARES = ("sla_attainment", "project_on_time_share", "utilisation")
+
+
 def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Mean, standard deviation and Student-t confidence interval of every metric column."""
     from scipy import stats
@@ -258,7 +264,11 @@ def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
             half = stats.t.ppf((1 + confidence) / 2, n - 1) * std / math.sqrt(n)
         else:
             half = math.nan
-        rows.append({"metric": column, "mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n})
+        # every metric is >= 0, and shares are <= 1: the t interval is cut to what is possible
+        low, high = max(0.0, mean - half), mean + half
+        if column.startswith(_SHARES):
+            high = min(1.0, high)
+        rows.append({"metric": column, "mean": mean, "std": std, "ci_low": low, "ci_high": high, "n": n})
     return pd.DataFrame(rows, columns=["metric", "mean", "std", "ci_low", "ci_high", "n"])
 
 

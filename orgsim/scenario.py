@@ -124,7 +124,7 @@ class Simulation:
     """How long and how often to simulate."""
 
     horizon_weeks: float = _f(
-        52.0, "weeks", "simulated working time per replication", "simulation setting", check=POSITIVE
+        52.0, "weeks", "simulated working time per replication", "simulation setting", check=_between(0.1, 2600)
     )
     warmup_weeks: float = _f(
         8.0,
@@ -134,7 +134,11 @@ class Simulation:
         check=NONNEG,
     )
     replications: int = _f(
-        10, "count", "independent replications; 95% CIs are over them", "simulation setting", check=_at_least(1)
+        10,
+        "count",
+        "independent replications; 95% CIs are over them",
+        "simulation setting",
+        check=_between(1, 10_000),
     )
     seed: int = _f(12345, "integer", "root seed; same seed, same numbers", "simulation setting", check=NONNEG)
     check_in_hours: float = _f(
@@ -143,7 +147,7 @@ class Simulation:
         "longest stretch a person works on one item before looking whether higher-priority work"
         " waits (a working day); preemptive items interrupt at once regardless",
         "model convention: people look at their queues at least daily",
-        check=POSITIVE,
+        check=_between(0.1, 1e6),
     )
 
 
@@ -274,7 +278,7 @@ class Tickets:
         "tickets per employee per month",
         "ticket arrival rate (Poisson), scaled by org.employees",
         "1.0-1.5; 1.25 in MetricNet's worked example (Rumburg, HDI SupportWorld 2020)",
-        check=NONNEG,
+        check=_between(0, 1000),
     )
     classes: tuple[TicketClass, ...] = field(default=(), metadata={"internal": True})
 
@@ -290,7 +294,7 @@ class Projects:
         8.0,
         "projects per 100 employees per year",
         "project arrival rate (Poisson), scaled by org.employees; small projects included (rollouts, migrations)",
-        check=NONNEG,
+        check=_between(0, 10_000),
     )
     initial_portfolio: int = _f(0, "projects", "projects already waiting at time 0", check=NONNEG)
     effort: Distribution = _d(
@@ -300,7 +304,7 @@ class Projects:
         "mostly small projects (< 50 person-days = 400 h, QSM 2012/2021), a long tail of larger ones; mean an estimate",
     )
     work_package_hours: float = _f(
-        40.0, "hours", "size of one work package; effort is cut into equal packages", check=POSITIVE
+        40.0, "hours", "size of one work package; effort is cut into equal packages", check=_between(0.5, 1e6)
     )
     team_size: int = _f(
         3, "engineers", "work packages of one project in flight at once", "3-5 FTE (QSM 2021)", check=_at_least(1)
@@ -448,7 +452,8 @@ _SECTIONS = {
     "management": Management,
 }
 _TOP_KEYS = ("name", "description", *(_SECTIONS), "roles")
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
+LARGEST_NUMBER = 1e12  # beyond this no parameter of an IT organisation makes sense
 MAX_STAFF = 20_000  # people simulated; beyond that a run takes hours and gigabytes
 
 
@@ -466,7 +471,14 @@ def _show(value) -> str:
     return f"{value} (a {type(value).__name__}, as TOML read it)"
 
 
-def _unknown_key(path: str, key: str, allowed) -> ScenarioError:
+def _short(value) -> str:
+    """A possibly enormous number, shortened for a message."""
+    text = str(value)
+    return text if len(text) <= 20 else f"{text[:8]}... ({len(text)} digits)"
+
+
+def _unknown_key(path: str, key, allowed) -> ScenarioError:
+    key = str(key)
     allowed = list(allowed)
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -482,6 +494,12 @@ def _require_table(value, path) -> dict:
     return value
 
 
+def _require_text_keys(table: dict, path: str) -> None:
+    for key in table:
+        if not isinstance(key, str):
+            raise ScenarioError(path, f"key {key!r} is not text; keys are names such as 'employees'")
+
+
 def _convert_scalar(kind, value, path):
     if kind is bool:
         if not isinstance(value, bool):
@@ -494,12 +512,18 @@ def _convert_scalar(kind, value, path):
             or (isinstance(value, float) and not value.is_integer())
         ):
             raise ScenarioError(path, f"expected a whole number, found {_show(value)}")
+        if abs(value) > LARGEST_NUMBER:
+            raise ScenarioError(path, f"found {_short(value)}; allowed: a whole number of at most {LARGEST_NUMBER:.0e}")
         return int(value)
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ScenarioError(path, f"expected a number, found {_show(value)}")
+        if isinstance(value, int) and abs(value) > LARGEST_NUMBER:
+            raise ScenarioError(path, f"found {_short(value)}; allowed: a number of at most {LARGEST_NUMBER:.0e}")
         if not math.isfinite(value):
             raise ScenarioError(path, f"expected a finite number, found {_show(value)}")
+        if abs(value) > LARGEST_NUMBER:
+            raise ScenarioError(path, f"found {value:g}; allowed: a number of at most {LARGEST_NUMBER:.0e}")
         return float(value)
     if kind is str:
         if not isinstance(value, str):
@@ -542,6 +566,7 @@ def _distribution(value, path) -> Distribution:
 def _build(cls, data: dict, path: str, base=None):
     """Instance of dataclass ``cls`` from ``data``, fields missing from data taken from ``base``."""
     table = _require_table(data, path)
+    _require_text_keys(table, path)
     hints = typing.get_type_hints(cls)
     public = [f for f in fields(cls) if not f.metadata.get("internal")]
     names = [f.name for f in public]
@@ -572,7 +597,7 @@ def _ticket_classes(data: dict) -> tuple[TicketClass, ...]:
     names = list(DEFAULT_TICKET_CLASSES)
     for name in classes_data:
         if name not in names:
-            if not _NAME_RE.match(name):
+            if not _NAME_RE.fullmatch(str(name)):
                 raise ScenarioError(f"tickets.classes.{name}", "a class name is lower-case letters, digits and _")
             names.append(name)
     mix_given = "mix" in data
@@ -605,7 +630,7 @@ def _roles(data: dict, structure: str, employees: int) -> tuple[Role, ...]:
     result = dict(presets)
     for name, table in roles_data.items():
         path = f"roles.{name}"
-        if not _NAME_RE.match(name):
+        if not _NAME_RE.fullmatch(str(name)):
             raise ScenarioError(path, "a role name is lower-case letters, digits and _")
         table = _require_table(table, path)
         result[name] = _role_from_data(name, table, path, presets.get(name))
@@ -687,11 +712,12 @@ def scenario_from_dict(data: dict, source: str | None = None) -> Scenario:
 
 def _scenario_from_dict(data: dict) -> Scenario:
     data = _require_table(data, "")
+    _require_text_keys(data, "")
     for key in data:
         if key not in _TOP_KEYS:
             raise _unknown_key("", key, _TOP_KEYS)
     name = _convert_scalar(str, data.get("name", "scenario"), "name")
-    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name) or ".." in name:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name or len(name) > 100:
         raise ScenarioError(
             "name", f"found {name!r}; allowed: letters, digits, '-', '_' and '.', no path separators or '..'"
         )
@@ -762,6 +788,7 @@ def _check_cross_fields(scenario: Scenario) -> None:
                 f"found {role.reports_to!r}; allowed: one of the roles ({', '.join(role_names)}) or leave it out",
             )
     _check_no_reporting_cycle(scenario.roles)
+    _check_run_is_finite(scenario)
     try:
         headcounts = scenario.headcounts()
     except ValueError as error:
@@ -797,6 +824,37 @@ def _check_cross_fields(scenario: Scenario) -> None:
                     raise ScenarioError(f"roles.{role.name}.reports_to", f"'{boss.name}' has 0 people at this size")
 
 
+MAX_ARRIVALS = 50_000_000  # expected tickets or work packages per replication: hours of computing beyond
+
+
+def _check_run_is_finite(scenario: Scenario) -> None:
+    """Reject parameters with which one replication would never finish."""
+    weeks = scenario.simulation.horizon_weeks
+    employees = scenario.org.employees
+    tickets = employees * scenario.tickets.per_employee_per_month * 12 / 52 * weeks
+    if tickets > MAX_ARRIVALS:
+        raise ScenarioError(
+            "tickets.per_employee_per_month",
+            f"{tickets:,.0f} tickets expected per replication; allowed: at most {MAX_ARRIVALS:,} "
+            "(lower the rate, org.employees or simulation.horizon_weeks)",
+        )
+    projects = scenario.projects
+    packages_each = projects.effort.expected / projects.work_package_hours
+    if packages_each > 10_000:
+        raise ScenarioError(
+            "projects.work_package_hours",
+            f"a mean project would be cut into {packages_each:,.0f} work packages; allowed: at most 10,000 "
+            "(raise work_package_hours or lower projects.effort)",
+        )
+    count = employees / 100 * projects.per_100_employees_per_year * weeks / 52 + projects.initial_portfolio
+    if count * max(1.0, packages_each) > MAX_ARRIVALS:
+        raise ScenarioError(
+            "projects.per_100_employees_per_year",
+            f"about {count * packages_each:,.0f} work packages expected per replication; allowed: at most "
+            f"{MAX_ARRIVALS:,}",
+        )
+
+
 def _check_no_reporting_cycle(roles: tuple[Role, ...]) -> None:
     boss_of = {r.name: r.reports_to for r in roles}
     for start in boss_of:
@@ -818,11 +876,17 @@ def _check_no_reporting_cycle(roles: tuple[Role, ...]) -> None:
 
 def scenario_from_toml(text: str, source: str = "<text>") -> Scenario:
     """Parse TOML text and build the scenario; malformed TOML is a :class:`ScenarioError`."""
+    data = _parse_toml(text, source)
+    return scenario_from_dict(data, source)
+
+
+def _parse_toml(text: str, source: str) -> dict:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError("", f"not valid TOML: {error}", source) from None
-    return scenario_from_dict(data, source)
+    except RecursionError:
+        raise ScenarioError("", "not usable TOML: arrays or tables nested too deeply", source) from None
 
 
 def load_scenario(path: str | Path, changes: dict[str, Any] | None = None) -> Scenario:
@@ -834,10 +898,7 @@ def load_scenario(path: str | Path, changes: dict[str, Any] | None = None) -> Sc
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError("", f"cannot read the file: {error}", str(path)) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError("", f"not valid TOML: {error}", str(path)) from None
+    data = _parse_toml(text, str(path))
     data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.") or "scenario")
     resolved = None
     if changes:
@@ -892,7 +953,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     path, raw = path.strip(), raw.strip()
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         value = raw
     return path, value
 

@@ -77,7 +77,7 @@ CASES = [
     Case(
         "negative-rate",
         "[tickets]\nper_employee_per_month = -1\n",
-        expect=("field 'tickets.per_employee_per_month'", "found -1", "allowed: a number >= 0"),
+        expect=("field 'tickets.per_employee_per_month'", "found -1", "allowed: a number from 0 to 1,000"),
     ),
     Case(
         "probability-above-1",

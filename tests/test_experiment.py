@@ -23,8 +23,9 @@ SHORT = {"simulation": {"horizon_weeks": 20, "warmup_weeks": 2}}
 def test_paired_differences_are_much_tighter_than_separate_intervals():
     """Common random numbers: combined and separate see the same tickets and projects, so
     the noise of the arrivals cancels in their difference."""
-    scenarios = [make_scenario(name=s, org={"employees": 200, "structure": s}, **SHORT)
-                 for s in ("combined", "separate")]
+    scenarios = [
+        make_scenario(name=s, org={"employees": 200, "structure": s}, **SHORT) for s in ("combined", "separate")
+    ]
     comparison = compare(scenarios, replications=10, seed=3, jobs=2)
     differences = comparison.differences.set_index("metric")
     for metric in ("tickets_per_week.total", "ticket_resolution_hours_mean.total", "project_lead_time_weeks_mean"):
@@ -75,8 +76,10 @@ def test_values_grid_and_ranges():
     assert parse_values("x", "1,2.5,true") == [1, 2.5, True]
     points = grid({"org.employees": [25, 50]}, {"org.structure": ["combined", "separate"]})
     assert points == [
-        {"org.employees": 25, "org.structure": "combined"}, {"org.employees": 25, "org.structure": "separate"},
-        {"org.employees": 50, "org.structure": "combined"}, {"org.employees": 50, "org.structure": "separate"},
+        {"org.employees": 25, "org.structure": "combined"},
+        {"org.employees": 25, "org.structure": "separate"},
+        {"org.employees": 50, "org.structure": "combined"},
+        {"org.employees": 50, "org.structure": "separate"},
     ]
 
 
@@ -98,8 +101,9 @@ class _ThreadlessExecutor(Executor):
 
 def test_an_interrupted_sweep_resumes_and_gives_the_same_csv(tmp_path):
     base = make_scenario(name="resume", **SHORT)
-    arguments = dict(vary={"org.employees": [40, 120]}, across={"org.structure": ["combined", "separate"]},
-                     replications=3, seed=5)
+    arguments = dict(
+        vary={"org.employees": [40, 120]}, across={"org.structure": ["combined", "separate"]}, replications=3, seed=5
+    )
     cache = RunCache(tmp_path / "interrupted" / ".runs")
     with pytest.raises(KeyboardInterrupt):
         sweep(base, **arguments, executor=_ThreadlessExecutor(stop_at=10), cache=cache)
@@ -130,13 +134,23 @@ def test_process_pool_and_dask_local_cluster_give_identical_results():
 
 
 def _orgsim(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "orgsim", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run([sys.executable, "-m", "orgsim", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
 def test_compare_through_the_cli_writes_every_file(tmp_path):
-    done = _orgsim("compare", str(SCENARIOS / "small-combined.toml"), str(SCENARIOS / "small-separate.toml"),
-                   "-r", "4", "-q", "--set", "simulation.horizon_weeks=20", cwd=tmp_path)
+    done = _orgsim(
+        "compare",
+        str(SCENARIOS / "small-combined.toml"),
+        str(SCENARIOS / "small-separate.toml"),
+        "-r",
+        "4",
+        "-q",
+        "--set",
+        "simulation.horizon_weeks=20",
+        "--set",
+        "simulation.warmup_weeks=4",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     out = tmp_path / "outputs" / "compare-small-combined-small-separate"
     comparison = pd.read_csv(out / "comparison.csv")
@@ -153,9 +167,26 @@ def test_compare_through_the_cli_writes_every_file(tmp_path):
 
 
 def test_sweep_through_the_cli_writes_every_file_and_the_crossover(tmp_path):
-    done = _orgsim("sweep", str(SCENARIOS / "small-combined.toml"), "--vary", "org.employees=40,200,800",
-                   "--across", "org.structure=combined,separate", "--metric", "utilisation.it_manager",
-                   "-r", "3", "-q", "--set", "simulation.horizon_weeks=16", "--out", "s", cwd=tmp_path)
+    done = _orgsim(
+        "sweep",
+        str(SCENARIOS / "small-combined.toml"),
+        "--vary",
+        "org.employees=40,200,800",
+        "--across",
+        "org.structure=combined,separate",
+        "--metric",
+        "utilisation.it_manager",
+        "-r",
+        "3",
+        "-q",
+        "--set",
+        "simulation.horizon_weeks=16",
+        "--set",
+        "simulation.warmup_weeks=4",
+        "--out",
+        "s",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     out = tmp_path / "s"
     frame = pd.read_csv(out / "sweep.csv")

@@ -580,7 +580,7 @@ def test_a_reporting_cycle_error_names_a_role_in_the_cycle():
         ({"simulation": {"replications": 2.5}}, "simulation.replications", "whole number"),
         ({"simulation": {"replications": True}}, "simulation.replications", "whole number"),
         ({"simulation": {"warmup_weeks": 60}}, "simulation.warmup_weeks", "less than simulation.horizon_weeks (52)"),
-        ({"tickets": {"per_employee_per_month": -1}}, "tickets.per_employee_per_month", ">= 0"),
+        ({"tickets": {"per_employee_per_month": -1}}, "tickets.per_employee_per_month", "from 0 to 1,000"),
         ({"calendar": {"hours_per_day": 25}}, "calendar.hours_per_day", "from 0.5 to 24"),
         ({"projects": {"effort": {"dist": "gamma"}}}, "projects.effort.dist", "fixed, exponential, lognormal"),
         ({"projects": {"effort": {"dist": "lognormal", "mean": 3}}}, "projects.effort.cv", "needs mean, cv"),

@@ -81,6 +81,8 @@ def test_events_csv_is_a_process_mining_event_log(tmp_path):
         "--set",
         "simulation.horizon_weeks=10",
         "--set",
+        "simulation.warmup_weeks=2",
+        "--set",
         "projects.initial_portfolio=2",
         "--out",
         "run",
