@@ -125,9 +125,9 @@ def test_process_pool_and_dask_local_cluster_give_identical_results():
     scenario = make_scenario(name="dask", org={"employees": 150, "structure": "separate"}, **SHORT)
     tasks = [Task(scenario, k, 11) for k in range(4)]
     pooled = run_tasks(tasks, jobs=2)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            clustered = run_tasks(tasks, executor=client.get_executor())
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        clustered = run_tasks(tasks, executor=client.get_executor())
     for a, b in zip(pooled, clustered, strict=True):
         assert pd.Series(a.metrics).equals(pd.Series(b.metrics))
         assert a.ticket_times == b.ticket_times
