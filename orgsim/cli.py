@@ -56,21 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = commands.add_parser("run", help="run one scenario and write metrics, time series and plots")
     run.add_argument("scenario", help="scenario file (TOML)")
-    run.add_argument("--replications", "-r", type=_positive_int, help="replications (default: from the scenario)")
-    run.add_argument("--seed", type=_seed, help="root random seed (default: from the scenario)")
-    run.add_argument(
-        "--set",
-        dest="changes",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="change a parameter by its dotted path, e.g. org.employees=400 (repeatable)",
-    )
-    run.add_argument("--out", help="output folder (default: outputs/<scenario name>)")
+    _add_run_options(run)
     run.add_argument("--events", action="store_true", help="also write events.csv, an event log for process mining")
-    run.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
-    run.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
-    run.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     compare = commands.add_parser("compare", help="compare scenarios with common random numbers and paired CIs")
     compare.add_argument("scenarios", nargs="+", help="two or more scenario files")
     _add_run_options(compare)
@@ -114,8 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_run_options(command) -> None:
-    command.add_argument("--replications", "-r", type=_positive_int, help="replications (default: first scenario's)")
-    command.add_argument("--seed", type=_seed, help="root random seed (default: first scenario's)")
+    command.add_argument("--replications", "-r", type=_positive_int, help="replications (default: the scenario's)")
+    command.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
     command.add_argument(
         "--set",
         dest="changes",
@@ -178,14 +165,16 @@ def _run(args) -> int:
     changes = dict(parse_assignment(text) for text in args.changes)
     scenario = load_scenario(args.scenario, changes)
     folder = _output_folder(args, scenario.name)
-    results = simulate(
-        scenario,
-        replications=args.replications,
-        seed=args.seed,
-        jobs=args.jobs,
-        events=args.events,
-        progress=not args.quiet,
-    )
+    with _executor(args) as executor:
+        results = simulate(
+            scenario,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            events=args.events,
+            progress=not args.quiet,
+            executor=executor,
+        )
     written = _write(lambda: results.save(folder, plots=not args.no_plots), folder)
     print(results.headline_table())
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))

@@ -8,7 +8,6 @@ replication and its confidence interval is far tighter than the two separate one
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .experiment import Results, RunCache, Task, _fmt, run_tasks
+from .experiment import OutputFolder, Results, RunCache, Task, _fmt, run_tasks
 from .metrics import HEADLINE_METRICS
 from .scenario import Scenario
 
@@ -171,30 +170,16 @@ class Comparison:
 
     def save(self, directory: str | Path, plots: bool = True) -> list[Path]:
         """Write comparison.csv, differences.csv and the comparison plots."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        written = []
-
-        def atomic(name, write):
-            target = directory / name
-            temporary = directory / f".{name}.partial"
-            write(temporary)
-            os.replace(temporary, target)
-            written.append(target)
-
-        atomic("comparison.csv", lambda p: self.comparison.to_csv(p, index=False))
-        atomic("differences.csv", lambda p: self.differences.to_csv(p, index=False))
+        folder = OutputFolder(directory)
+        folder.write("comparison.csv", lambda p: self.comparison.to_csv(p, index=False))
+        folder.write("differences.csv", lambda p: self.differences.to_csv(p, index=False))
         if plots:
-            for name, make in (
-                ("dashboard.png", self.plot_dashboard),
-                ("throughput.png", self.plot_throughput),
-                ("workload.png", self.plot_workload),
-                ("leadtimes.png", self.plot_leadtimes),
-                ("backlog.png", self.plot_backlog),
-            ):
-                figure = make()
-                atomic(name, lambda p, f=figure: f.savefig(p, dpi=110, format="png"))
-        return written
+            folder.figure("dashboard.png", self.plot_dashboard())
+            folder.figure("throughput.png", self.plot_throughput())
+            folder.figure("workload.png", self.plot_workload())
+            folder.figure("leadtimes.png", self.plot_leadtimes())
+            folder.figure("backlog.png", self.plot_backlog())
+        return folder.written
 
 
 def _distinct_names(scenarios: list[Scenario]) -> list[Scenario]:

@@ -30,7 +30,7 @@ from .metrics import HEADLINE_METRICS, stability_warnings, summarise, warmup_che
 from .scenario import Scenario
 from .tally import BIN_EDGES
 
-__all__ = ["simulate", "Results", "default_jobs", "Task", "RunCache", "run_tasks", "dask_executor"]
+__all__ = ["simulate", "Results", "default_jobs", "Task", "RunCache", "run_tasks", "dask_executor", "OutputFolder"]
 
 
 def default_jobs() -> int:
@@ -236,6 +236,27 @@ def dask_executor(address: str, jobs: int | None = None):
             cluster.close()
 
 
+class OutputFolder:
+    """Writes files into a folder so that each appears whole or not at all: written to a
+    hidden temporary name first, then renamed (an interruption never leaves half a file)."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.written: list[Path] = []
+
+    def write(self, name: str, write) -> None:
+        """``write(path)`` writes the content; it lands as ``name`` when complete."""
+        target = self.directory / name
+        temporary = self.directory / f".{name}.partial"
+        write(temporary)
+        os.replace(temporary, target)
+        self.written.append(target)
+
+    def figure(self, name: str, figure) -> None:
+        self.write(name, lambda path: figure.savefig(path, dpi=110, format="png"))
+
+
 @dataclass
 class Results:
     """Everything a run produced, as pandas DataFrames first and plots second.
@@ -345,33 +366,21 @@ class Results:
     def save(self, directory: str | Path, plots: bool = True) -> list[Path]:
         """Write summary.json, replications.csv, timeseries.csv, people.csv, events.csv
         (when recorded) and the four plots; each file appears whole or not at all."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        written = []
-
-        def atomic(name, write):
-            target = directory / name
-            temporary = directory / f".{name}.partial"
-            write(temporary)
-            os.replace(temporary, target)
-            written.append(target)
-
-        atomic("summary.json", lambda p: p.write_text(json.dumps(self._summary_data(), indent=2, allow_nan=False)))
-        atomic("replications.csv", lambda p: self.replications.to_csv(p, index=False))
-        atomic("timeseries.csv", lambda p: self.timeseries.to_csv(p, index=False))
-        atomic("people.csv", lambda p: self.people.to_csv(p, index=False))
+        folder = OutputFolder(directory)
+        folder.write(
+            "summary.json", lambda p: p.write_text(json.dumps(self._summary_data(), indent=2, allow_nan=False))
+        )
+        folder.write("replications.csv", lambda p: self.replications.to_csv(p, index=False))
+        folder.write("timeseries.csv", lambda p: self.timeseries.to_csv(p, index=False))
+        folder.write("people.csv", lambda p: self.people.to_csv(p, index=False))
         if self.event_parts:
-            atomic("events.csv", self._write_events)
+            folder.write("events.csv", self._write_events)
         if plots:
-            for name, make in (
-                ("throughput.png", self.plot_throughput),
-                ("workload.png", self.plot_workload),
-                ("backlog.png", self.plot_backlog),
-                ("leadtimes.png", self.plot_leadtimes),
-            ):
-                figure = make()
-                atomic(name, lambda p, f=figure: f.savefig(p, dpi=110, format="png"))
-        return written
+            folder.figure("throughput.png", self.plot_throughput())
+            folder.figure("workload.png", self.plot_workload())
+            folder.figure("backlog.png", self.plot_backlog())
+            folder.figure("leadtimes.png", self.plot_leadtimes())
+        return folder.written
 
     def _write_events(self, path: Path) -> None:
         with open(path, "w", newline="", encoding="utf-8") as out:

@@ -100,31 +100,37 @@ def throughput_figure(results) -> Figure:
     return figure
 
 
+def _stacked_duties(ax, x: float, results, role: str, used: set) -> float:
+    """One bar of a role's hours per person per week, stacked by duty; returns its top.
+    ``used`` collects the duties already in the legend, so each is named once."""
+    bottom = 0.0
+    for label in (*DUTIES, CONTEXT_SWITCH):
+        mean, _, _ = _metric(results, f"hours_per_person_week.{role}.{label}")
+        if np.isnan(mean) or mean <= 0:
+            continue
+        ax.bar(
+            x,
+            mean,
+            bottom=bottom,
+            color=DUTY_COLOURS[label],
+            edgecolor="white",
+            linewidth=0.5,
+            label=label.replace("_", " ") if label not in used else None,
+        )
+        used.add(label)
+        bottom += mean
+    return bottom
+
+
 def workload_figure(results) -> Figure:
     """Hours per person per week by duty, stacked per role, with utilisation."""
     scenario = results.scenario
     roles = [r for r in scenario.roles if scenario.headcounts()[r.name] > 0]
     figure = Figure(figsize=(max(10, 2.0 * len(roles) + 4), 5.5), layout="constrained")
     ax = figure.subplots()
-    labels = [*DUTIES, CONTEXT_SWITCH]
     used = set()
     for i, role in enumerate(roles):
-        bottom = 0.0
-        for label in labels:
-            mean, _, _ = _metric(results, f"hours_per_person_week.{role.name}.{label}")
-            if np.isnan(mean) or mean <= 0:
-                continue
-            ax.bar(
-                i,
-                mean,
-                bottom=bottom,
-                color=DUTY_COLOURS[label],
-                edgecolor="white",
-                linewidth=0.5,
-                label=label.replace("_", " ") if label not in used else None,
-            )
-            used.add(label)
-            bottom += mean
+        bottom = _stacked_duties(ax, i, results, role.name, used)
         util, low, high = _metric(results, f"utilisation.{role.name}")
         ci = f"\n±{(high - low) / 2:.0%}" if not np.isnan(low) else ""
         ax.text(i, bottom + 0.5, f"{util:.0%}{ci}", ha="center", va="bottom", fontsize=9, fontweight="bold")
@@ -364,22 +370,7 @@ def comparison_workload(comparison) -> Figure:
     ax = figure.subplots()
     used = set()
     for x, (result, role) in enumerate(columns):
-        bottom = 0.0
-        for label in (*DUTIES, CONTEXT_SWITCH):
-            mean, _, _ = _metric(result, f"hours_per_person_week.{role.name}.{label}")
-            if np.isnan(mean) or mean <= 0:
-                continue
-            ax.bar(
-                x,
-                mean,
-                bottom=bottom,
-                color=DUTY_COLOURS[label],
-                edgecolor="white",
-                linewidth=0.5,
-                label=label.replace("_", " ") if label not in used else None,
-            )
-            used.add(label)
-            bottom += mean
+        bottom = _stacked_duties(ax, x, result, role.name, used)
         util, _, _ = _metric(result, f"utilisation.{role.name}")
         ax.text(x, bottom + 0.5, f"{util:.0%}", ha="center", va="bottom", fontsize=8, fontweight="bold")
     ax.set_xticks(

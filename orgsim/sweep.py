@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import os
 import re
 import tomllib
 from concurrent.futures import Executor
@@ -22,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .compare import better_direction
-from .experiment import Results, RunCache, Task, run_tasks
+from .experiment import OutputFolder, Results, RunCache, Task, run_tasks
 from .scenario import Scenario, ScenarioError
 
 __all__ = ["sweep", "Sweep", "parse_values", "find_crossover", "SWEEP_PLOT_METRICS"]
@@ -175,33 +174,23 @@ class Sweep:
         plots: bool = True,
     ) -> tuple[list[Path], dict | None]:
         """Write sweep.csv, sweep-summary.csv, crossover.json (when it applies) and plots."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        written = []
-
-        def atomic(name, write):
-            target = directory / name
-            temporary = directory / f".{name}.partial"
-            write(temporary)
-            os.replace(temporary, target)
-            written.append(target)
-
-        atomic("sweep.csv", lambda p: self.frame.to_csv(p, index=False))
-        atomic("sweep-summary.csv", lambda p: self.summary.to_csv(p, index=False))
+        folder = OutputFolder(directory)
+        folder.write("sweep.csv", lambda p: self.frame.to_csv(p, index=False))
+        folder.write("sweep-summary.csv", lambda p: self.summary.to_csv(p, index=False))
         crossover = None
         try:
             crossover = self.crossover(metric, net_of_cost)
         except ValueError:
             crossover = None
         if crossover is not None:
-            atomic("crossover.json", lambda p: p.write_text(json.dumps(_jsonable(crossover), indent=2)))
+            folder.write("crossover.json", lambda p: p.write_text(json.dumps(_jsonable(crossover), indent=2)))
         if plots and self.vary:
             available = set(self.frame.columns)
             for name in dict.fromkeys((metric, *SWEEP_PLOT_METRICS)):
                 if name in available:
                     figure = self.plot_metric(name, crossover if crossover and crossover["metric"] == name else None)
-                    atomic(f"sweep-{name}.png", lambda p, f=figure: f.savefig(p, dpi=110, format="png"))
-        return written, crossover
+                    folder.figure(f"sweep-{name}.png", figure)
+        return folder.written, crossover
 
 
 def _jsonable(value):
