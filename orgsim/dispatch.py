@@ -118,7 +118,12 @@ class DutyQueue:
     def push(self, item: WorkItem, now: float) -> None:
         item.queued_at = now
         heappush(self.heap, (item.priority, item.seq, item))
-        self._level(now, 1)
+        waiting = self.waiting  # _level(now, +1), inlined: this runs for every item
+        step = waiting * (now - self.last_change)
+        self.area += step
+        self.area_total += step
+        self.last_change = now
+        self.waiting = waiting + 1
         self.entered += 1
 
     def head(self) -> WorkItem | None:
@@ -129,7 +134,12 @@ class DutyQueue:
 
     def pop(self, now: float) -> WorkItem:
         item = heappop(self.heap)[2]
-        self._level(now, -1)
+        waiting = self.waiting  # _level(now, -1), inlined
+        step = waiting * (now - self.last_change)
+        self.area += step
+        self.area_total += step
+        self.last_change = now
+        self.waiting = waiting - 1
         self.waits_sum += now - item.queued_at
         self.waits_n += 1
         return item
@@ -239,16 +249,20 @@ class Worker:
         for rank, queue in self.watch:
             if best_key is not None and rank > best_key[0]:
                 break
+            if not queue.waiting:  # most queues are empty most of the time (cancelled items are not counted)
+                continue
             item = queue.head()
             if item is None:
                 continue
             key = (rank, item.priority, item.seq)
             if best_key is None or key < best_key:
                 best, best_key = (queue, item), key
-        for item in self.paused:
-            key = (self.rank[item.duty], item.priority, item.seq)
-            if best_key is None or key < best_key:
-                best, best_key = (None, item), key
+        if self.paused:
+            rank_of = self.rank
+            for item in self.paused:
+                key = (rank_of[item.duty], item.priority, item.seq)
+                if best_key is None or key < best_key:
+                    best, best_key = (None, item), key
         return best
 
     def key_of(self, item: WorkItem):
@@ -270,27 +284,37 @@ class Worker:
     def _run(self):
         env = self.env
         timeout = env.timeout
+        new_event = env.event
+        best_of = self._best
+        rank_of = self.rank
+        busy = self.busy
+        switch_hours = self.switch_hours
+        check_in = self.check_in_hours
         while True:
-            chosen = self._best()
+            chosen = best_of()
             if chosen is None:
                 self.idle = True
-                self.wake = env.event()
-                yield self.wake
+                self.wake = wake = new_event()
+                yield wake
                 continue
             queue, item = chosen
+            now = env.now
             if queue is None:
                 self.paused.remove(item)
                 resumed = True
             else:
-                queue.pop(env.now)
+                queue.pop(now)
                 resumed = item.started
                 item.started = True
+            duty = item.duty
             self.current = item
-            self.current_key = self.key_of(item)
+            self.current_key = (rank_of[duty], item.priority, item.seq)
             if self.log is not None:
-                self.log(item, "resume" if resumed else "start", env.now, self)
-            setup = self.switch_hours if (resumed or item.family != self.last_family) and self.last_family else 0.0
-            self.last_family = item.family
+                self.log(item, "resume" if resumed else "start", now, self)
+            last_family = self.last_family
+            family = item.family
+            setup = switch_hours if last_family and (resumed or family != last_family) else 0.0
+            self.last_family = family
             # when the current stretch of real work began; None while setting up.  Kept apart
             # from segment_start, which snapshots move forward to book busy hours by day.
             working_since = None
@@ -298,27 +322,32 @@ class Worker:
                 if setup > 0.0:
                     self.switches += 1
                     self.segment_label = CONTEXT_SWITCH
-                    self.segment_start = env.now
+                    self.segment_start = now
                     yield timeout(setup)
-                    self._book(env.now)
-                self.segment_label = item.duty
+                    now = env.now
+                    busy[CONTEXT_SWITCH] = busy.get(CONTEXT_SWITCH, 0.0) + (now - self.segment_start)
+                self.segment_label = duty
+                preemptive = item.preemptive
                 while True:
-                    self.segment_start = working_since = env.now
-                    stretch = item.remaining if item.preemptive else min(item.remaining, self.check_in_hours)
-                    yield timeout(stretch)
-                    item.remaining -= env.now - working_since
+                    self.segment_start = working_since = now
+                    remaining = item.remaining
+                    yield timeout(remaining if preemptive or remaining <= check_in else check_in)
+                    now = env.now
+                    item.remaining -= now - working_since
                     working_since = None
-                    self._book(env.now)
+                    busy[duty] = busy.get(duty, 0.0) + (now - self.segment_start)
+                    self.segment_start = now
                     if item.remaining <= 1e-9:
                         break
-                    if self._best(self.current_key) is not None:
+                    if best_of(self.current_key) is not None:
                         self._park(item)  # something more important waits
                         break
             except simpy.Interrupt:
+                now = env.now
                 self.interrupting = False
                 if working_since is not None:
-                    item.remaining -= env.now - working_since
-                self._book(env.now)
+                    item.remaining -= now - working_since
+                self._book(now)
                 if item.remaining > 1e-9:
                     self._park(item)
             self.segment_label = None
@@ -328,7 +357,7 @@ class Worker:
                 item.remaining = 0.0
                 item.done = True
                 self.finished += 1
-                self.on_finish(item, env.now, self)
+                self.on_finish(item, now, self)
 
     def _park(self, item: WorkItem) -> None:
         """Set ``item`` aside, to be resumed by this person (paying a context switch)."""

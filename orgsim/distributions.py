@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -81,31 +83,23 @@ class Sampler:
     """Hands out draws of one distribution from one random stream, a block at a time.
 
     ``Sampler(dist, rng)`` draws ``dist``; ``Sampler.uniform(rng)`` draws U(0, 1) for
-    yes/no decisions.
+    yes/no decisions.  ``sampler()`` or, faster on a hot path, ``sampler.next()`` (a C
+    iterator's ``__next__``, no Python frame per draw) returns the next value.
     """
 
-    __slots__ = ("_draw_block", "_values", "_next", "_constant")
+    __slots__ = ("next",)
 
     def __init__(self, dist: Distribution | None, rng: np.random.Generator):
-        if dist is None:
-            self._draw_block = rng.random
-            self._constant = None
-        else:
-            self._draw_block = lambda size: dist.draw(rng, size)
-            self._constant = float(dist.mean) if dist.kind == "fixed" else None
-        self._values: list[float] = []
-        self._next = 0
+        if dist is not None and dist.kind == "fixed":
+            self.next = repeat(float(dist.mean)).__next__
+            return
+        draw_block = rng.random if dist is None else partial(dist.draw, rng)
+        blocks = iter(lambda: draw_block(_BLOCK).tolist(), None)  # a block of draws whenever one runs out
+        self.next = chain.from_iterable(blocks).__next__
 
     @classmethod
     def uniform(cls, rng: np.random.Generator) -> Sampler:
         return cls(None, rng)
 
     def __call__(self) -> float:
-        if self._constant is not None:
-            return self._constant
-        if self._next == len(self._values):
-            self._values = self._draw_block(_BLOCK).tolist()
-            self._next = 0
-        value = self._values[self._next]
-        self._next += 1
-        return value
+        return self.next()

@@ -7,6 +7,7 @@ from a frozen :class:`~orgsim.scenario.Scenario`, which it only reads.
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from array import array
 from dataclasses import dataclass, field
@@ -112,7 +113,7 @@ class Model:
         self.seed = scenario.simulation.seed if seed is None else seed
         self.env = simpy.Environment()
         self.measuring = scenario.simulation.warmup_weeks == 0
-        self._seq = 0
+        self.next_seq = itertools.count(1).__next__  # () -> 1, 2, 3, ...: the order items were created in
         self.created = dict.fromkeys(DUTIES, 0)
         self.completed = dict.fromkeys(DUTIES, 0)
         self.cancelled = dict.fromkeys(DUTIES, 0)
@@ -144,10 +145,6 @@ class Model:
         self.measure_start = 0.0
 
     # ------------------------------------------------------------------ services used by the work
-    def next_seq(self) -> int:
-        self._seq += 1
-        return self._seq
-
     def holders(self, duty: str) -> list[Worker]:
         """Everyone who holds ``duty``, in staff order."""
         return self._holders[duty]

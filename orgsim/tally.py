@@ -17,6 +17,8 @@ _BINS_PER_DECADE = 100
 _DECADES = 9  # up to 10^6 h
 _BIN_COUNT = _BINS_PER_DECADE * _DECADES
 BIN_EDGES = tuple(10 ** (_LOW_EXPONENT + i / _BINS_PER_DECADE) for i in range(_BIN_COUNT + 1))
+_FIRST_EDGE = BIN_EDGES[0]
+_log10 = math.log10
 
 
 class Tally:
@@ -35,11 +37,11 @@ class Tally:
     def add(self, value: float) -> None:
         self.count += 1
         self.total += value
-        if value <= BIN_EDGES[0]:
-            index = 0
+        if value <= _FIRST_EDGE:
+            self.bins[0] += 1
         else:
-            index = min(_BIN_COUNT - 1, int((math.log10(value) - _LOW_EXPONENT) * _BINS_PER_DECADE))
-        self.bins[index] += 1
+            index = int((_log10(value) - _LOW_EXPONENT) * _BINS_PER_DECADE)
+            self.bins[index if index < _BIN_COUNT else _BIN_COUNT - 1] += 1
 
     def merge(self, other: Tally) -> None:
         """Add another tally's values to this one."""

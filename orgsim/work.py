@@ -104,57 +104,65 @@ class TicketDesk:
 
     def start(self, env) -> None:
         if self.gaps is not None:
-            env.process(self._arrivals(env))
+            self._arrivals(env)
 
-    def _arrivals(self, env):
+    def _arrivals(self, env) -> None:
+        """Poisson arrivals as a chain of timeouts with a callback: no process, no generator
+        to resume per ticket (nothing here ever waits for anything but the next arrival)."""
         timeout = env.timeout
-        gaps, pick, escalation = self.gaps, self.pick_class, self.escalation
+        gaps, pick, escalation = self.gaps.next, self.pick_class.next, self.escalation.next
         cumulative, classes = self.cumulative, self.classes
-        while True:
-            yield timeout(gaps())
-            klass = classes[bisect_right(cumulative, pick())]
+        only = classes[0] if len(classes) == 1 else None  # one class: no draw needed to pick it
+        arrived, item_for, after_level1 = self.arrived, self._item, self._after_level1
+
+        def arrive(_event) -> None:
+            klass = only if only is not None else classes[bisect_right(cumulative, pick())]
+            now = env.now
             self.next_id += 1
             ticket = Ticket(
                 self.next_id,
                 klass,
-                env.now,
+                now,
                 escalation() >= klass.l1_share,
-                klass.l1() if klass.has_l1 else 0.0,
-                klass.l2(),
-                klass.manager() if klass.manager_duty != "none" else 0.0,
+                klass.l1.next() if klass.has_l1 else 0.0,
+                klass.l2.next(),
+                klass.manager.next() if klass.manager_duty != "none" else 0.0,
             )
-            self.arrived[klass.index] += 1
+            arrived[klass.index] += 1
             if klass.has_l1:
-                self._item("ticket_l1", ticket.l1_effort, ticket, self._after_level1, "level 1")
+                item_for("ticket_l1", ticket.l1_effort, ticket, after_level1, "level 1", now)
             else:
-                self._escalate(ticket)
+                self._escalate(ticket, now)
+            timeout(gaps()).callbacks.append(arrive)
 
-    def _item(self, duty, effort, ticket, then, activity):
+        timeout(gaps()).callbacks.append(arrive)
+
+    def _item(self, duty, effort, ticket, then, activity, now):
         klass = ticket.klass
         model = self.model
-        item = WorkItem(duty, effort, ticket, then, model.next_seq(), model.env.now, klass.priority, klass.preemptive)
-        model.submit(item, activity=klass.activity[activity])
+        item = WorkItem(duty, effort, ticket, then, model.next_seq(), now, klass.priority, klass.preemptive)
+        model.submit(item, None, klass.activity[activity])
 
     def _after_level1(self, item, now):
         ticket = item.case
         if ticket.escalate:
-            self._escalate(ticket)
+            self._escalate(ticket, now)
         else:
             self._resolve(ticket, now)
 
-    def _escalate(self, ticket):
+    def _escalate(self, ticket, now):
         duty = ticket.klass.manager_duty
         if duty == "approval":
-            self._item("approval", ticket.manager_effort, ticket, self._after_approval, "approval")
+            self._item("approval", ticket.manager_effort, ticket, self._after_approval, "approval", now)
         elif duty == "major_incident":
             ticket.open_parts = 2
-            self._item("major_incident", ticket.manager_effort, ticket, self._part_done, "major incident")
-            self._item("ticket_l2", ticket.l2_effort, ticket, self._part_done, "level 2")
+            self._item("major_incident", ticket.manager_effort, ticket, self._part_done, "major incident", now)
+            self._item("ticket_l2", ticket.l2_effort, ticket, self._part_done, "level 2", now)
         else:
-            self._item("ticket_l2", ticket.l2_effort, ticket, self._after_level2, "level 2")
+            self._item("ticket_l2", ticket.l2_effort, ticket, self._after_level2, "level 2", now)
 
     def _after_approval(self, item, now):
-        self._item("ticket_l2", item.case.l2_effort, item.case, self._after_level2, "level 2")
+        self._item("ticket_l2", item.case.l2_effort, item.case, self._after_level2, "level 2", now)
 
     def _part_done(self, item, now):
         ticket = item.case
