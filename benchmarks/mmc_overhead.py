@@ -37,6 +37,7 @@ import simpy
 
 import orgsim
 from orgsim.engine import Model
+from orgsim.validation import mmc
 
 LAMBDA = 9.0  # arrivals per hour
 MU = 1.0  # services per hour per server
@@ -121,12 +122,8 @@ def run_simpy(customers: int, seed: int = 1) -> tuple[int, float, float]:
 
 
 def erlang_c_sojourn(lam: float, mu: float, c: int) -> float:
-    """Mean time in system of M/M/c (Erlang C)."""
-    a = lam / mu
-    rho = a / c
-    top = a**c / math.factorial(c) / (1 - rho)
-    p_wait = top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
-    return p_wait / (c * mu - lam) + 1 / mu
+    """Mean time in system of the M/M/c queue (Erlang C), as orgsim validates it."""
+    return mmc(lam, mu, c)["w"]
 
 
 def main() -> None:
