@@ -36,3 +36,18 @@ def test_tweak_parameters_example_prints_the_effect():
     utilisation = next(line for line in lines if line.startswith("IT manager utilisation"))
     before, after = (float(x) for x in utilisation.split()[-2:])
     assert after > before, "three times the staff served and twice the projects must load the manager more"
+
+
+def test_find_breakpoint_example_prints_a_crossover_sentence():
+    done = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "find_breakpoint.py"), "3"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 2
+    assert all(("beats" in line or "no crossover" in line) for line in lines)
+    assert "project lead time" in lines[0] and "IT manager utilisation" in lines[1]
