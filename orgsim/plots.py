@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .dispatch import CONTEXT_SWITCH
 from .roles import DUTIES
@@ -240,6 +241,7 @@ def leadtimes_figure(results) -> Figure:
             )
         left.set_xticks(range(len(names)), names, rotation=20)
         left.set_yscale("log")
+        _plain_log_ticks(left)
         left.legend(loc="upper left")
     left.set_xlabel("ticket class (box: quartiles, whiskers: 5th-95th percentile; red: SLA met)")
     left.set_ylabel("resolution time (working hours, log scale)")
@@ -288,6 +290,20 @@ def _bars_with_ci(ax, comparison, metrics, labels):
                 label=result.scenario.name if i == 0 else None,
             )
     ax.set_xticks(range(len(metrics)), labels, rotation=15)
+
+
+def _first_upper(text: str) -> str:
+    """'IT manager utilisation' stays as it is; 'project lead time' -> 'Project lead time'."""
+    return text[:1].upper() + text[1:]
+
+
+def _plain_log_ticks(ax) -> None:
+    """Log-scale y ticks as plain numbers (0.1, 1, 10), not powers of ten; the ticks
+    between powers of ten are labelled only when the axis spans little more than one."""
+    formatter = FuncFormatter(lambda value, _position: f"{value:g}")
+    ax.yaxis.set_major_formatter(formatter)
+    low, high = ax.get_ylim()
+    ax.yaxis.set_minor_formatter(formatter if high / max(low, 1e-12) < 30 else NullFormatter())
 
 
 def _short(value: float) -> str:
@@ -397,6 +413,7 @@ def comparison_leadtimes(comparison) -> Figure:
     left.set_ylabel("mean resolution time (working hours)")
     left.set_xlabel("ticket class")
     left.set_yscale("log")
+    _plain_log_ticks(left)
     left.set_title("Ticket resolution time by class (95% CI)")
     left.legend()
     _bars_with_ci(
@@ -508,7 +525,9 @@ def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
             ax.set_xscale("log")
     axes[-1].set_xlabel(x_path + (" (log scale)" if x_path in sweep.log_scale else ""))
     n = len(sweep.results[0].replications)
-    heading = f"{metric_words(metric).capitalize()} against {x_path}: {sweep.scenario.name}, {n} replications per point"
+    heading = (
+        f"{_first_upper(metric_words(metric))} against {x_path}: {sweep.scenario.name}, {n} replications per point"
+    )
     if crossover and crossover["metric"] == metric:
         heading += "\n" + "\n".join(p["sentence"] for p in crossover["pairs"])
     figure.suptitle(heading, fontweight="bold")
