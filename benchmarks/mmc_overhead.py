@@ -37,7 +37,7 @@ import simpy
 
 import orgsim
 from orgsim.engine import Model
-from orgsim.validation import mmc
+from orgsim.theory import mmc
 
 LAMBDA = 9.0  # arrivals per hour
 MU = 1.0  # services per hour per server
@@ -87,7 +87,7 @@ def run_orgsim(scenario: orgsim.Scenario) -> tuple[int, float, dict]:
     start = time.perf_counter()
     output = model.run()
     seconds = time.perf_counter() - start
-    return sum(model.tickets.arrived), seconds, output.metrics
+    return sum(model.sources["tickets"].arrived), seconds, output.metrics
 
 
 def run_simpy(customers: int, seed: int = 1) -> tuple[int, float, float]:

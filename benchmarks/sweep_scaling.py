@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from orgsim import load_scenario
-from orgsim.sweep import sweep
+from orgsim.results import sweep
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "small-combined.toml"
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import orgsim
-from orgsim.sweep import sweep
+from orgsim.results import sweep
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "small-combined.toml"
 

@@ -11,7 +11,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from .scenario import ScenarioError, field_reference, load_scenario, parse_assignment
+from .scenario import ScenarioError, load_scenario, parse_assignment
 
 __all__ = ["main"]
 
@@ -85,17 +85,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare on staff cost plus the metric valued at VALUE (currency per unit per week)",
     )
     _add_run_options(sweep)
-    validate = commands.add_parser("validate", help="check the engine against queueing theory (M/M/1, M/M/c, ...)")
-    validate.add_argument("--quick", action="store_true", help="short runs with wider tolerances (~30 s)")
-    validate.add_argument("--replications", "-r", type=_positive_int, help="replications of every case")
-    validate.add_argument("--seed", type=_seed, default=1, help="root random seed (default 1)")
-    validate.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
+    validate = commands.add_parser("validate", help="check a scenario file without running it")
+    validate.add_argument("scenario", help="scenario file (TOML)")
     validate.add_argument(
+        "--set",
+        dest="changes",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="change a parameter by its dotted path (repeatable)",
+    )
+    verify = commands.add_parser("verify", help="check the engine against queueing theory (M/M/1, M/M/c, ...)")
+    verify.add_argument("--quick", action="store_true", help="short runs with wider tolerances (~30 s)")
+    verify.add_argument("--replications", "-r", type=_positive_int, help="replications of every case")
+    verify.add_argument("--seed", type=_seed, default=1, help="root random seed (default 1)")
+    verify.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
+    verify.add_argument(
         "--scenarios",
         metavar="DIR",
-        help="folder of validation scenarios (default: scenarios/validation of this repository)",
+        help="folder of verification scenarios (default: scenarios/validation of this repository)",
     )
-    validate.add_argument("--out", help="also write the table as CSV to this file")
+    verify.add_argument("--out", help="also write the table as CSV to this file")
+    verify.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     commands.add_parser("reference", help="print the scenario-format reference (Markdown)")
     return parser
 
@@ -125,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command == "reference":
+            from .scenario.reference import reference_markdown
+
             print(reference_markdown())
             return 0
         if args.command == "compare":
@@ -133,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sweep(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "verify":
+            return _verify(args)
         return _run(args)
     except _UsageError as error:
         print(f"orgsim: error: {error}", file=sys.stderr)
@@ -160,7 +175,8 @@ def _output_folder(args, name: str) -> Path:
 
 
 def _run(args) -> int:
-    from .experiment import simulate
+    from .plots import save
+    from .results import simulate
 
     changes = dict(parse_assignment(text) for text in args.changes)
     scenario = load_scenario(args.scenario, changes)
@@ -175,7 +191,7 @@ def _run(args) -> int:
             progress=not args.quiet,
             executor=executor,
         )
-    written = _write(lambda: results.save(folder, plots=not args.no_plots), folder)
+    written = _write(lambda: save(results, folder, plots=not args.no_plots), folder)
     print(results.headline_table())
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
     return 0
@@ -205,7 +221,8 @@ def _cache(folder: Path):
 
 
 def _compare(args) -> int:
-    from .compare import compare
+    from .plots import save
+    from .results import compare
 
     if len(args.scenarios) < 2:
         raise _UsageError("compare needs at least two scenario files")
@@ -222,14 +239,14 @@ def _compare(args) -> int:
             progress=not args.quiet,
             cache=_cache(folder),
         )
-    written = _write(lambda: comparison.save(folder, plots=not args.no_plots), folder)
+    written = _write(lambda: save(comparison, folder, plots=not args.no_plots), folder)
     print(comparison.table())
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
     return 0
 
 
 def _parse_grid(options: list[str], flag: str) -> dict[str, list]:
-    from .sweep import parse_values
+    from .experiment import parse_values
 
     grid = {}
     for text in options:
@@ -241,7 +258,8 @@ def _parse_grid(options: list[str], flag: str) -> dict[str, list]:
 
 
 def _sweep(args) -> int:
-    from .sweep import sweep
+    from .plots import save
+    from .results import sweep
 
     changes = dict(parse_assignment(text) for text in args.changes)
     scenario = load_scenario(args.scenario, changes)
@@ -265,7 +283,7 @@ def _sweep(args) -> int:
     if args.metric not in result.frame.columns:
         raise ScenarioError("--metric", f"no metric {args.metric!r}; see the columns of sweep.csv", "command line")
     written, crossover = _write(
-        lambda: result.save(folder, metric=args.metric, net_of_cost=args.net_of_cost, plots=not args.no_plots),
+        lambda: save(result, folder, plots=not args.no_plots, metric=args.metric, net_of_cost=args.net_of_cost),
         folder,
     )
     print(_sweep_table(result, args.metric))
@@ -279,23 +297,47 @@ def _sweep(args) -> int:
 
 
 def _sweep_table(result, metric: str) -> str:
+    from .stats import format_number
+
     summary = result.summary
     rows = summary[summary["metric"] == metric]
     lines = [f"{metric}: mean (95% CI) per point"]
     for row in rows.itertuples(index=False):
         point = ", ".join(f"{path}={row[i]}" for i, path in enumerate(result.parameters))
-        lines.append(f"  {point}: {row.mean:.3g} ({row.ci_low:.3g} to {row.ci_high:.3g})")
+        lines.append(
+            f"  {point}: {format_number(row.mean)} ({format_number(row.ci_low)} to {format_number(row.ci_high)})"
+        )
     return "\n".join(lines)
 
 
 def _validate(args) -> int:
-    from .validation import default_directory, format_table, run_validation
+    """Check a scenario file (and --set changes) without running it."""
+    changes = dict(parse_assignment(text) for text in args.changes)
+    scenario = load_scenario(args.scenario, changes)
+    counts = scenario.headcounts()
+    staff = ", ".join(f"{count} {role}" for role, count in counts.items() if count)
+    sim = scenario.simulation
+    print(
+        f"{args.scenario}: valid: '{scenario.name}', {scenario.org.employees:,} employees, structure "
+        f"{scenario.org.structure}, {sum(counts.values())} staff ({staff}); {sim.replications} replications of "
+        f"{sim.horizon_weeks:g} weeks (warm-up {sim.warmup_weeks:g}), seed {sim.seed}"
+    )
+    return 0
+
+
+def _verify(args) -> int:
+    from .verification import default_directory, format_table, run_verification
 
     directory = Path(args.scenarios) if args.scenarios else default_directory()
     if not directory.is_dir():
-        raise ScenarioError("--scenarios", f"{directory} is not a folder of validation scenarios", "command line")
-    table = run_validation(
-        directory=directory, replications=args.replications, seed=args.seed, jobs=args.jobs, quick=args.quick
+        raise ScenarioError("--scenarios", f"{directory} is not a folder of verification scenarios", "command line")
+    table = run_verification(
+        directory=directory,
+        replications=args.replications,
+        seed=args.seed,
+        jobs=args.jobs,
+        quick=args.quick,
+        progress=not args.quiet,
     )
     print(format_table(table))
     if args.out:
@@ -310,59 +352,6 @@ def _write(save, folder: Path):
         return save()
     except OSError as error:
         raise ScenarioError("--out", f"cannot write to {folder}: {error.strerror}", "command line") from None
-
-
-def reference_markdown() -> str:
-    """The scenario-format reference, generated from the parameter metadata."""
-    lines = [
-        "# Scenario format reference",
-        "",
-        "Generated by `orgsim reference` from the parameter definitions in `orgsim/scenario.py` and",
-        "`orgsim/roles.py`; a test checks that this file is current. Values marked *estimate* have no",
-        "published source: change them to fit your organisation.",
-        "",
-        "| field | unit | default | meaning | source of the default |",
-        "|---|---|---|---|---|",
-    ]
-    for row in field_reference():
-        cells = [f"`{row['path']}`", row["unit"], row["default"], row["doc"], row["source"]]
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
-    lines += ["", *preset_markdown()]
-    return "\n".join(lines)
-
-
-def preset_markdown() -> list[str]:
-    """The structure presets as tables: who holds which duty, headcount rule, cost."""
-    from .roles import SOURCES_OF_PRESETS, preset_roles
-
-    lines = [
-        "## Structure presets",
-        "",
-        "`org.structure` fills in these roles; a `[roles.NAME]` table in the file changes single fields of a",
-        "preset role or adds a role. Duties are listed highest priority first. With fewer than 70 employees",
-        "there is no service desk and engineers take `ticket_l1` first. Headcounts: " + SOURCES_OF_PRESETS + ".",
-    ]
-    for structure in ("combined", "separate", "pmo", "no_pm"):
-        lines += [
-            "",
-            f"### {structure}",
-            "",
-            "| role | headcount | duties | reports to | hourly cost |",
-            "|---|---|---|---|---|",
-        ]
-        for role in preset_roles(structure, 1500).values():
-            spec = role.headcount
-            if spec.fixed is not None:
-                count = str(spec.fixed)
-            elif spec.per_employees is not None:
-                count = f"1 per {spec.per_employees:g} employees (at least {spec.minimum})"
-            else:
-                count = f"1 per {spec.per_reports:g} direct reports (at least {spec.minimum})"
-            lines.append(
-                f"| {role.name} | {count} | {', '.join(role.duties)} | {role.reports_to or '-'} | "
-                f"{role.hourly_cost:g} |"
-            )
-    return lines
 
 
 if __name__ == "__main__":  # pragma: no cover

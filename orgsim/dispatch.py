@@ -8,6 +8,9 @@ least important work when nobody is free; the interrupted item is resumed later 
 the same person with its remaining effort.  Changing duty family, or resuming paused
 work, costs the role's context-switch time.
 
+Which idle holder gets new work, and who resumes preempted work, are decided in
+:func:`offer` and :meth:`Worker._park`: the two seams a dispatch policy plugs into.
+
 This is the hot path of the simulation: classes use ``__slots__``, queues are heaps,
 and idle people wait on a single event.
 """
@@ -19,61 +22,10 @@ from heapq import heappop, heappush
 
 import simpy
 
-from .roles import DUTY_FAMILY
+from .duties import CONTEXT_SWITCH
+from .work.item import WorkItem
 
-__all__ = ["WorkItem", "DutyQueue", "Worker", "CONTEXT_SWITCH"]
-
-CONTEXT_SWITCH = "context_switch"  # the label busy time spent on setups is booked under
-
-
-class WorkItem:
-    """One piece of work for one person: an effort in hours under one duty.
-
-    ``on_done(item, now)`` continues the case it belongs to (ticket, project, ...).
-    """
-
-    __slots__ = (
-        "duty",
-        "family",
-        "priority",
-        "remaining",
-        "preemptive",
-        "seq",
-        "case",
-        "on_done",
-        "created_at",
-        "queued_at",
-        "started",
-        "cancelled",
-        "done",
-        "activity",
-    )
-
-    def __init__(
-        self,
-        duty: str,
-        effort: float,
-        case,
-        on_done: Callable | None,
-        seq: int,
-        now: float,
-        priority: int = 1,
-        preemptive: bool = False,
-    ):
-        self.duty = duty
-        self.family = DUTY_FAMILY[duty]
-        self.priority = priority
-        self.remaining = effort
-        self.preemptive = preemptive
-        self.seq = seq
-        self.case = case
-        self.on_done = on_done
-        self.created_at = now
-        self.queued_at = now
-        self.started = False
-        self.cancelled = False
-        self.done = False
-        self.activity = duty
+__all__ = ["DutyQueue", "Worker", "offer"]
 
 
 class DutyQueue:
@@ -117,6 +69,7 @@ class DutyQueue:
 
     def push(self, item: WorkItem, now: float) -> None:
         item.queued_at = now
+        item.queue = self
         heappush(self.heap, (item.priority, item.seq, item))
         waiting = self.waiting  # _level(now, +1), inlined: this runs for every item
         step = waiting * (now - self.last_change)
@@ -153,7 +106,8 @@ class DutyQueue:
         self.waits_sum += now - item.queued_at
         self.waits_n += 1
 
-    def reset_statistics(self, now: float) -> None:
+    def restart(self, now: float) -> None:
+        """The measured period starts ``now``: forget the area and waits so far."""
         self._level(now, 0)
         self.area = 0.0
         self.waits_sum = 0.0
@@ -189,6 +143,9 @@ class Worker:
         "private",
         "log",
         "finished",
+        "busy_at_restart",
+        "switches_at_restart",
+        "finished_at_restart",
     )
 
     def __init__(
@@ -223,6 +180,9 @@ class Worker:
         self.on_finish = on_finish
         self.process = None
         self.log = None  # event-log hook log(item, transition, now, worker), only with --events
+        self.busy_at_restart: dict[str, float] = {}
+        self.switches_at_restart = 0
+        self.finished_at_restart = 0
 
     # ---------------------------------------------------------------- wiring
     def watch_queue(self, queue: DutyQueue) -> None:
@@ -237,6 +197,9 @@ class Worker:
             queue = self.private[duty] = DutyQueue(duty)
             self.watch_queue(queue)
         return queue
+
+    def holds(self, duty: str) -> bool:
+        return duty in self.rank
 
     def start(self) -> None:
         self.process = self.env.process(self._run())
@@ -279,6 +242,28 @@ class Worker:
     def flush(self, now: float) -> None:
         """Bring the busy counters up to ``now`` (for snapshots and the end of warm-up)."""
         self._book(now)
+
+    # ------------------------------------------------------------- measuring
+    def restart(self, now: float) -> None:
+        """The measured period starts ``now``.  The busy hours since time 0 stay (the daily
+        series needs them); what was counted so far is kept aside and left out of the
+        measured values below."""
+        self.flush(now)
+        self.busy_at_restart = dict(self.busy)
+        self.switches_at_restart = self.switches
+        self.finished_at_restart = self.finished
+
+    def measured_busy(self) -> dict[str, float]:
+        """Busy hours by duty (and context switching) in the measured period."""
+        base = self.busy_at_restart
+        return {label: hours - base.get(label, 0.0) for label, hours in self.busy.items()}
+
+    def measured_switches(self) -> int:
+        return self.switches - self.switches_at_restart
+
+    def measured_finished(self) -> int:
+        """Items completed in the measured period."""
+        return self.finished - self.finished_at_restart
 
     # ------------------------------------------------------------- the loop
     def _run(self):

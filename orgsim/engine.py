@@ -1,8 +1,14 @@
 """One replication: build the organisation from a scenario, run it, check conservation.
 
 The :class:`Model` owns everything of one replication: the SimPy environment, the
-random streams, the duty queues, the people and the sources of work.  It is built
-from a frozen :class:`~orgsim.scenario.Scenario`, which it only reads.
+random streams, the duty queues, the people, the sources of work (found in
+:mod:`orgsim.work`) and the recorder their statistics go to.  It is built from a frozen
+:class:`~orgsim.scenario.Scenario`, which it only reads.  It is the
+:class:`~orgsim.work.source.Organisation` the work sources submit their work to.
+
+Warm-up: one rule for every statistic.  When the warm-up ends the model calls ``restart``
+on every monitor — the recorder, every queue, every person — and what the metrics read
+afterwards covers the measured period only.
 """
 
 from __future__ import annotations
@@ -10,18 +16,19 @@ from __future__ import annotations
 import itertools
 import zlib
 from array import array
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
 import simpy
 
-from .dispatch import DutyQueue, Worker, WorkItem, offer
-from .roles import DUTIES, staff
+from .dispatch import DutyQueue, Worker, offer
+from .duties import DUTIES
+from .monitors import Recorder
 from .scenario import Scenario
-from .work import ProjectOffice, RecurringWork, TicketDesk
+from .scenario.roles import staff
+from .work import WorkItem, WorkSource, sources
 
-__all__ = ["Model", "ConservationError", "run_replication", "ReplicationOutput", "random_streams"]
+__all__ = ["Model", "ConservationError", "DailySeries", "random_streams", "EVENT_LOG_COLUMNS"]
 
 EVENT_LOG_COLUMNS = (
     "replication",
@@ -91,28 +98,26 @@ class DailySeries:
         self.columns = state
 
 
-@dataclass
-class ReplicationOutput:
-    """What one replication returns: plain data, ready for pandas."""
-
-    replication: int
-    metrics: dict[str, float]
-    timeseries: DailySeries
-    people: list[dict]
-    ticket_times: dict[str, list[int]]  # per class: resolution-time histogram on tally.BIN_EDGES
-    project_lead_times: list[float]
-    warnings: list[str] = field(default_factory=list)
-
-
 class Model:
-    """The simulated IT organisation of one replication."""
+    """The simulated IT organisation of one replication.
 
-    def __init__(self, scenario: Scenario, replication: int = 0, seed: int | None = None, event_sink=None):
+    ``source_types``: the work sources to run (default: every module of :mod:`orgsim.work`).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        replication: int = 0,
+        seed: int | None = None,
+        event_sink=None,
+        source_types: list[type[WorkSource]] | None = None,
+    ):
         self.scenario = scenario
         self.replication = replication
         self.seed = scenario.simulation.seed if seed is None else seed
         self.env = simpy.Environment()
-        self.measuring = scenario.simulation.warmup_weeks == 0
+        self.recorder = Recorder()
+        self.streams = random_streams(self.seed, replication)
         self.next_seq = itertools.count(1).__next__  # () -> 1, 2, 3, ...: the order items were created in
         self.created = dict.fromkeys(DUTIES, 0)
         self.completed = dict.fromkeys(DUTIES, 0)
@@ -132,38 +137,41 @@ class Model:
         if event_sink is not None:
             for worker in self.workers:
                 worker.log = self._log_event
-        streams = random_streams(self.seed, replication)
-        self.tickets = TicketDesk(self, scenario, streams)
-        self.projects = ProjectOffice(self, scenario, streams)
-        self.recurring = RecurringWork(self, scenario, self.projects)
+        types = sources() if source_types is None else source_types
+        self.sources: dict[str, WorkSource] = {kind.name: kind(self, scenario) for kind in types}
         self.timeseries = DailySeries()
         self._busy_at_day_start: dict[str, float] = {}
         self._area_at_day_start: dict[str, float] = {}
-        self._busy_at_warmup: dict[int, dict[str, float]] = {}
-        self._switches_at_warmup: dict[int, int] = {}
-        self._finished_at_warmup: dict[int, int] = {}
         self.measure_start = 0.0
 
-    # ------------------------------------------------------------------ services used by the work
+    # ------------------------------------------------------------------ the Organisation interface
     def holders(self, duty: str) -> list[Worker]:
         """Everyone who holds ``duty``, in staff order."""
         return self._holders[duty]
 
-    def submit(self, item: WorkItem, queue: DutyQueue | None = None, activity: str | None = None) -> None:
-        """Put ``item`` in its duty's shared queue (or ``queue``) and wake someone for it."""
-        if activity is not None:
-            item.activity = activity
-        self.created[item.duty] += 1
-        if item.remaining <= 0.0:  # a step of no effort (set to 0 hours) is done at once, by nobody
-            item.done = True
-            self.completed[item.duty] += 1
-            if item.on_done is not None:
-                item.on_done(item, self.env.now)
-            return
-        offer(queue if queue is not None else self.queues[item.duty], item, self.env.now)
+    @staticmethod
+    def holds(worker: Worker, duty: str) -> bool:
+        return worker.holds(duty)
 
-    def cancel(self, item: WorkItem, queue: DutyQueue) -> None:
-        queue.cancel(item, self.env.now)
+    def submit(self, duty, effort, case, then, activity, owner=None, priority=1, preemptive=False) -> WorkItem:
+        """Create a work item (stamped with its creation order and the time), put it in its
+        duty's shared queue — or in ``owner``'s own queue — and wake someone for it."""
+        now = self.env.now
+        item = WorkItem(duty, effort, case, then, self.next_seq(), now, priority, preemptive)
+        item.activity = activity
+        self.created[duty] += 1
+        if effort <= 0.0:  # a step of no effort (set to 0 hours) is done at once, by nobody
+            item.done = True
+            self.completed[duty] += 1
+            if then is not None:
+                then(item, now)
+            return item
+        offer(self.queues[duty] if owner is None else owner.private_queue(duty), item, now)
+        return item
+
+    def cancel(self, item: WorkItem) -> None:
+        """Withdraw an item still waiting in its queue."""
+        item.queue.cancel(item, self.env.now)
         self.cancelled[item.duty] += 1
 
     def _finished(self, item: WorkItem, now: float, worker: Worker) -> None:
@@ -199,59 +207,43 @@ class Model:
         return moment.isoformat(timespec="seconds")
 
     # ------------------------------------------------------------------ running
-    def run(self) -> ReplicationOutput:
+    def run(self) -> dict:
+        """Run the replication to its horizon; returns the census of what is left
+        (see :meth:`check_conservation`)."""
         sim = self.scenario.simulation
         hours_per_week = self.scenario.calendar.hours_per_week
         horizon = sim.horizon_weeks * hours_per_week
         warmup = sim.warmup_weeks * hours_per_week
         for worker in self.workers:
             worker.start()
-        self.tickets.start(self.env)
-        self.projects.start(self.env)
-        self.recurring.start(self.env)
+        for source in self.sources.values():
+            source.start()
+        self.env.process(self._weekly_clock())
         self.env.process(self._daily_snapshots())
         if warmup > 0:
-            self.env.timeout(warmup).callbacks.append(lambda _e: self._start_measuring())
+            self.env.timeout(warmup).callbacks.append(lambda _e: self._restart_monitors())
         else:
-            self._start_measuring()
+            self._restart_monitors()
         self.env.run(until=horizon)
         days = round(horizon / self.scenario.calendar.hours_per_day)
         if len(self.timeseries) < days:  # the last day ends exactly at the horizon, which run() excludes
             self._snapshot()
         for worker in self.workers:
             worker.flush(horizon)
-        census = self.check_conservation()
-        from .metrics import replication_metrics  # metrics reads the model; imported here to keep layers one-way
+        return self.check_conservation()
 
-        return replication_metrics(self, census)
-
-    def _start_measuring(self) -> None:
+    def _restart_monitors(self) -> None:
+        """The end of the warm-up: every monitor starts the measured period now."""
         now = self.env.now
-        self.measuring = True
         self.measure_start = now
         for worker in self.workers:
-            worker.flush(now)
-            self._busy_at_warmup[worker.index] = dict(worker.busy)
-            self._switches_at_warmup[worker.index] = worker.switches
-            self._finished_at_warmup[worker.index] = worker.finished
-        for queue in self._all_queues():
-            queue.reset_statistics(now)
-        self.tickets.reset_statistics()
-        self.projects.reset_statistics()
+            worker.restart(now)
+        for queue in self.all_queues():
+            queue.restart(now)
+        self.recorder.restart(now)
 
-    def measured_busy(self, worker: Worker) -> dict[str, float]:
-        """Busy hours by duty (and context switching) since the warm-up ended."""
-        base = self._busy_at_warmup.get(worker.index, {})
-        return {label: hours - base.get(label, 0.0) for label, hours in worker.busy.items()}
-
-    def measured_switches(self, worker: Worker) -> int:
-        return worker.switches - self._switches_at_warmup.get(worker.index, 0)
-
-    def measured_finished(self, worker: Worker) -> int:
-        """Items the person completed since the warm-up ended."""
-        return worker.finished - self._finished_at_warmup.get(worker.index, 0)
-
-    def _all_queues(self):
+    def all_queues(self):
+        """Every duty queue: the shared ones and everyone's own."""
         yield from self.queues.values()
         for worker in self.workers:
             yield from worker.private.values()
@@ -259,10 +251,22 @@ class Model:
     def waiting_area_by_duty(self, now: float) -> dict[str, float]:
         """Integral of the number waiting over time since 0, per duty (item-hours)."""
         areas = dict.fromkeys(DUTIES, 0.0)
-        for queue in self._all_queues():
+        for queue in self.all_queues():
             queue._level(now, 0)
             areas[queue.duty] += queue.area_total
         return areas
+
+    def _weekly_clock(self):
+        """The organisation's week: at the start of each one, every source issues its weekly
+        work, in source order, all in one step."""
+        hours_per_week = self.scenario.calendar.hours_per_week
+        sources = list(self.sources.values())
+        week = 0
+        while True:
+            for source in sources:
+                source.weekly(week)
+            week += 1
+            yield self.env.timeout(hours_per_week)
 
     def _daily_snapshots(self):
         hours_per_day = self.scenario.calendar.hours_per_day
@@ -271,7 +275,8 @@ class Model:
             self._snapshot()
 
     def _snapshot(self) -> None:
-        """Close one working day: average queue lengths and busy hours per role during it."""
+        """Close one working day: average queue lengths and busy hours per role during it,
+        and each work source's own columns."""
         calendar = self.scenario.calendar
         now = self.env.now
         day = len(self.timeseries) + 1
@@ -285,11 +290,8 @@ class Model:
             row[f"queue.{duty}"] = (area - self._area_at_day_start.get(duty, 0.0)) / calendar.hours_per_day
         for role, total in busy_now.items():
             row[f"busy_hours.{role}"] = total - self._busy_at_day_start.get(role, 0.0)
-        row["tickets_resolved"] = sum(self.tickets.resolved)
-        row["open_tickets"] = sum(self.tickets.arrived) - row["tickets_resolved"]
-        row["projects_completed"] = self.projects.completed
-        row["projects_waiting"] = len(self.projects.waiting) + len(self.projects.in_intake_projects)
-        row["projects_active"] = len(self.projects.active)
+        for source in self.sources.values():
+            row.update(source.snapshot())
         self._busy_at_day_start = busy_now
         self._area_at_day_start = areas
         self.timeseries.append(row)
@@ -297,7 +299,7 @@ class Model:
     # ------------------------------------------------------------------ conservation
     def live_items(self):
         """Every item not yet done: waiting in a queue, being worked on, or paused."""
-        for queue in self._all_queues():
+        for queue in self.all_queues():
             for _, _, item in queue.heap:
                 if not item.cancelled:
                     yield item, "waiting"
@@ -308,17 +310,17 @@ class Model:
                 yield item, "in progress"
 
     def check_conservation(self) -> dict:
-        """Count what is left by looking at it, and compare with the running counters.
+        """Count what is left by looking at it, and compare with the running counters:
+        every item of every duty, and every case of every work source.
 
         Raises :class:`ConservationError` when anything was lost or double-counted.
         """
         waiting = dict.fromkeys(DUTIES, 0)
         in_progress = dict.fromkeys(DUTIES, 0)
-        open_tickets: dict[int, object] = {}
+        live = []
         for item, state in self.live_items():
             (waiting if state == "waiting" else in_progress)[item.duty] += 1
-            if type(item.case).__name__ == "Ticket":
-                open_tickets[item.case.case_id] = item.case
+            live.append(item)
         problems = []
         for duty in DUTIES:
             left = self.completed[duty] + self.cancelled[duty] + waiting[duty] + in_progress[duty]
@@ -327,34 +329,9 @@ class Model:
                     f"{duty}: {self.created[duty]} arrived != {self.completed[duty]} done + {self.cancelled[duty]} "
                     f"withdrawn + {in_progress[duty]} in progress + {waiting[duty]} waiting"
                 )
-        desk = self.tickets
-        if sum(desk.arrived) != sum(desk.resolved) + len(open_tickets):
-            problems.append(
-                f"tickets: {sum(desk.arrived)} arrived != {sum(desk.resolved)} resolved + {len(open_tickets)} open"
-            )
-        office = self.projects
-        states = {
-            "intake": len(office.in_intake_projects),
-            "waiting": len(office.waiting),
-            "active": len(office.active),
-        }
-        if office.arrived != office.completed + sum(states.values()):
-            problems.append(
-                f"projects: {office.arrived} arrived != {office.completed} done + {states['active']} active + "
-                f"{states['waiting'] + states['intake']} waiting"
-            )
+        now = self.env.now
+        for source in self.sources.values():
+            problems.extend(source.finish(now, live))
         if problems:
             raise ConservationError("conservation violated: " + "; ".join(problems))
-        return {
-            "waiting": waiting,
-            "in_progress": in_progress,
-            "open_tickets": list(open_tickets.values()),
-            "projects": states,
-        }
-
-
-def run_replication(
-    scenario: Scenario, replication: int, seed: int | None = None, event_sink=None
-) -> ReplicationOutput:
-    """Build and run replication ``replication`` of ``scenario``."""
-    return Model(scenario, replication, seed, event_sink).run()
+        return {"waiting": waiting, "in_progress": in_progress}

@@ -1,8 +1,11 @@
-"""Plots of a run: the only module that imports matplotlib.
+"""Plots: the only module that imports matplotlib, and :func:`save`, which writes a result's
+data and its figures into one folder.
 
-Figures are built with ``matplotlib.figure.Figure`` (Agg canvas, no pyplot), so
-nothing global is touched and no window ever opens.  Each function takes
-:class:`~orgsim.experiment.Results` and returns a Figure.
+Figures are built with ``matplotlib.figure.Figure`` (Agg canvas, no pyplot), so nothing
+global is touched and no window ever opens.  Each function takes a
+:class:`~orgsim.results.Results`, :class:`~orgsim.results.Comparison` or
+:class:`~orgsim.results.Sweep` and returns a Figure; :func:`figures` gives every figure of
+one of them by file name.
 """
 
 from __future__ import annotations
@@ -12,25 +15,25 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from .dispatch import CONTEXT_SWITCH
-from .roles import DUTIES
-from .tally import BIN_EDGES, quantile_from_bins
+from . import catalogue, duties
+from .monitors import BIN_EDGES, quantile_from_bins
+from .results import Comparison, OutputFolder, Results, Sweep
+from .stats import format_number, paired_difference, summary_value
 
-__all__ = ["throughput_figure", "workload_figure", "backlog_figure", "leadtimes_figure"]
-
-DUTY_COLOURS = {
-    "ticket_l1": "#9ecae1",
-    "ticket_l2": "#3182bd",
-    "major_incident": "#de2d26",
-    "approval": "#fc9272",
-    "project_work": "#31a354",
-    "project_coordination": "#a1d99b",
-    "status_reporting": "#c7e9c0",
-    "portfolio_management": "#74c476",
-    "people_management": "#756bb1",
-    "admin": "#bcbddc",
-    CONTEXT_SWITCH: "#636363",
-}
+__all__ = [
+    "throughput_figure",
+    "workload_figure",
+    "backlog_figure",
+    "leadtimes_figure",
+    "comparison_dashboard",
+    "comparison_throughput",
+    "comparison_workload",
+    "comparison_leadtimes",
+    "comparison_backlog",
+    "sweep_figure",
+    "figures",
+    "save",
+]
 
 
 def _title(results, what: str) -> str:
@@ -42,10 +45,7 @@ def _title(results, what: str) -> str:
 
 
 def _metric(results, name):
-    row = results.summary.loc[results.summary["metric"] == name]
-    if row.empty:
-        return np.nan, np.nan, np.nan
-    return tuple(float(row[c].iloc[0]) for c in ("mean", "ci_low", "ci_high"))
+    return summary_value(results.summary, name)
 
 
 def _error(mean, low, high):
@@ -105,7 +105,7 @@ def _stacked_duties(ax, x: float, results, role: str, used: set) -> float:
     """One bar of a role's hours per person per week, stacked by duty; returns its top.
     ``used`` collects the duties already in the legend, so each is named once."""
     bottom = 0.0
-    for label in (*DUTIES, CONTEXT_SWITCH):
+    for label in duties.BUSY_LABELS:
         mean, _, _ = _metric(results, f"hours_per_person_week.{role}.{label}")
         if np.isnan(mean) or mean <= 0:
             continue
@@ -113,10 +113,10 @@ def _stacked_duties(ax, x: float, results, role: str, used: set) -> float:
             x,
             mean,
             bottom=bottom,
-            color=DUTY_COLOURS[label],
+            color=duties.colour(label),
             edgecolor="white",
             linewidth=0.5,
-            label=label.replace("_", " ") if label not in used else None,
+            label=duties.label(label) if label not in used else None,
         )
         used.add(label)
         bottom += mean
@@ -160,27 +160,20 @@ def backlog_figure(results) -> Figure:
     top, bottom = figure.subplots(2, 1, sharex=True)
     held = {d for r in results.scenario.roles for d in r.duties}
     groups = (
-        (top, ("ticket_l1", "ticket_l2", "major_incident", "approval"), "Operational queues"),
+        (top, duties.duties_of_family("operations"), "Operational queues"),
         (
             bottom,
-            (
-                "project_work",
-                "project_coordination",
-                "status_reporting",
-                "portfolio_management",
-                "people_management",
-                "admin",
-            ),
+            duties.duties_of_family("project") + duties.duties_of_family("management"),
             "Project and management queues",
         ),
     )
     ts = results.timeseries
-    for ax, duties, title in groups:
-        for duty in duties:
+    for ax, members, title in groups:
+        for duty in members:
             if duty not in held or ts.empty:
                 continue
             frame = _daily_mean(results, f"queue.{duty}")
-            ax.plot(frame.index, frame["mean"], color=DUTY_COLOURS[duty], label=duty.replace("_", " "), linewidth=1.3)
+            ax.plot(frame.index, frame["mean"], color=duties.colour(duty), label=duties.label(duty), linewidth=1.3)
         if ax is bottom and not ts.empty:
             frame = _daily_mean(results, "projects_waiting")
             ax.plot(
@@ -306,27 +299,9 @@ def _plain_log_ticks(ax) -> None:
     ax.yaxis.set_minor_formatter(formatter if high / max(low, 1e-12) < 30 else NullFormatter())
 
 
-def _short(value: float) -> str:
-    """A number as a manager reads it: 5,800 / 6.2 / 0.164."""
-    if np.isnan(value):
-        return "n/a"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{value:.3g}"
-    return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
-
-
 def comparison_dashboard(comparison) -> Figure:
     """The headline metrics side by side, with 95% CIs and paired differences, one panel each."""
-    panels = (
-        ("project_lead_time_weeks_mean", "Project lead time", "working weeks"),
-        ("project_on_time_share", "Projects on time", "share of projects"),
-        ("sla_attainment.total", "Tickets within SLA", "share of tickets"),
-        ("utilisation.it_manager", "IT manager utilisation", "share of working time"),
-        ("rework_hours_per_week", "Rework", "hours per week"),
-        ("staff_cost_per_week", "Staff cost", "currency per week"),
-    )
+    panels = [(m.pattern, _first_upper(m.label), m.unit) for m in catalogue.dashboard()]
     figure = Figure(figsize=(14, 8), layout="constrained")
     axes = figure.subplots(2, 3).ravel()
     differences = comparison.differences
@@ -336,7 +311,7 @@ def comparison_dashboard(comparison) -> Figure:
             ax.bar(j, mean, yerr=_error(mean, low, high), capsize=4, color=_SCENARIO_COLOURS[j % 7])
             if not np.isnan(mean):
                 top = high if not np.isnan(high) else mean
-                ax.text(j + 0.08, top, _short(mean), ha="left", va="bottom", fontsize=9)
+                ax.text(j + 0.08, top, format_number(mean), ha="left", va="bottom", fontsize=9)
         ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
         if ax.get_ylim()[1] <= 0:
             ax.set_ylim(0, 1)
@@ -346,7 +321,7 @@ def comparison_dashboard(comparison) -> Figure:
             verdict = f"{row.better} better" if row.better else "no significant difference"
             notes.append(
                 f"{row.scenario}: {'+' if row.mean_difference >= 0 else '-'}"
-                f"{_short(abs(row.mean_difference))} ({verdict})"
+                f"{format_number(abs(row.mean_difference))} ({verdict})"
             )
         ax.set_title(title + ("\n" + "; ".join(notes) if notes else ""), fontsize=10)
         ax.set_xticks(range(len(comparison.results)), comparison.names, rotation=10)
@@ -433,10 +408,8 @@ def comparison_backlog(comparison) -> Figure:
         ts = result.timeseries
         if ts.empty:
             continue
-        operational = [f"queue.{d}" for d in ("ticket_l1", "ticket_l2", "major_incident", "approval")]
-        project = [
-            f"queue.{d}" for d in ("project_work", "project_coordination", "status_reporting", "portfolio_management")
-        ] + ["projects_waiting"]
+        operational = [f"queue.{d}" for d in duties.duties_of_family("operations")]
+        project = [f"queue.{d}" for d in duties.duties_of_family("project")] + ["projects_waiting"]
         for ax, columns in ((top, operational), (bottom, project)):
             total = ts[columns].sum(axis=1).groupby(ts["day"]).mean()
             ax.plot(
@@ -463,9 +436,6 @@ def comparison_backlog(comparison) -> Figure:
 def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
     """``metric`` against the first varied parameter, one line per ``across`` value with its
     95% CI band; below, each ``across`` value minus the first, paired by replication."""
-    from .compare import paired_difference
-    from .sweep import metric_unit, metric_words
-
     summary = sweep.summary
     rows = summary[summary["metric"] == metric]
     x_path = next(iter(sweep.vary))
@@ -486,8 +456,8 @@ def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
             frame[x_path], frame["mean"], marker="o", color=colour, label=str(label if label is not None else metric)
         )
         top.fill_between(frame[x_path], frame["ci_low"], frame["ci_high"], color=colour, alpha=0.15)
-    unit = metric_unit(metric)
-    top.set_ylabel(metric_words(metric) + (f" ({unit})" if unit else ""))
+    unit = catalogue.unit(metric)
+    top.set_ylabel(catalogue.label(metric) + (f" ({unit})" if unit else ""))
     top.legend(title=across_path)
     top.set_title("mean and 95% CI of each alternative")
     if paired:
@@ -526,9 +496,60 @@ def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
     axes[-1].set_xlabel(x_path + (" (log scale)" if x_path in sweep.log_scale else ""))
     n = len(sweep.results[0].replications)
     heading = (
-        f"{_first_upper(metric_words(metric))} against {x_path}: {sweep.scenario.name}, {n} replications per point"
+        f"{_first_upper(catalogue.label(metric))} against {x_path}: {sweep.scenario.name}, {n} replications per point"
     )
     if crossover and crossover["metric"] == metric:
         heading += "\n" + "\n".join(p["sentence"] for p in crossover["pairs"])
     figure.suptitle(heading, fontweight="bold")
     return figure
+
+
+# ------------------------------------------------------------------ every figure, and saving
+
+
+def figures(result, metric: str = "project_lead_time_weeks_mean", crossover: dict | None = None) -> dict:
+    """Every figure of a result, by file name: four for a run, five for a comparison, one per
+    plotted metric for a sweep (``metric`` first, with ``crossover`` marked)."""
+    if isinstance(result, Results):
+        return {
+            "throughput.png": throughput_figure(result),
+            "workload.png": workload_figure(result),
+            "backlog.png": backlog_figure(result),
+            "leadtimes.png": leadtimes_figure(result),
+        }
+    if isinstance(result, Comparison):
+        return {
+            "dashboard.png": comparison_dashboard(result),
+            "throughput.png": comparison_throughput(result),
+            "workload.png": comparison_workload(result),
+            "leadtimes.png": comparison_leadtimes(result),
+            "backlog.png": comparison_backlog(result),
+        }
+    if isinstance(result, Sweep):
+        if not result.vary:
+            return {}
+        available = set(result.frame.columns)
+        shown = crossover if crossover and crossover["metric"] == metric else None
+        return {
+            f"sweep-{name}.png": sweep_figure(result, name, shown if name == metric else None)
+            for name in dict.fromkeys((metric, *catalogue.sweep_metrics()))
+            if name in available
+        }
+    raise TypeError(f"no figures for {type(result).__name__}")
+
+
+def save(result, directory, plots: bool = True, metric: str = "project_lead_time_weeks_mean", net_of_cost=None):
+    """Write a result's data (and, with ``plots``, its figures) into ``directory``; each file
+    appears whole or not at all.  Returns the paths written (and, for a sweep, the crossover)."""
+    folder = OutputFolder(directory)
+    if isinstance(result, Sweep):
+        crossover = result.write(folder, metric, net_of_cost)
+        if plots:
+            for name, figure in figures(result, metric, crossover).items():
+                folder.figure(name, figure)
+        return folder.written, crossover
+    result.write(folder)
+    if plots:
+        for name, figure in figures(result).items():
+            folder.figure(name, figure)
+    return folder.written

@@ -201,9 +201,9 @@ def no_simulation(monkeypatch):
     """Fail the test if bad input ever reaches the simulation."""
 
     def simulate(*args, **kwargs):
-        raise AssertionError("bad input reached simulate()")
+        raise AssertionError("bad input reached the runner")
 
-    monkeypatch.setattr(orgsim.experiment, "simulate", simulate)
+    monkeypatch.setattr(orgsim.experiment, "run_tasks", simulate)
 
 
 def command_line(case: Case, tmp_path) -> list[str]:

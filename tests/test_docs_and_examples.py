@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from orgsim.cli import reference_markdown
+from orgsim.scenario.reference import reference_markdown
 from tests.conftest import REPO
 
 

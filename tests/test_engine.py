@@ -9,13 +9,14 @@ import pytest
 
 import orgsim
 from orgsim.engine import ConservationError, Model
+from orgsim.metrics import measure
 from tests.conftest import make_scenario
 
 
 def _run(scenario, replication=0):
     model = Model(scenario, replication)
-    output = model.run()
-    return model, output
+    model.run()
+    return model, measure(model)
 
 
 @pytest.mark.parametrize("structure", ["combined", "separate", "pmo", "no_pm"])
@@ -28,9 +29,12 @@ def test_conservation_holds_and_is_reported(structure, employees):
     )
     model, output = _run(scenario)
     census = model.check_conservation()
-    desk, office = model.tickets, model.projects
-    assert sum(desk.arrived) == sum(desk.resolved) + len(census["open_tickets"])
-    assert office.arrived == office.completed + sum(census["projects"].values())
+    desk, office = model.sources["tickets"], model.sources["projects"]
+    state = model.recorder.state
+    open_tickets = sum(state[f"tickets_open.{k.name}"] for k in desk.classes)
+    assert sum(desk.arrived) == sum(desk.resolved) + open_tickets
+    open_projects = state["projects_intake"] + state["projects_waiting"] + state["projects_active"]
+    assert office.arrived == office.completed + open_projects
     for duty in model.created:
         assert model.created[duty] == (
             model.completed[duty] + model.cancelled[duty] + census["waiting"][duty] + census["in_progress"][duty]
@@ -85,25 +89,24 @@ def test_structures_see_the_same_tickets_and_projects_with_the_same_seed():
         seen = []
         original = model.submit
 
-        def record(item, queue=None, activity=None, _seen=seen, _original=original):
-            case = item.case
+        def record(duty, effort, case, *args, _seen=seen, _original=original):
             if (
                 type(case).__name__ == "Ticket"
-                and item.duty in ("ticket_l1",)
-                or (type(case).__name__ == "Ticket" and not case.klass.has_l1 and item.duty == "ticket_l2")
+                and duty in ("ticket_l1",)
+                or (type(case).__name__ == "Ticket" and not case.klass.has_l1 and duty == "ticket_l2")
             ):
                 _seen.append((round(case.arrived_at, 9), case.klass.name, round(case.l2_effort, 9)))
-            _original(item, queue, activity)
+            return _original(duty, effort, case, *args)
 
         projects = []
-        enqueue = model.projects._enqueue
+        enqueue = model.sources["projects"]._enqueue
 
         def record_project(project, _projects=projects, _enqueue=enqueue):
             _projects.append((round(project.arrived_at, 9), round(project.effort, 9), tuple(project.exceptions)))
             _enqueue(project)
 
         model.submit = record
-        model.projects._enqueue = record_project
+        model.sources["projects"]._enqueue = record_project
         model.run()
         arrivals[structure] = (seen, projects)
     assert len(arrivals["combined"][0]) > 100 and len(arrivals["combined"][1]) > 5
@@ -139,8 +142,9 @@ def test_clock_runs_in_working_hours():
 def test_warmup_excludes_the_start_from_metrics():
     base = dict(org={"employees": 200}, simulation={"horizon_weeks": 20, "warmup_weeks": 10})
     model, output = _run(make_scenario(**base))
-    measured = sum(model.tickets.resolved_measured)
-    assert 0 < measured < sum(model.tickets.resolved)
+    counts = model.recorder.counts
+    measured = sum(counts[f"tickets_resolved.{k.name}"] for k in model.sources["tickets"].classes)
+    assert 0 < measured < sum(model.sources["tickets"].resolved)
     weeks = output.metrics["tickets_per_week.total"]
     assert weeks == pytest.approx(measured / 10.0)
 
@@ -153,7 +157,7 @@ def test_projects_respect_the_wip_limit():
     )
     model = Model(scenario, 0)
     peak = {"active": 0}
-    office = model.projects
+    office = model.sources["projects"]
     original = office._start_waiting
 
     def watch():

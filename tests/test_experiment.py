@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import orgsim
-from orgsim.compare import compare, paired_difference
-from orgsim.experiment import RunCache, Task, run_tasks
-from orgsim.sweep import find_crossover, grid, parse_values, sweep
+from orgsim.experiment import RunCache, Task, grid, parse_values, run_tasks
+from orgsim.results import compare, sweep
+from orgsim.stats import find_crossover, paired_difference
 from tests.conftest import SCENARIOS, make_scenario
 
 SHORT = {"simulation": {"horizon_weeks": 20, "warmup_weeks": 2}}
@@ -114,9 +114,9 @@ def test_an_interrupted_sweep_resumes_and_gives_the_same_csv(tmp_path):
     counting = _ThreadlessExecutor()
     resumed = sweep(base, **arguments, executor=counting, cache=cache)
     assert counting.submitted == 12 - len(stored)  # only what was missing ran
-    resumed.save(tmp_path / "interrupted", plots=False)
+    orgsim.save(resumed, tmp_path / "interrupted", plots=False)
     fresh = sweep(base, **arguments, jobs=1)
-    fresh.save(tmp_path / "fresh", plots=False)
+    orgsim.save(fresh, tmp_path / "fresh", plots=False)
     assert (tmp_path / "interrupted" / "sweep.csv").read_bytes() == (tmp_path / "fresh" / "sweep.csv").read_bytes()
 
 

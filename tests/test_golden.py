@@ -38,14 +38,15 @@ def _run_fingerprint(results) -> dict:
 
 def fingerprint() -> dict:
     """The numbers guarded: every shipped scenario, a comparison and a sweep (short runs)."""
-    from orgsim.compare import compare
-    from orgsim.sweep import sweep
+    from orgsim import compare, sweep
 
     out = {"scenarios": {}}
     for name in SHIPPED:
         scenario = orgsim.load_scenario(SCENARIOS / f"{name}.toml").with_changes(SHORT)
         out["scenarios"][name] = _run_fingerprint(orgsim.simulate(scenario, replications=2, seed=7, jobs=1))
-    small = [orgsim.load_scenario(SCENARIOS / f"{n}.toml").with_changes(SHORT) for n in ("small-combined", "small-no-pm")]
+    small = [
+        orgsim.load_scenario(SCENARIOS / f"{n}.toml").with_changes(SHORT) for n in ("small-combined", "small-no-pm")
+    ]
     comparison = compare(small, replications=2, seed=3, jobs=1)
     out["compare"] = _digest(comparison.differences)
     base = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(SHORT)

@@ -33,7 +33,7 @@ import orgsim
 import orgsim.experiment
 from orgsim import ScenarioError, scenario_from_dict
 from orgsim.cli import main
-from orgsim.roles import DUTIES
+from orgsim.duties import DUTIES
 from orgsim.scenario import load_scenario, scenario_from_toml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -610,7 +610,7 @@ def no_simulation(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("invalid input reached the simulation")
 
-    monkeypatch.setattr(orgsim.experiment, "simulate", refuse)
+    monkeypatch.setattr(orgsim.experiment, "run_tasks", refuse)
 
 
 def _cli(argv, capsys):
@@ -755,7 +755,7 @@ def test_zero_projects(tmp_path):
     assert len(results.project_lead_times) == 0
     assert _m(results, "tickets_per_week.total") > 10  # the tickets still flow
     assert not _growing(results)
-    results.save(tmp_path / "zero-projects", plots=False)
+    orgsim.save(results, tmp_path / "zero-projects", plots=False)
     saved = json.loads((tmp_path / "zero-projects" / "summary.json").read_text())
     assert saved["metrics"]["project_lead_time_weeks_mean"]["mean"] is None
 
@@ -779,7 +779,7 @@ def test_zero_tickets_and_zero_projects_with_plots(tmp_path):
     assert len(results.ticket_times) == 0
     assert not _growing(results)
     assert "n/a" in results.headline_table()
-    written = results.save(tmp_path / "idle")
+    written = orgsim.save(results, tmp_path / "idle")
     assert {p.name for p in written} >= {"summary.json", "throughput.png", "workload.png", "leadtimes.png"}
     assert all(p.stat().st_size > 0 for p in written)
 

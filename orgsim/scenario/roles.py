@@ -1,39 +1,32 @@
-"""Roles, duties, structure presets, and how many people each role has.
+"""Roles, structure presets, how many people each role has, and who reports to whom.
 
-A *duty* is a kind of work; a *role* is a position holding duties in priority order.
-The structure presets (combined, separate, pmo, no_pm) decide who coordinates
-projects and reports their status; this module is the only place that knows them.
+A *role* is a position holding duties (see :mod:`orgsim.duties`) in priority order.  The
+structure presets (combined, separate, pmo, no_pm) decide who coordinates projects and
+reports their status; this module is the only place that knows them.  A scenario keeps the
+preset's name and the changes its file makes to single roles (:class:`RoleChange`); the
+roles themselves are resolved from those, so changing ``org.structure`` or
+``org.employees`` always gives the preset of the new value.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from ..duties import DUTIES
 
 __all__ = [
-    "DUTIES",
-    "DUTY_FAMILY",
     "STRUCTURES",
     "Headcount",
     "Role",
+    "RoleChange",
+    "Person",
     "preset_roles",
+    "resolve_roles",
     "resolve_headcounts",
+    "staff",
 ]
 
-# Duty -> family.  Moving between families costs a context switch.
-DUTY_FAMILY: dict[str, str] = {
-    "ticket_l1": "operations",
-    "ticket_l2": "operations",
-    "major_incident": "operations",
-    "approval": "operations",
-    "project_work": "project",
-    "project_coordination": "project",
-    "status_reporting": "project",
-    "portfolio_management": "project",
-    "people_management": "management",
-    "admin": "management",
-}
-DUTIES: tuple[str, ...] = tuple(DUTY_FAMILY)
 STRUCTURES: tuple[str, ...] = ("combined", "separate", "pmo", "no_pm", "custom")
 
 
@@ -220,6 +213,50 @@ def resolve_headcounts(roles: tuple[Role, ...], employees: int) -> dict[str, int
             names = ", ".join(r.name for r in pending)
             raise ValueError(f"headcounts of {names} depend on each other through per_reports; fix one of them")
     return counts
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """A ``[roles.NAME]`` table as the scenario gives it: every field left as None comes
+    from the structure preset (a role not in the preset gives headcount and duties)."""
+
+    name: str
+    headcount: Headcount | None = None
+    duties: tuple[str, ...] | None = None
+    reports_to: str | None = None  # "" = reports to nobody
+    hourly_cost: float | None = None
+    context_switch_hours: float | None = None
+
+    def apply(self, base: Role | None) -> Role:
+        """The preset role ``base`` (or a new role) with this change made."""
+        role = base if base is not None else Role(self.name)
+        values = {
+            key: getattr(self, key)
+            for key in ("headcount", "duties", "hourly_cost", "context_switch_hours")
+            if getattr(self, key) is not None
+        }
+        if self.reports_to is not None:
+            values["reports_to"] = self.reports_to or None
+        return replace(role, **values)
+
+    def to_data(self) -> dict:
+        out = {}
+        if self.headcount is not None:
+            out["headcount"] = self.headcount.to_data()
+        if self.duties is not None:
+            out["duties"] = list(self.duties)
+        for key in ("reports_to", "hourly_cost", "context_switch_hours"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
+
+
+def resolve_roles(structure: str, employees: int, changes: tuple[RoleChange, ...]) -> tuple[Role, ...]:
+    """The roles of a scenario: the structure's preset at this size, with the changes made."""
+    roles = {} if structure == "custom" else preset_roles(structure, employees)
+    for change in changes:
+        roles[change.name] = change.apply(roles.get(change.name))
+    return tuple(roles.values())
 
 
 @dataclass

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgsim.tally import BIN_EDGES, Tally
+from orgsim.monitors import BIN_EDGES, Tally
 
 
 def test_mean_is_exact_and_quantiles_within_one_percent_of_numpy():

@@ -1,4 +1,4 @@
-"""The engine against queueing theory (orgsim.validation): formulas, scenario files, a quick run."""
+"""The engine against queueing theory (orgsim.verification, orgsim.theory): formulas, scenario files, a quick run."""
 
 from __future__ import annotations
 
@@ -10,22 +10,24 @@ import pytest
 
 from orgsim import load_scenario, simulate
 from orgsim.distributions import Distribution
-from orgsim.validation import (
-    CASES,
-    COLUMNS,
-    case_checks,
-    check_case_scenario,
-    default_directory,
-    default_organisation,
+from orgsim.theory import (
     erlang_c,
-    format_table,
     lognormal_second_moment,
     mg1,
     mmc,
     mmc_sojourn_quantile,
     mmc_sojourn_tail,
     preemptive_priority,
-    run_validation,
+)
+from orgsim.verification import (
+    CASES,
+    COLUMNS,
+    case_checks,
+    check_case_scenario,
+    default_directory,
+    default_organisation,
+    format_table,
+    run_verification,
 )
 
 # ------------------------------------------------------------------------ formulas
@@ -164,8 +166,8 @@ def test_package_finds_its_scenarios():
 
 
 def test_unknown_case_is_refused():
-    with pytest.raises(ValueError, match="unknown validation case"):
-        run_validation(cases=["mm1-rho050", "nope"], jobs=1)
+    with pytest.raises(ValueError, match="unknown verification case"):
+        run_verification(cases=["mm1-rho050", "nope"], jobs=1)
 
 
 def test_little_uses_the_daily_series_which_equals_the_metric():
@@ -201,7 +203,7 @@ def test_check_in_slicing_changes_nothing(name):
 
 @pytest.fixture(scope="module")
 def quick_validation():
-    return run_validation(quick=True, seed=1, jobs=2)
+    return run_verification(quick=True, seed=1, jobs=2)
 
 
 def test_quick_validation_passes(quick_validation):

@@ -5,7 +5,7 @@ special case anywhere in the engine) as textbook queues: one role of ``c`` peopl
 holding only ``ticket_l2``, tickets that skip level 1 and need no manager, no
 projects, no management work and no context-switch time.  Time runs around the clock
 (24 h a day, 7 days a week), so a working hour is an hour and a week is 168 hours.
-:func:`run_validation` simulates each one and compares the simulated metrics with:
+:func:`run_verification` simulates each one and compares the simulated metrics with:
 
 - M/M/c (Erlang C; M/M/1 is c = 1): utilisation, mean queue length Lq, mean wait in
   queue Wq, mean time in system W and the 90th percentile of the time in system;
@@ -27,13 +27,19 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .experiment import Task, run_tasks
+from .results import Results
+from .scenario import load_scenario, needed_duties
+from .stats import format_number, mean_interval
+from .theory import lognormal_second_moment, mg1, mmc, mmc_sojourn_quantile, preemptive_priority
 
 __all__ = [
     "CASES",
@@ -42,22 +48,14 @@ __all__ = [
     "Check",
     "default_directory",
     "default_organisation",
-    "erlang_c",
-    "mmc",
-    "mg1",
-    "preemptive_priority",
-    "mmc_sojourn_quantile",
     "case_checks",
     "check_case_scenario",
-    "lognormal_second_moment",
-    "mmc_sojourn_tail",
-    "run_validation",
+    "run_verification",
     "format_table",
     "COLUMNS",
 ]
 
 COLUMNS = ["case", "quantity", "theory", "simulated", "ci_low", "ci_high", "rel_error", "pass"]
-CONFIDENCE = 0.95
 
 
 def default_directory() -> Path:
@@ -68,100 +66,6 @@ def default_directory() -> Path:
 def default_organisation() -> Path:
     """The full organisation scenario the Little's-law check runs: ``scenarios/large-separate.toml``."""
     return Path(__file__).resolve().parent.parent / "scenarios" / "large-separate.toml"
-
-
-# ----------------------------------------------------------------------------- theory
-
-
-def erlang_c(c: int, offered: float) -> float:
-    """Probability that an arrival waits in an M/M/c queue with offered load ``offered`` = lambda/mu.
-
-    Computed through the Erlang B recursion B(k) = a B(k-1) / (k + a B(k-1)), which is
-    stable for any c; C = c B / (c - a (1 - B)).  Requires ``offered < c``.
-    """
-    if c < 1 or int(c) != c:
-        raise ValueError(f"c must be a whole number >= 1, got {c}")
-    if not 0 <= offered < c:
-        raise ValueError(f"unstable: offered load {offered} >= {c} servers")
-    b = 1.0
-    for k in range(1, int(c) + 1):
-        b = offered * b / (k + offered * b)
-    return c * b / (c - offered * (1.0 - b))
-
-
-def mmc(lam: float, mu: float, c: int = 1) -> dict[str, float]:
-    """Steady-state M/M/c: utilisation rho, P(wait), Wq, W, Lq, L (times in the unit of 1/mu)."""
-    offered = lam / mu
-    p_wait = erlang_c(c, offered)
-    wq = p_wait / (c * mu - lam)
-    w = wq + 1.0 / mu
-    return {"rho": offered / c, "p_wait": p_wait, "wq": wq, "w": w, "lq": lam * wq, "l": lam * w}
-
-
-def mmc_sojourn_tail(t: float, lam: float, mu: float, c: int = 1) -> float:
-    """P(T > t) for the time in system T of an FCFS M/M/c queue.
-
-    T = S + Wq with S ~ Exp(mu) and, independently, Wq = 0 with probability 1 - C and
-    Exp(c mu - lambda) with probability C (Erlang C).
-    """
-    p_wait = erlang_c(c, lam / mu)
-    theta = c * mu - lam
-    no_wait = math.exp(-mu * t)
-    if abs(theta - mu) < 1e-12:
-        hypo = (1.0 + mu * t) * math.exp(-mu * t)
-    else:
-        hypo = (theta * math.exp(-mu * t) - mu * math.exp(-theta * t)) / (theta - mu)
-    return (1.0 - p_wait) * no_wait + p_wait * hypo
-
-
-def mmc_sojourn_quantile(q: float, lam: float, mu: float, c: int = 1) -> float:
-    """The q-quantile of the time in system of an FCFS M/M/c queue (q in (0, 1))."""
-    from scipy.optimize import brentq
-
-    high = 1.0 / mu
-    while mmc_sojourn_tail(high, lam, mu, c) > 1.0 - q:
-        high *= 2.0
-    return float(brentq(lambda t: mmc_sojourn_tail(t, lam, mu, c) - (1.0 - q), 0.0, high, xtol=1e-12))
-
-
-def mg1(lam: float, mean: float, second_moment: float) -> dict[str, float]:
-    """M/G/1 by Pollaczek-Khinchine: Wq = lambda E[S^2] / (2 (1 - rho)); W = Wq + E[S]."""
-    rho = lam * mean
-    if rho >= 1:
-        raise ValueError(f"unstable: rho = {rho}")
-    wq = lam * second_moment / (2.0 * (1.0 - rho))
-    return {"rho": rho, "wq": wq, "w": wq + mean, "lq": lam * wq, "l": lam * (wq + mean)}
-
-
-def lognormal_second_moment(mean: float, cv: float) -> float:
-    """E[S^2] of a service time with this mean and coefficient of variation: mean^2 (1 + cv^2)."""
-    return mean * mean * (1.0 + cv * cv)
-
-
-def preemptive_priority(lams: Iterable[float], means: Iterable[float], second_moments: Iterable[float]) -> list[float]:
-    """Mean time in system per class of an M/G/1 queue with preemptive-resume priority.
-
-    Classes are given highest priority first.  For class k, with sigma_k = rho_1 + ... + rho_k:
-
-        T_k = E[S_k] / (1 - sigma_{k-1})
-              + (sum_{i<=k} lambda_i E[S_i^2] / 2) / ((1 - sigma_{k-1}) (1 - sigma_k))
-
-    (Kleinrock vol. 2, sec. 3.7; Harchol-Balter ch. 32).  With exponential service of
-    equal rate mu and two classes this is T_1 = (1/mu) / (1 - rho_1) and
-    T_2 = (1/mu) / ((1 - rho_1) (1 - rho_1 - rho_2)).
-    """
-    lams, means, seconds = list(lams), list(means), list(second_moments)
-    out = []
-    sigma_before = 0.0
-    residual = 0.0
-    for lam, mean, second in zip(lams, means, seconds, strict=True):
-        sigma = sigma_before + lam * mean
-        if sigma >= 1:
-            raise ValueError("unstable: total load >= 1")
-        residual += lam * second / 2.0
-        out.append(mean / (1.0 - sigma_before) + residual / ((1.0 - sigma_before) * (1.0 - sigma)))
-        sigma_before = sigma
-    return out
 
 
 # ----------------------------------------------------------------------------- cases
@@ -285,8 +189,6 @@ def case_checks(case: Case) -> list[Check]:
 
 def check_case_scenario(case: Case, scenario) -> None:
     """The file must be the queue the case claims: same lambda, service, servers, nothing else."""
-    from .scenario import needed_duties
-
     problems = []
     roles = [r for r in scenario.roles if scenario.headcounts()[r.name] > 0]
     if len(roles) != 1 or roles[0].name != "server" or roles[0].duties != ("ticket_l2",):
@@ -295,10 +197,7 @@ def check_case_scenario(case: Case, scenario) -> None:
         problems.append("roles.server.context_switch_hours must be 0")
     if set(needed_duties(scenario)) != {"ticket_l2"}:
         problems.append(f"the work must need ticket_l2 only, needs {sorted(needed_duties(scenario))}")
-    calendar = scenario.calendar
-    per_hour = (
-        scenario.org.employees * scenario.tickets.per_employee_per_month * 12.0 / (52.0 * calendar.hours_per_week)
-    )
+    per_hour = scenario.ticket_rate_per_hour
     classes = {c.name: c for c in scenario.tickets.classes if c.share > 0}
     p = case.params
     if case.model == "priority":
@@ -334,21 +233,6 @@ def check_case_scenario(case: Case, scenario) -> None:
 # ----------------------------------------------------------------------------- running
 
 
-def _interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and Student-t 95% confidence interval of per-replication values."""
-    from scipy import stats
-
-    values = values[~np.isnan(values)]
-    n = len(values)
-    if n == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(values.mean())
-    if n < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf((1 + CONFIDENCE) / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
-    return mean, mean - half, mean + half
-
-
 def _row(case: str, quantity: str, theory: float, simulated: float, low: float, high: float, tolerance: float):
     rel = (simulated - theory) / theory if theory else (0.0 if simulated == theory else math.inf)
     inside = not math.isnan(low) and low <= theory <= high
@@ -369,7 +253,7 @@ def _queue_rows(case: Case, results, tolerance: float) -> list[dict]:
     rows = []
     for check in case_checks(case):
         values = reps[check.metric].to_numpy(dtype=float)
-        mean, low, high = _interval(values)
+        mean, low, high = mean_interval(values)
         rows.append(_row(case.name, check.quantity, check.theory, mean, low, high, tolerance))
     return rows
 
@@ -392,7 +276,7 @@ def _little_rows(case_name: str, results, tolerance: float) -> list[dict]:
         # time-average number waiting over the measured days (equal length), per replication
         length = measured.groupby("replication")[f"queue.{duty}"].mean().reindex(reps.index).to_numpy(dtype=float)
         theory = float(np.mean(lam_w))
-        _, low, high = _interval(length - lam_w)
+        _, low, high = mean_interval(length - lam_w)
         rows.append(
             _row(
                 case_name,
@@ -414,7 +298,6 @@ class _Job:
     replications: int
     seed: int
     tolerance: float
-    finished_after_seconds: float = 0.0
     rows: list = field(default_factory=list)
 
 
@@ -432,7 +315,7 @@ def _settings(case: Case, scenario, quick: bool, replications, horizon_weeks):
     return horizon, warmup, reps
 
 
-def run_validation(
+def run_verification(
     directory: str | Path | None = None,
     replications: int | None = None,
     horizon_weeks: float | None = None,
@@ -442,23 +325,24 @@ def run_validation(
     organisation: str | Path | None = None,
     cases: Iterable[str] | None = None,
     tolerance: float | None = None,
-    on_case: Callable[[str, float], None] | None = None,
     executor: Executor | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
-    """Simulate every validation case and compare it with theory.
+    """Simulate every verification case and compare it with theory.
 
     Parameters
     ----------
     directory
-        Folder of the validation scenarios (default :func:`default_directory`).
+        Folder of the verification scenarios (default :func:`default_directory`).
     replications, horizon_weeks
         Override every case's run (default: the scenario files' ``[simulation]``, or the
         short ``Case.quick`` settings with ``quick=True``).  A warm-up longer than a
         quarter of an overridden horizon is cut to a quarter.
     seed
         Root seed of every case (replication k of every case uses child k of it).
-    jobs
-        Worker processes (default all cores; 1 runs in this process).
+    jobs, executor, progress
+        As for every experiment: every replication of every case goes to the one runner
+        (:func:`orgsim.experiment.run_tasks`), longest cases first.
     quick
         Short runs (about half a minute on two cores) with wider tolerances, for tests.
     organisation
@@ -470,79 +354,45 @@ def run_validation(
     tolerance
         Relative error accepted when the theory lies outside the CI, instead of each
         case's own (3% full, wider in quick mode where noted in :data:`CASES`).
-    on_case
-        Called with (case name, seconds since the validation started) as each case finishes.
-    executor
-        A ``concurrent.futures.Executor`` for the replications instead of a new process pool.
 
     Returns
     -------
     DataFrame with columns case, quantity, theory, simulated, ci_low, ci_high,
     rel_error (signed, relative to theory), pass.  ``df.attrs["runs"]`` holds, per case,
-    the replications, horizon and warm-up weeks, tolerance, and ``finished_after_seconds``
-    (wall time from the start of the validation; cases share the worker processes and
-    run at the same time).
+    the replications, horizon and warm-up weeks and tolerance; ``df.attrs["seconds"]`` the
+    wall time.
     """
-    from .experiment import default_jobs, simulate
-    from .scenario import load_scenario
-
     directory = Path(directory) if directory is not None else default_directory()
     wanted = set(cases) if cases is not None else None
     if wanted is not None:
         known = {c.name for c in CASES} | {"little"}
         unknown = wanted - known
         if unknown:
-            raise ValueError(f"unknown validation case(s) {sorted(unknown)}; known: {sorted(known)}")
+            raise ValueError(f"unknown verification case(s) {sorted(unknown)}; known: {sorted(known)}")
     jobs_list: list[_Job] = []
     for case in CASES:
         if wanted is not None and case.name not in wanted:
             continue
-        path = directory / case.file
-        scenario = load_scenario(path)
+        scenario = load_scenario(directory / case.file)
         check_case_scenario(case, scenario)
-        horizon, warmup, reps = _settings(case, scenario, quick, replications, horizon_weeks)
-        scenario = scenario.with_changes({"simulation.horizon_weeks": horizon, "simulation.warmup_weeks": warmup})
-        tol = tolerance if tolerance is not None else (case.quick_tolerance if quick else case.tolerance)
-        jobs_list.append(_Job(case, scenario, reps, seed, tol))
+        jobs_list.append(_job(case, scenario, quick, replications, horizon_weeks, seed, tolerance))
     if organisation is not False and (wanted is None or "little" in wanted):
         path = Path(organisation) if organisation else default_organisation()
-        scenario = load_scenario(path)
-        case = LITTLE_CASE
-        horizon, warmup, reps = _settings(case, scenario, quick, replications, horizon_weeks)
-        scenario = scenario.with_changes({"simulation.horizon_weeks": horizon, "simulation.warmup_weeks": warmup})
-        tol = tolerance if tolerance is not None else (case.quick_tolerance if quick else case.tolerance)
-        jobs_list.append(_Job(Case(f"little-{path.stem}", "little", {}, case.quick), scenario, reps, seed, tol))
-
-    jobs = default_jobs() if jobs is None else max(1, jobs)
+        case = Case(
+            f"little-{path.stem}", "little", {}, LITTLE_CASE.quick, LITTLE_CASE.tolerance, LITTLE_CASE.quick_tolerance
+        )
+        jobs_list.append(_job(case, load_scenario(path), quick, replications, horizon_weeks, seed, tolerance))
 
     started = time.perf_counter()
-
-    def run(job: _Job, pool: Executor | None) -> None:
-        results = simulate(job.scenario, replications=job.replications, seed=job.seed, jobs=1, executor=pool)
+    order = sorted(jobs_list, key=lambda j: -_cost(j))  # the longest cases first keep the pool busy
+    tasks = [Task(job.scenario, k, job.seed) for job in order for k in range(job.replications)]
+    outputs = iter(run_tasks(tasks, jobs, executor, progress, description="verify"))
+    for job in order:
+        results = Results.from_outputs(job.scenario, job.seed, [next(outputs) for _ in range(job.replications)])
         if job.case.model == "little":
             job.rows = _little_rows(job.case.name, results, job.tolerance)
         else:
             job.rows = _queue_rows(job.case, results, job.tolerance)
-        job.finished_after_seconds = time.perf_counter() - started
-        if on_case is not None:
-            on_case(job.case.name, job.finished_after_seconds)
-
-    if executor is None and jobs == 1:
-        for job in jobs_list:
-            run(job, None)
-    else:
-        # One process pool for every replication of every case; a thread per case waits on
-        # its replications, so that the pool stays busy across cases.  The longest cases go first.
-        own = executor is None
-        pool = executor or ProcessPoolExecutor(max_workers=jobs)
-        try:
-            order = sorted(jobs_list, key=lambda j: -_cost(j))
-            with ThreadPoolExecutor(max_workers=max(1, len(order))) as threads:
-                for future in [threads.submit(run, job, pool) for job in order]:
-                    future.result()
-        finally:
-            if own:
-                pool.shutdown(cancel_futures=True)
 
     frame = pd.DataFrame([row for job in jobs_list for row in job.rows], columns=COLUMNS)
     frame.attrs["runs"] = {
@@ -550,36 +400,35 @@ def run_validation(
             "replications": job.replications,
             "horizon_weeks": job.scenario.simulation.horizon_weeks,
             "warmup_weeks": job.scenario.simulation.warmup_weeks,
-            "finished_after_seconds": job.finished_after_seconds,
             "tolerance": job.tolerance,
         }
         for job in jobs_list
     }
     frame.attrs["seed"] = seed
     frame.attrs["quick"] = quick
+    frame.attrs["seconds"] = time.perf_counter() - started
     return frame
+
+
+def _job(case: Case, scenario, quick, replications, horizon_weeks, seed, tolerance) -> _Job:
+    horizon, warmup, reps = _settings(case, scenario, quick, replications, horizon_weeks)
+    scenario = scenario.with_changes({"simulation.horizon_weeks": horizon, "simulation.warmup_weeks": warmup})
+    tol = tolerance if tolerance is not None else (case.quick_tolerance if quick else case.tolerance)
+    return _Job(case, scenario, reps, seed, tol)
 
 
 def _cost(job: _Job) -> float:
     """Rough work of a job: arrivals per replication-hour times hours times replications."""
     scenario = job.scenario
     hours = scenario.simulation.horizon_weeks * scenario.calendar.hours_per_week
-    rate = scenario.org.employees * scenario.tickets.per_employee_per_month * 12.0
-    rate /= 52.0 * scenario.calendar.hours_per_week
-    return rate * hours * job.replications
+    return scenario.ticket_rate_per_hour * hours * job.replications
 
 
 # ----------------------------------------------------------------------------- output
 
 
-def _fmt(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if value != 0 and abs(value) < 0.01:
-        return f"{value:.2e}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
+def _number(value) -> str:
+    return format_number(value, digits=4)
 
 
 def format_table(df: pd.DataFrame) -> str:
@@ -587,9 +436,9 @@ def format_table(df: pd.DataFrame) -> str:
     header = ("case", "quantity", "theory", "simulated", "95% CI", "error", "pass")
     lines = []
     for row in df.to_dict("records"):
-        ci = f"{_fmt(row['ci_low'])} to {_fmt(row['ci_high'])}" if not math.isnan(row["ci_low"]) else "n/a"
+        ci = f"{_number(row['ci_low'])} to {_number(row['ci_high'])}" if not math.isnan(row["ci_low"]) else "n/a"
         error = f"{100 * row['rel_error']:+.1f}%" if math.isfinite(row["rel_error"]) else "n/a"
-        theory, simulated = _fmt(row["theory"]), _fmt(row["simulated"])
+        theory, simulated = _number(row["theory"]), _number(row["simulated"])
         lines.append((row["case"], row["quantity"], theory, simulated, ci, error, "yes" if row["pass"] else "NO"))
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(header)]
     right = {2, 3, 5}
@@ -615,7 +464,8 @@ def format_table(df: pd.DataFrame) -> str:
         for name, run in runs.items():
             out.append(
                 f"  {name}: {run['replications']} replications x {run['horizon_weeks']:g} weeks "
-                f"(warm-up {run['warmup_weeks']:g}), tolerance {100 * run['tolerance']:g}%, "
-                f"finished after {run['finished_after_seconds']:.0f} s"
+                f"(warm-up {run['warmup_weeks']:g}), tolerance {100 * run['tolerance']:g}%"
             )
+        if "seconds" in df.attrs:
+            out.append(f"  {df.attrs['seconds']:.0f} s in all")
     return "\n".join(out)

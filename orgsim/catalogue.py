@@ -1,0 +1,362 @@
+"""The metric catalogue: every metric orgsim reports, with its label, unit and meaning.
+
+A metric is one number per replication, named by a pattern such as
+``tickets_per_week.{ticket_class}``: the part in braces is filled with a ticket class, a
+role, a duty or a busy label, or is a fixed word such as ``total``.  Each row says the
+label a reader sees, the unit, which direction is better, whether the value is a share
+(0 to 1), and where it is shown (the headline table, the sweep plots, the comparison
+dashboard).  The metrics, statistics, comparisons, sweeps, plots, the command line and the
+README's metric list all read this table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "Metric",
+    "CATALOGUE",
+    "PLACEHOLDERS",
+    "lookup",
+    "label",
+    "unit",
+    "better_direction",
+    "is_share",
+    "headline",
+    "sweep_metrics",
+    "dashboard",
+    "reserved_names",
+    "markdown_list",
+]
+
+# what each placeholder stands for
+PLACEHOLDERS = {
+    "ticket_class": "a ticket class",
+    "role": "a role",
+    "duty": "a duty",
+    "busy": "a duty, or context_switch",
+}
+
+HIGHER = 1  # more is better
+LOWER = -1  # less is better
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One row of the catalogue.
+
+    ``pattern``: the name, with ``{placeholder}`` parts.  ``label``: what a reader calls it.
+    ``unit``: the unit of its values.  ``better``: +1 when more is better, -1 when less is.
+    ``share``: a value between 0 and 1.  ``headline``: position in the headline table (0: not
+    shown).  ``sweep``: plotted by every sweep.  ``dashboard``: a panel of the comparison
+    dashboard.  ``doc``: what it measures.
+    """
+
+    pattern: str
+    label: str
+    unit: str
+    doc: str
+    better: int = LOWER
+    share: bool = False
+    headline: int = 0
+    sweep: bool = False
+    dashboard: bool = False
+
+    @property
+    def regex(self) -> re.Pattern:
+        parts = re.split(r"\{(\w+)\}", self.pattern)
+        text = "".join(re.escape(p) if i % 2 == 0 else r"([a-z0-9_]+)" for i, p in enumerate(parts))
+        return re.compile(text + r"\Z")
+
+
+CATALOGUE: tuple[Metric, ...] = (
+    # tickets
+    Metric("tickets_per_week.{ticket_class}", "tickets resolved", "per week", "tickets of the class resolved", HIGHER),
+    Metric("tickets_per_week.total", "tickets resolved", "per week", "all tickets resolved", HIGHER, headline=1),
+    Metric(
+        "ticket_resolution_hours_mean.{ticket_class}",
+        "ticket resolution time",
+        "working hours",
+        "mean time from arrival to resolution",
+    ),
+    Metric(
+        "ticket_resolution_hours_p50.{ticket_class}",
+        "median ticket resolution time",
+        "working hours",
+        "median time from arrival to resolution",
+    ),
+    Metric(
+        "ticket_resolution_hours_p90.{ticket_class}",
+        "90th percentile ticket resolution time",
+        "working hours",
+        "90th percentile of the time from arrival to resolution",
+    ),
+    Metric(
+        "ticket_resolution_hours_mean.total",
+        "ticket resolution time",
+        "working hours",
+        "mean time from arrival to resolution, all classes",
+        headline=2,
+        sweep=True,
+    ),
+    Metric(
+        "ticket_resolution_hours_p90.total",
+        "90th percentile ticket resolution time",
+        "working hours",
+        "90th percentile of the time from arrival to resolution, all classes",
+    ),
+    Metric(
+        "sla_attainment.{ticket_class}",
+        "SLA attainment",
+        "share of tickets",
+        "share resolved within the class's target; open tickets already past it count as misses",
+        HIGHER,
+        share=True,
+    ),
+    Metric(
+        "sla_attainment.total",
+        "SLA attainment",
+        "share of tickets",
+        "share of all tickets resolved within their target (open ones past it count as misses)",
+        HIGHER,
+        share=True,
+        headline=3,
+        sweep=True,
+        dashboard=True,
+    ),
+    Metric("tickets_open_at_end", "tickets open at the end", "tickets", "tickets not yet resolved when the run ends"),
+    # projects
+    Metric(
+        "projects_per_quarter",
+        "projects completed",
+        "per quarter",
+        "projects closed per 13 working weeks",
+        HIGHER,
+        headline=4,
+    ),
+    Metric(
+        "project_lead_time_weeks_mean",
+        "project lead time",
+        "working weeks",
+        "mean time from a project's arrival to its closing, projects completed",
+        headline=5,
+        sweep=True,
+        dashboard=True,
+    ),
+    Metric(
+        "project_lead_time_weeks_p50",
+        "median project lead time",
+        "working weeks",
+        "median time from arrival to closing",
+    ),
+    Metric(
+        "project_lead_time_weeks_p90",
+        "90th percentile project lead time",
+        "working weeks",
+        "90th percentile of the time from arrival to closing",
+    ),
+    Metric(
+        "project_on_time_share",
+        "projects on time",
+        "share of projects",
+        "share closed by their due date; open projects already past it count as late",
+        HIGHER,
+        share=True,
+        headline=6,
+        sweep=True,
+        dashboard=True,
+    ),
+    Metric(
+        "rework_hours_per_project",
+        "rework per project",
+        "hours",
+        "hours redone because a decision came too late, per completed project",
+    ),
+    Metric(
+        "rework_hours_per_week",
+        "rework",
+        "hours per week",
+        "hours redone because a decision came too late",
+        headline=7,
+        sweep=True,
+        dashboard=True,
+    ),
+    Metric("projects_active_at_end", "projects active at the end", "projects", "projects started and not closed"),
+    Metric(
+        "projects_waiting_at_end",
+        "projects waiting at the end",
+        "projects",
+        "projects arrived and not yet started (in intake or waiting for a coordinator)",
+    ),
+    # workload
+    Metric(
+        "utilisation.{role}",
+        "utilisation",
+        "share of working time",
+        "busy hours (setups included) per available hour, mean over the role's people",
+        share=True,
+    ),
+    Metric(
+        "hours_per_person_week.{role}.{busy}",
+        "hours by duty",
+        "hours per person per week",
+        "hours a person of the role spends on the duty (or on context switching)",
+    ),
+    Metric(
+        "context_switches_per_person_day.{role}",
+        "context switches",
+        "per person per day",
+        "setups paid on changing duty family or resuming interrupted work",
+    ),
+    Metric(
+        "items_completed_per_person_week.{role}",
+        "items completed",
+        "per person per week",
+        "work items a person of the role completes",
+        HIGHER,
+    ),
+    Metric("headcount.{role}", "headcount", "people", "people in the role at this organisation size"),
+    # queues (Little's law: L = lambda W)
+    Metric(
+        "queue_length_mean.{duty}",
+        "queue length",
+        "items",
+        "time-average number of items waiting for the duty",
+    ),
+    Metric(
+        "queue_arrivals_per_hour.{duty}",
+        "queue arrivals",
+        "per working hour",
+        "items entering the duty's queues",
+    ),
+    Metric(
+        "queue_wait_hours_mean.{duty}",
+        "wait in queue",
+        "working hours",
+        "mean time an item waits before someone starts it",
+    ),
+    # money
+    Metric(
+        "staff_cost_per_week",
+        "staff cost",
+        "currency per week",
+        "every person's hourly cost times the working hours of a week",
+        headline=9,
+        sweep=True,
+        dashboard=True,
+    ),
+    Metric(
+        "cost_per_ticket",
+        "cost per ticket",
+        "currency",
+        "hours spent on ticket duties at each role's hourly cost, per ticket resolved",
+    ),
+    Metric(
+        "cost_per_project",
+        "cost per project",
+        "currency",
+        "hours spent on project duties at each role's hourly cost, per project completed",
+        sweep=True,
+    ),
+)
+
+# the IT manager's utilisation is a headline on its own (a role-specific instance of utilisation.{role})
+_INSTANCES = {
+    "utilisation.it_manager": Metric(
+        "utilisation.it_manager",
+        "IT manager utilisation",
+        "share of working time",
+        "busy hours per available hour of the IT managers",
+        share=True,
+        headline=8,
+        sweep=True,
+        dashboard=True,
+    )
+}
+
+
+@lru_cache(maxsize=4096)
+def lookup(name: str) -> Metric | None:
+    """The catalogue row of a metric name (a fixed row before a pattern), or None."""
+    if name in _INSTANCES:
+        return _INSTANCES[name]
+    for metric in CATALOGUE:
+        if "{" not in metric.pattern and metric.pattern == name:
+            return metric
+    for metric in CATALOGUE:
+        if "{" in metric.pattern and metric.regex.match(name):
+            return metric
+    return None
+
+
+def label(name: str) -> str:
+    """What a reader calls the metric; a role or class it is about is named too."""
+    metric = lookup(name)
+    if metric is None:
+        return name.replace("_", " ").replace(".", " ")
+    if "{" not in metric.pattern:
+        return metric.label
+    detail = " ".join(part.replace("_", " ") for part in metric.regex.match(name).groups())
+    return f"{metric.label}, {detail}"
+
+
+def unit(name: str) -> str:
+    metric = lookup(name)
+    return metric.unit if metric else ""
+
+
+def better_direction(name: str) -> int:
+    """+1 when a higher value of the metric is better, -1 when lower is better."""
+    metric = lookup(name)
+    return metric.better if metric else LOWER
+
+
+def is_share(name: str) -> bool:
+    """True when the metric's values lie between 0 and 1."""
+    metric = lookup(name)
+    return bool(metric and metric.share)
+
+
+def _rows() -> tuple[Metric, ...]:
+    return (*CATALOGUE, *_INSTANCES.values())
+
+
+def headline() -> tuple[Metric, ...]:
+    """The metrics of the headline table, in order."""
+    return tuple(sorted((m for m in _rows() if m.headline), key=lambda m: m.headline))
+
+
+def sweep_metrics() -> tuple[str, ...]:
+    """The metrics every sweep plots, in headline order."""
+    return tuple(m.pattern for m in sorted((m for m in _rows() if m.sweep), key=lambda m: m.headline or 99))
+
+
+def dashboard() -> tuple[Metric, ...]:
+    """The panels of the comparison dashboard, in order."""
+    order = ("project_lead_time_weeks_mean", "project_on_time_share", "sla_attainment.total")
+    rows = [m for m in _rows() if m.dashboard]
+    return tuple(sorted(rows, key=lambda m: (order.index(m.pattern) if m.pattern in order else 3, m.headline)))
+
+
+def reserved_names(placeholder: str) -> set[str]:
+    """Names a ``placeholder`` (ticket_class, role, ...) must not take, because a fixed metric
+    already uses them where the pattern puts the name (``tickets_per_week.total``)."""
+    reserved = set()
+    fixed = [m.pattern for m in CATALOGUE if "{" not in m.pattern]
+    for metric in CATALOGUE:
+        marker = "{" + placeholder + "}"
+        if metric.pattern.endswith("." + marker):
+            prefix = metric.pattern[: -len(marker)]
+            reserved |= {name[len(prefix) :] for name in fixed if name.startswith(prefix)}
+    return reserved
+
+
+def markdown_list() -> str:
+    """The catalogue as a Markdown table (the README and the reference embed it)."""
+    lines = ["| metric | unit | better | meaning |", "|---|---|---|---|"]
+    for metric in CATALOGUE:
+        better = "higher" if metric.better == HIGHER else "lower"
+        lines.append(f"| `{metric.pattern}` | {metric.unit} | {better} | {metric.doc} |")
+    return "\n".join(lines)

@@ -1,0 +1,258 @@
+"""Checks on scenario values: the error every bad input ends in, the range checks each
+field carries, and the cross-field rules a whole scenario must meet.
+
+A check returns None when the value is allowed, else the phrase "what is allowed"; the
+caller turns it into a :class:`ScenarioError` that names the field.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ..catalogue import reserved_names
+from ..duties import DUTIES
+
+__all__ = [
+    "ScenarioError",
+    "NONNEG",
+    "POSITIVE",
+    "PROBABILITY",
+    "at_least",
+    "between",
+    "one_of",
+    "unknown_key",
+    "show",
+    "check_scenario",
+    "needed_duties",
+    "MAX_STAFF",
+    "MAX_ARRIVALS",
+    "LARGEST_NUMBER",
+]
+
+LARGEST_NUMBER = 1e12  # beyond this no parameter of an IT organisation makes sense
+MAX_STAFF = 20_000  # people simulated; beyond that a run takes hours and gigabytes
+MAX_ARRIVALS = 50_000_000  # expected tickets or work packages per replication: hours of computing beyond
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be simulated; the message names the field and what is allowed."""
+
+    def __init__(self, path: str, message: str, source: str | None = None):
+        self.path = path
+        self.source = source
+        self.detail = message
+        where = f"{source}: " if source else ""
+        field_part = f"field '{path}': " if path else ""
+        super().__init__(f"{where}{field_part}{message}")
+
+    def in_source(self, source: str) -> ScenarioError:
+        """The same error, naming the file or command line it came from."""
+        return ScenarioError(self.path, self.detail, source)
+
+
+# --------------------------------------------------------------------------- value checks
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def at_least(low: float, strict: bool = False):
+    """Allowed: numbers >= low (> low when strict)."""
+
+    def check(value):
+        bad = value <= low if strict else value < low
+        return f"a number {'>' if strict else '>='} {_number(low)}" if bad else None
+
+    return check
+
+
+def between(low: float, high: float):
+    """Allowed: numbers from low to high."""
+
+    def check(value):
+        return f"a number from {_number(low)} to {_number(high)}" if not low <= value <= high else None
+
+    return check
+
+
+def one_of(*choices: str):
+    """Allowed: one of these words."""
+
+    def check(value):
+        return None if value in choices else "one of " + ", ".join(choices)
+
+    return check
+
+
+NONNEG = at_least(0)
+POSITIVE = at_least(0, strict=True)
+PROBABILITY = between(0, 1)
+
+
+def show(value) -> str:
+    """A value as the message shows it: text quoted, tables and lists named."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return f"{value} (a {type(value).__name__}, as TOML read it)"
+
+
+def unknown_key(path: str, key, allowed) -> ScenarioError:
+    """The error for a key that is not allowed, with the closest allowed one as a hint."""
+    key = str(key)
+    allowed = list(allowed)
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return ScenarioError(
+        f"{path}.{key}" if path else key,
+        f"unknown key '{key}'{hint} (allowed: {', '.join(allowed)})",
+    )
+
+
+def check_name(name: str, placeholder: str, path: str) -> None:
+    """A ticket class or role name must not collide with a fixed metric name
+    (a class named 'total' would overwrite ``tickets_per_week.total``)."""
+    reserved = reserved_names(placeholder)
+    if name in reserved:
+        raise ScenarioError(
+            path,
+            f"the name '{name}' is taken by the metrics (e.g. a '.{name}' column already exists); "
+            f"allowed: any other name (not {', '.join(sorted(reserved))})",
+        )
+
+
+# --------------------------------------------------------------------------- cross-field rules
+
+
+def needed_duties(scenario) -> dict[str, str]:
+    """Duties the scenario's work will need, each with the reason (for error messages)."""
+    needs: dict[str, str] = {}
+    tickets, projects = scenario.tickets, scenario.projects
+    if tickets.per_employee_per_month > 0:
+        for klass in tickets.classes:
+            if klass.share == 0:
+                continue
+            why = f"ticket class '{klass.name}'"
+            if klass.has_level1:
+                needs.setdefault("ticket_l1", why)
+            if klass.l1_resolution_share < 1 or not klass.has_level1:
+                needs.setdefault("ticket_l2", why)
+            if klass.manager_duty != "none":
+                needs.setdefault(klass.manager_duty, why)
+    if projects.per_100_employees_per_year > 0 or projects.initial_portfolio > 0:
+        needs["project_coordination"] = "projects"
+        needs["project_work"] = "projects"
+        if projects.status_hours_per_week > 0:
+            needs["status_reporting"] = "projects.status_hours_per_week > 0"
+    return needs
+
+
+def check_scenario(scenario) -> None:
+    """Every rule that spans fields: warm-up, duties held, reporting lines, run size."""
+    sim = scenario.simulation
+    if sim.warmup_weeks >= sim.horizon_weeks:
+        raise ScenarioError(
+            "simulation.warmup_weeks",
+            f"found {sim.warmup_weeks:g}; allowed: less than simulation.horizon_weeks ({sim.horizon_weeks:g})",
+        )
+    role_names = [r.name for r in scenario.roles]
+    for role in scenario.roles:
+        for duty in role.duties:
+            if duty not in DUTIES:
+                raise ScenarioError(f"roles.{role.name}.duties", f"unknown duty {duty!r}; allowed: {', '.join(DUTIES)}")
+        if len(set(role.duties)) != len(role.duties):
+            raise ScenarioError(
+                f"roles.{role.name}.duties", "a duty appears twice; list each duty once, in priority order"
+            )
+        if role.reports_to is not None and role.reports_to not in role_names:
+            raise ScenarioError(
+                f"roles.{role.name}.reports_to",
+                f"found {role.reports_to!r}; allowed: one of the roles ({', '.join(role_names)}) or leave it out",
+            )
+    _check_no_reporting_cycle(scenario.roles)
+    _check_run_is_finite(scenario)
+    try:
+        headcounts = scenario.headcounts()
+    except ValueError as error:
+        raise ScenarioError("roles", str(error)) from None
+    if sum(headcounts.values()) > MAX_STAFF:
+        biggest = max(headcounts, key=headcounts.get)
+        raise ScenarioError(
+            f"roles.{biggest}.headcount",
+            f"more than {MAX_STAFF:,} people at {scenario.org.employees:,} employees; "
+            f"allowed: at most {MAX_STAFF:,} (check per_employees and per_reports)",
+        )
+    held = {duty for role in scenario.roles if headcounts[role.name] > 0 for duty in role.duties}
+    for duty, why in needed_duties(scenario).items():
+        if duty not in held:
+            holders = [r.name for r in scenario.roles if duty in r.duties]
+            staffed = f" (roles {', '.join(holders)} list it but have 0 people at this size)" if holders else ""
+            raise ScenarioError(
+                "roles",
+                f"duty '{duty}' is needed by {why} but no staffed role holds it{staffed}; add it to a role's duties",
+            )
+    mgmt = scenario.management
+    if mgmt.one_to_one_hours_per_report_per_week > 0 or mgmt.appraisal_hours_per_report_per_year > 0:
+        for role in scenario.roles:
+            if role.reports_to and headcounts[role.name] > 0:
+                boss = scenario.role(role.reports_to)
+                if "people_management" not in boss.duties:
+                    raise ScenarioError(
+                        f"roles.{boss.name}.duties",
+                        f"role '{role.name}' reports to '{boss.name}', which does not hold 'people_management'; "
+                        "add it, or set management 1:1 and appraisal hours to 0",
+                    )
+                if headcounts[boss.name] == 0:
+                    raise ScenarioError(f"roles.{role.name}.reports_to", f"'{boss.name}' has 0 people at this size")
+
+
+def _check_run_is_finite(scenario) -> None:
+    """Reject parameters with which one replication would never finish."""
+    weeks = scenario.simulation.horizon_weeks
+    employees = scenario.org.employees
+    tickets = employees * scenario.tickets.per_employee_per_month * 12 / 52 * weeks
+    if tickets > MAX_ARRIVALS:
+        raise ScenarioError(
+            "tickets.per_employee_per_month",
+            f"{tickets:,.0f} tickets expected per replication; allowed: at most {MAX_ARRIVALS:,} "
+            "(lower the rate, org.employees or simulation.horizon_weeks)",
+        )
+    projects = scenario.projects
+    packages_each = projects.effort.expected / projects.work_package_hours
+    if packages_each > 10_000:
+        raise ScenarioError(
+            "projects.work_package_hours",
+            f"a mean project would be cut into {packages_each:,.0f} work packages; allowed: at most 10,000 "
+            "(raise work_package_hours or lower projects.effort)",
+        )
+    count = employees / 100 * projects.per_100_employees_per_year * weeks / 52 + projects.initial_portfolio
+    if count * max(1.0, packages_each) > MAX_ARRIVALS:
+        raise ScenarioError(
+            "projects.per_100_employees_per_year",
+            f"about {count * packages_each:,.0f} work packages expected per replication; allowed: at most "
+            f"{MAX_ARRIVALS:,}",
+        )
+
+
+def _check_no_reporting_cycle(roles) -> None:
+    boss_of = {r.name: r.reports_to for r in roles}
+    for start in boss_of:
+        seen = [start]
+        current = boss_of[start]
+        while current is not None:
+            if current in seen:
+                cycle = seen[seen.index(current) :]
+                chain = " -> ".join([*cycle, current])
+                raise ScenarioError(
+                    f"roles.{cycle[0]}.reports_to", f"reporting cycle {chain}; reporting lines must form a tree"
+                )
+            seen.append(current)
+            current = boss_of.get(current)

@@ -1,0 +1,512 @@
+"""The scenario, and the one path every input takes into it.
+
+A TOML file, a Python dict, ``--set path=value`` on the command line and
+:meth:`Scenario.with_changes` all go through :func:`scenario_from_dict`, in named stages:
+**read** the data (TOML) → **fill defaults and convert** each section (:func:`build_section`)
+→ **check** the whole (:func:`~orgsim.scenario.checks.check_scenario`) → a frozen
+:class:`Scenario`.  The frozen tree is the single source of truth: :meth:`Scenario.get` reads
+a dotted path from it, :meth:`Scenario.with_changes` writes one, both from the tree alone, so
+a scenario changed with :func:`dataclasses.replace` keeps that change.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+import re
+import tomllib
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ..distributions import DISTRIBUTION_KINDS, Distribution
+from ..duties import DUTIES
+from .checks import (
+    LARGEST_NUMBER,
+    PROBABILITY,
+    ScenarioError,
+    check_name,
+    check_scenario,
+    show,
+    unknown_key,
+)
+from .roles import Headcount, Role, RoleChange, resolve_headcounts, resolve_roles
+from .schema import (
+    DEFAULT_TICKET_CLASSES,
+    DEFAULT_TICKET_MIX,
+    SECTIONS,
+    Calendar,
+    Management,
+    Org,
+    Projects,
+    Simulation,
+    TicketClass,
+    Tickets,
+)
+
+__all__ = [
+    "Scenario",
+    "load_scenario",
+    "scenario_from_dict",
+    "scenario_from_toml",
+    "parse_assignment",
+    "build_section",
+]
+
+_TOP_KEYS = ("name", "description", *SECTIONS, "roles")
+_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A fully resolved scenario: every default filled in and checked.  Never mutated.
+
+    ``role_changes`` are the ``[roles.NAME]`` tables of the file; :attr:`roles` are the
+    structure preset at this size with those changes made.  Change a scenario with
+    :meth:`with_changes`, which goes through the same checks as a file.
+    """
+
+    name: str = "scenario"
+    description: str = ""
+    simulation: Simulation = field(default_factory=Simulation)
+    calendar: Calendar = field(default_factory=Calendar)
+    org: Org = field(default_factory=Org)
+    tickets: Tickets = field(default_factory=Tickets)
+    projects: Projects = field(default_factory=Projects)
+    management: Management = field(default_factory=Management)
+    role_changes: tuple[RoleChange, ...] = ()
+
+    # ------------------------------------------------------------------ derived
+    @cached_property
+    def roles(self) -> tuple[Role, ...]:
+        """Every role: the structure's preset at this size, with the file's changes made."""
+        return resolve_roles(self.org.structure, self.org.employees, self.role_changes)
+
+    def role(self, name: str) -> Role:
+        for role in self.roles:
+            if role.name == name:
+                return role
+        raise KeyError(name)
+
+    def headcounts(self) -> dict[str, int]:
+        """People per role for this organisation size."""
+        return resolve_headcounts(self.roles, self.org.employees)
+
+    @property
+    def ticket_rate_per_hour(self) -> float:
+        """Tickets arriving per working hour: employees x tickets per employee per month."""
+        return self.org.employees * self.tickets.per_employee_per_month * 12.0 / (52.0 * self.calendar.hours_per_week)
+
+    @property
+    def project_rate_per_hour(self) -> float:
+        """Projects arriving per working hour: per 100 employees per year, scaled by size."""
+        return (
+            self.org.employees
+            / 100.0
+            * self.projects.per_100_employees_per_year
+            / (52.0 * self.calendar.hours_per_week)
+        )
+
+    # ------------------------------------------------------------------ paths
+    def get(self, path: str):
+        """The value at a dotted path, e.g. ``get("org.employees")`` or ``get("roles.engineer.hourly_cost")``."""
+        node = self.to_dict(resolved=True)
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(path)
+            node = node[part]
+        return node
+
+    def with_changes(self, changes: dict[str, Any]) -> Scenario:
+        """A new scenario with values changed by dotted path, e.g. ``{"org.employees": 400}``."""
+        data = self.to_dict()
+        resolved = self.to_dict(resolved=True)
+        for path, value in changes.items():
+            set_path(data, path, value, resolved)
+        return scenario_from_dict(data)
+
+    def to_dict(self, resolved: bool = False) -> dict:
+        """The scenario as TOML-ready data that builds it again.
+
+        ``resolved``: roles as resolved (every role of the preset with its fields) and the
+        headcounts at this size, as ``summary.json`` shows them; otherwise only the role
+        changes the scenario makes, so that a changed structure or size gets its own preset.
+        """
+        out = {"name": self.name, "description": self.description}
+        for key in SECTIONS:
+            out[key] = _to_data(getattr(self, key))
+        out["tickets"]["mix"] = {c.name: c.share for c in self.tickets.classes}
+        out["tickets"]["classes"] = {c.name: _to_data(c) for c in self.tickets.classes}
+        if resolved:
+            out["roles"] = {r.name: r.to_data() for r in self.roles}
+            out["resolved_headcounts"] = self.headcounts()
+        else:
+            out["roles"] = {c.name: c.to_data() for c in self.role_changes}
+        return out
+
+
+def _to_data(obj):
+    if isinstance(obj, Distribution):
+        return obj.to_dict()
+    if is_dataclass(obj):
+        return {f.name: _to_data(getattr(obj, f.name)) for f in fields(obj) if not f.metadata.get("internal")}
+    if isinstance(obj, tuple):
+        return [_to_data(v) for v in obj]
+    return obj
+
+
+# ------------------------------------------------------------------ stage: convert and fill defaults
+
+
+def _short(value) -> str:
+    """A possibly enormous number, shortened for a message."""
+    text = str(value)
+    return text if len(text) <= 20 else f"{text[:8]}... ({len(text)} digits)"
+
+
+def _require_table(value, path) -> dict:
+    if not isinstance(value, dict):
+        raise ScenarioError(path, f"expected a table, found {show(value)}")
+    return value
+
+
+def _require_text_keys(table: dict, path: str) -> None:
+    for key in table:
+        if not isinstance(key, str):
+            raise ScenarioError(path, f"key {key!r} is not text; keys are names such as 'employees'")
+
+
+def _convert_scalar(kind, value, path):
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ScenarioError(path, f"expected true or false, found {show(value)}")
+        return value
+    if kind is int:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(value, float) and not value.is_integer())
+        ):
+            raise ScenarioError(path, f"expected a whole number, found {show(value)}")
+        if abs(value) > LARGEST_NUMBER:
+            raise ScenarioError(path, f"found {_short(value)}; allowed: a whole number of at most {LARGEST_NUMBER:.0e}")
+        return int(value)
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ScenarioError(path, f"expected a number, found {show(value)}")
+        if isinstance(value, int) and abs(value) > LARGEST_NUMBER:
+            raise ScenarioError(path, f"found {_short(value)}; allowed: a number of at most {LARGEST_NUMBER:.0e}")
+        if not math.isfinite(value):
+            raise ScenarioError(path, f"expected a finite number, found {show(value)}")
+        if abs(value) > LARGEST_NUMBER:
+            raise ScenarioError(path, f"found {value:g}; allowed: a number of at most {LARGEST_NUMBER:.0e}")
+        return float(value)
+    if kind is str:
+        if not isinstance(value, str):
+            raise ScenarioError(path, f"expected a text string, found {show(value)}")
+        return value
+    raise TypeError(kind)
+
+
+def _distribution(value, path) -> Distribution:
+    """A distribution from a number (fixed) or a table ``{dist = ..., ...}``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = {"dist": "fixed", "mean": value}
+    table = _require_table(value, path)
+    if "dist" not in table:
+        raise ScenarioError(f"{path}.dist", f"missing; allowed: {', '.join(DISTRIBUTION_KINDS)}")
+    kind = table["dist"]
+    if kind not in DISTRIBUTION_KINDS:
+        raise ScenarioError(f"{path}.dist", f"found {show(kind)}; allowed: {', '.join(DISTRIBUTION_KINDS)}")
+    needed = {
+        "fixed": ("mean",),
+        "exponential": ("mean",),
+        "lognormal": ("mean", "cv"),
+        "triangular": ("low", "mode", "high"),
+    }[kind]
+    for key in table:
+        if key != "dist" and key not in needed:
+            raise unknown_key(path, key, ("dist", *needed))
+    numbers = {}
+    for key in needed:
+        if key not in table:
+            raise ScenarioError(f"{path}.{key}", f"missing; a {kind} distribution needs {', '.join(needed)}")
+        numbers[key] = _convert_scalar(float, table[key], f"{path}.{key}")
+        if numbers[key] < 0:
+            raise ScenarioError(f"{path}.{key}", f"found {numbers[key]:g}; allowed: a number >= 0")
+    if kind == "triangular" and not numbers["low"] <= numbers["mode"] <= numbers["high"]:
+        raise ScenarioError(path, "triangular needs low <= mode <= high")
+    return Distribution(kind, **numbers)
+
+
+def build_section(cls, data: dict, path: str, base=None):
+    """Instance of dataclass ``cls`` from ``data``, fields missing from data taken from ``base``."""
+    table = _require_table(data, path)
+    _require_text_keys(table, path)
+    hints = typing.get_type_hints(cls)
+    public = [f for f in fields(cls) if not f.metadata.get("internal")]
+    names = [f.name for f in public]
+    for key in table:
+        if key not in names:
+            raise unknown_key(path, key, names)
+    values = {}
+    for f in public:
+        if f.name not in table:
+            continue
+        where = f"{path}.{f.name}" if path else f.name
+        kind = hints[f.name]
+        if kind is Distribution:
+            value = _distribution(table[f.name], where)
+        else:
+            value = _convert_scalar(kind, table[f.name], where)
+            check = f.metadata.get("check")
+            problem = check(value) if check else None
+            if problem:
+                raise ScenarioError(where, f"found {show(value)}; allowed: {problem}")
+        values[f.name] = value
+    base = base if base is not None else cls()
+    return replace(base, **values)
+
+
+def _ticket_classes(data: dict) -> tuple[TicketClass, ...]:
+    classes_data = _require_table(data.get("classes", {}), "tickets.classes")
+    names = list(DEFAULT_TICKET_CLASSES)
+    for name in classes_data:
+        if name not in names:
+            if not _NAME_RE.fullmatch(str(name)):
+                raise ScenarioError(f"tickets.classes.{name}", "a class name is lower-case letters, digits and _")
+            check_name(name, "ticket_class", f"tickets.classes.{name}")
+            names.append(name)
+    mix_given = "mix" in data
+    mix = _require_table(data["mix"], "tickets.mix") if mix_given else DEFAULT_TICKET_MIX
+    for name, share in mix.items():
+        if name not in names:
+            raise unknown_key("tickets.mix", name, names)
+        share = _convert_scalar(float, share, f"tickets.mix.{name}")
+        problem = PROBABILITY(share)
+        if problem:
+            raise ScenarioError(f"tickets.mix.{name}", f"found {share:g}; allowed: {problem}")
+    total = sum(float(v) for v in mix.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ScenarioError(
+            "tickets.mix", f"shares sum to {total:.6g}; allowed: shares that sum to 1 (classes not listed get 0)"
+        )
+    result = []
+    for name in names:
+        base = DEFAULT_TICKET_CLASSES.get(name, TicketClass())
+        klass = build_section(TicketClass, classes_data.get(name, {}), f"tickets.classes.{name}", base)
+        result.append(replace(klass, name=name, share=float(mix.get(name, 0.0))))
+    return tuple(result)
+
+
+_ROLE_KEYS = ("headcount", "duties", "reports_to", "hourly_cost", "context_switch_hours")
+
+
+def _headcount(value, path) -> Headcount:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        count = _convert_scalar(int, value, path)
+        if count < 0:
+            raise ScenarioError(path, f"found {count}; allowed: a whole number >= 0")
+        return Headcount(fixed=count)
+    table = _require_table(value, path)
+    allowed = ("per_employees", "per_reports", "minimum")
+    for key in table:
+        if key not in allowed:
+            raise unknown_key(path, key, allowed)
+    given = [k for k in ("per_employees", "per_reports") if k in table]
+    if len(given) != 1:
+        raise ScenarioError(path, "give a whole number, or exactly one of per_employees, per_reports (with minimum)")
+    ratio = _convert_scalar(float, table[given[0]], f"{path}.{given[0]}")
+    if ratio <= 0:
+        raise ScenarioError(f"{path}.{given[0]}", f"found {ratio:g}; allowed: a number > 0")
+    minimum = _convert_scalar(int, table.get("minimum", 0), f"{path}.minimum")
+    if minimum < 0:
+        raise ScenarioError(f"{path}.minimum", f"found {minimum}; allowed: a whole number >= 0")
+    return Headcount(**{given[0]: ratio}, minimum=minimum)
+
+
+def _role_change(name: str, table: dict, path: str, in_preset: bool) -> RoleChange:
+    """A role change from its TOML table; a role not in the preset needs headcount and duties."""
+    for key in table:
+        if key not in _ROLE_KEYS:
+            raise unknown_key(path, key, _ROLE_KEYS)
+    if not in_preset:
+        missing = [k for k in ("headcount", "duties") if k not in table]
+        if missing:
+            raise ScenarioError(
+                f"{path}.{missing[0]}", "missing; a role that is not in the structure preset needs headcount and duties"
+            )
+    values = {}
+    if "headcount" in table:
+        values["headcount"] = _headcount(table["headcount"], f"{path}.headcount")
+    if "duties" in table:
+        duties = table["duties"]
+        if not isinstance(duties, list) or not all(isinstance(d, str) for d in duties):
+            raise ScenarioError(f"{path}.duties", f"expected a list of duty names, found {show(duties)}")
+        for duty in duties:
+            if duty not in DUTIES:
+                close = difflib.get_close_matches(duty, DUTIES, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise ScenarioError(f"{path}.duties", f"unknown duty {duty!r}{hint} (allowed: {', '.join(DUTIES)})")
+        values["duties"] = tuple(duties)
+    if "reports_to" in table:
+        values["reports_to"] = _convert_scalar(str, table["reports_to"], f"{path}.reports_to")
+    for key in ("hourly_cost", "context_switch_hours"):
+        if key in table:
+            number = _convert_scalar(float, table[key], f"{path}.{key}")
+            if number < 0:
+                raise ScenarioError(f"{path}.{key}", f"found {number:g}; allowed: a number >= 0")
+            values[key] = number
+    return RoleChange(name, **values)
+
+
+def _role_changes(data: dict, structure: str, employees: int) -> tuple[RoleChange, ...]:
+    roles_data = _require_table(data.get("roles", {}), "roles")
+    if structure == "custom" and not roles_data:
+        raise ScenarioError("roles", "org.structure is 'custom' but no role is defined; add [roles.NAME] tables")
+    preset = {r.name for r in resolve_roles(structure, employees, ())}
+    changes = []
+    for name, table in roles_data.items():
+        path = f"roles.{name}"
+        if not _NAME_RE.fullmatch(str(name)):
+            raise ScenarioError(path, "a role name is lower-case letters, digits and _")
+        check_name(name, "role", path)
+        table = _require_table(table, path)
+        changes.append(_role_change(name, table, path, name in preset))
+    return tuple(changes)
+
+
+# ------------------------------------------------------------------ the pipeline
+
+
+def scenario_from_dict(data: dict, source: str | None = None) -> Scenario:
+    """Build, fill defaults and validate.  Raises :class:`ScenarioError`."""
+    try:
+        return _scenario_from_dict(data)
+    except ScenarioError as error:
+        if source:
+            raise error.in_source(source) from None
+        raise
+
+
+def _scenario_from_dict(data: dict) -> Scenario:
+    data = _require_table(data, "")
+    _require_text_keys(data, "")
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise unknown_key("", key, _TOP_KEYS)
+    name = _convert_scalar(str, data.get("name", "scenario"), "name")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name or len(name) > 100:
+        raise ScenarioError(
+            "name", f"found {name!r}; allowed: letters, digits, '-', '_' and '.', no path separators or '..'"
+        )
+    description = _convert_scalar(str, data.get("description", ""), "description")
+    sections = {}
+    for key, cls in SECTIONS.items():
+        if key != "tickets":
+            sections[key] = build_section(cls, data.get(key, {}), key)
+    tickets_data = _require_table(data.get("tickets", {}), "tickets")
+    scalars = {k: v for k, v in tickets_data.items() if k not in ("classes", "mix")}
+    try:
+        tickets = build_section(Tickets, scalars, "tickets")
+    except ScenarioError as error:
+        if "unknown key" in error.detail:
+            key = error.path.rsplit(".", 1)[-1]
+            raise unknown_key("tickets", key, ("per_employee_per_month", "mix", "classes")) from None
+        raise
+    tickets = replace(tickets, classes=_ticket_classes(tickets_data))
+    sections["tickets"] = tickets
+    role_changes = _role_changes(data, sections["org"].structure, sections["org"].employees)
+    scenario = Scenario(name=name, description=description, role_changes=role_changes, **sections)
+    check_scenario(scenario)
+    return scenario
+
+
+# ------------------------------------------------------------------ files, overrides
+
+
+def scenario_from_toml(text: str, source: str = "<text>") -> Scenario:
+    """Parse TOML text and build the scenario; malformed TOML is a :class:`ScenarioError`."""
+    data = _parse_toml(text, source)
+    return scenario_from_dict(data, source)
+
+
+def _parse_toml(text: str, source: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError("", f"not valid TOML: {error}", source) from None
+    except RecursionError:
+        raise ScenarioError("", "not usable TOML: arrays or tables nested too deeply", source) from None
+
+
+def load_scenario(path: str | Path, changes: dict[str, Any] | None = None) -> Scenario:
+    """Load a scenario file, apply dotted-path ``changes``, validate."""
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError("", "no such scenario file" if not path.exists() else "not a file", str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError("", f"cannot read the file: {error}", str(path)) from None
+    data = _parse_toml(text, str(path))
+    data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.") or "scenario")
+    resolved = None
+    if changes:
+        try:  # the file as it is, to change single fields of defaults it does not spell out
+            resolved = scenario_from_dict(copy.deepcopy(data)).to_dict(resolved=True)
+        except ScenarioError:
+            resolved = None
+    for dotted, value in (changes or {}).items():
+        try:
+            set_path(data, dotted, value, resolved)
+        except ScenarioError as error:
+            raise error.in_source("--set") from None
+    source = f"{path}" + (" with --set" if changes else "")
+    return scenario_from_dict(data, source)
+
+
+def set_path(data: dict, dotted: str, value, resolved: dict | None = None) -> None:
+    """Set ``value`` at ``dotted`` in a nested dict, creating tables on the way.
+
+    A table missing from ``data`` whose resolved value is a leaf table (a distribution
+    or a headcount rule) is first copied from ``resolved``, so that ``projects.effort.cv``
+    changes one field of the default distribution instead of replacing it.
+    """
+    parts = dotted.split(".")
+    if not dotted or any(not p for p in parts):
+        raise ScenarioError(dotted, "a path is dotted names such as org.employees")
+    if parts[0] not in _TOP_KEYS:
+        raise unknown_key("", parts[0], _TOP_KEYS)
+    node = data
+    known = resolved
+    for i, part in enumerate(parts[:-1]):
+        child = node.get(part)
+        known = known.get(part) if isinstance(known, dict) else None
+        if child is None:
+            leaf_table = isinstance(known, dict) and all(not isinstance(v, (dict, list)) for v in known.values())
+            child = node[part] = copy.deepcopy(known) if leaf_table else {}
+        elif not isinstance(child, dict):
+            # a distribution given as a plain number becomes a fixed table to set a key in it
+            if isinstance(child, (int, float)) and not isinstance(child, bool):
+                child = node[part] = {"dist": "fixed", "mean": child}
+            else:
+                raise ScenarioError(".".join(parts[: i + 1]), f"is {show(child)}, not a table")
+        node = child
+    node[parts[-1]] = value
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``"org.employees=400"`` -> ``("org.employees", 400)``; values are TOML, else text."""
+    if "=" not in text:
+        raise ScenarioError(text, "expected PATH=VALUE, e.g. org.employees=400", "--set")
+    path, raw = text.split("=", 1)
+    path, raw = path.strip(), raw.strip()
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except (tomllib.TOMLDecodeError, RecursionError):
+        value = raw
+    return path, value

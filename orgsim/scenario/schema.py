@@ -1,0 +1,342 @@
+"""The scenario's parameters: one frozen dataclass per section of a scenario file.
+
+Every field carries its unit, its meaning, the source of its default and its range check in
+the dataclass metadata (:func:`param`); the reference documentation is generated from them
+(:mod:`orgsim.scenario.reference`), so it cannot drift from the code.  The simulation only
+reads these objects.  The root, :class:`~orgsim.scenario.load.Scenario`, and the path every
+input takes into it live in :mod:`orgsim.scenario.load`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..distributions import Distribution
+from .checks import NONNEG, POSITIVE, PROBABILITY, at_least, between, one_of
+from .roles import STRUCTURES
+
+__all__ = [
+    "Simulation",
+    "Calendar",
+    "Org",
+    "TicketClass",
+    "Tickets",
+    "Projects",
+    "Management",
+    "SECTIONS",
+    "DEFAULT_TICKET_CLASSES",
+    "DEFAULT_TICKET_MIX",
+    "TICKET_CLASS_SOURCES",
+    "param",
+]
+
+
+def _meta(unit: str, doc: str, source: str = "estimate", check=None) -> dict:
+    return {"unit": unit, "doc": doc, "source": source, "check": check}
+
+
+def param(default, unit, doc, source="estimate", check=None):
+    """A parameter with its unit, meaning, the source of its default and its range check."""
+    return field(default=default, metadata=_meta(unit, doc, source, check))
+
+
+def _d(default: Distribution, unit, doc, source="estimate"):
+    """A distribution parameter."""
+    return field(default=default, metadata=_meta(unit, doc, source))
+
+
+def _lognormal(mean: float, cv: float = 1.0) -> Distribution:
+    return Distribution("lognormal", mean=mean, cv=cv)
+
+
+def _fixed(value: float) -> Distribution:
+    return Distribution("fixed", mean=value)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """How long and how often to simulate."""
+
+    horizon_weeks: float = param(
+        52.0, "weeks", "simulated working time per replication", "simulation setting", check=between(0.1, 2600)
+    )
+    warmup_weeks: float = param(
+        8.0,
+        "weeks",
+        "initial period excluded from every metric (the empty start is not typical)",
+        "simulation setting",
+        check=NONNEG,
+    )
+    replications: int = param(
+        10,
+        "count",
+        "independent replications; 95% CIs are over them",
+        "simulation setting",
+        check=between(1, 10_000),
+    )
+    seed: int = param(12345, "integer", "root seed; same seed, same numbers", "simulation setting", check=NONNEG)
+    check_in_hours: float = param(
+        8.0,
+        "working hours",
+        "longest stretch a person works on one item before looking whether higher-priority work"
+        " waits (a working day); preemptive items interrupt at once regardless",
+        "model convention: people look at their queues at least daily",
+        check=between(0.1, 1e6),
+    )
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The working-time clock: nights and weekends do not exist in the model."""
+
+    hours_per_day: float = param(
+        8.0, "hours", "working hours per day", "standard working day (DESIGN.md)", check=between(0.5, 24)
+    )
+    days_per_week: float = param(
+        5.0, "days", "working days per week", "standard working week (DESIGN.md)", check=between(1, 7)
+    )
+
+    @property
+    def hours_per_week(self) -> float:
+        return self.hours_per_day * self.days_per_week
+
+
+@dataclass(frozen=True)
+class Org:
+    """The organisation served and how its management roles are laid out."""
+
+    employees: int = param(
+        40,
+        "people",
+        "employees (users) the IT organisation serves; scales demand and staff",
+        "the small firm of DESIGN.md",
+        check=between(1, 1_000_000),
+    )
+    structure: str = param(
+        "combined",
+        "choice",
+        "role layout preset: " + ", ".join(STRUCTURES) + " ('custom': the file spells out every role)",
+        source="DESIGN.md structure presets",
+        check=one_of(*STRUCTURES),
+    )
+
+
+@dataclass(frozen=True)
+class TicketClass:
+    """One ticket class: its effort at each level and who must be involved."""
+
+    name: str = field(default="", metadata={"internal": True})
+    share: float = field(default=0.0, metadata={"internal": True})
+    priority: int = param(3, "rank", "priority within a duty's queue, 1 = served first", check=at_least(1))
+    preemptive: bool = param(False, "bool", "interrupts lower-priority work of the person it needs (resumed later)")
+    l1_effort: Distribution = _d(
+        _lognormal(0.15),
+        "hours",
+        "level-1 (service desk) handling effort; fixed 0 skips level 1",
+        "~7 min per call, 1-15+ min (MetricNet; SDI 2017) -> mean 9 min",
+    )
+    l1_resolution_share: float = param(
+        0.66,
+        "share",
+        "share of tickets resolved at level 1 (the rest escalate to level 2)",
+        "first-contact resolution 66% incidents, 67% requests (HDI 2015)",
+        check=PROBABILITY,
+    )
+    l2_effort: Distribution = _d(_lognormal(2.0), "hours", "level-2 (engineer) effort for escalated tickets")
+    sla_hours: float = param(
+        24.0, "working hours", "resolution target", "ITIL V3 Service Operation table 4.1", check=POSITIVE
+    )
+    manager_duty: str = param(
+        "none",
+        "choice",
+        "manager involvement: 'major_incident' (in parallel with level 2), 'approval' (before level 2) or 'none'",
+        source="DESIGN.md",
+        check=one_of("none", "major_incident", "approval"),
+    )
+    manager_effort: Distribution = _d(_fixed(0.0), "hours", "manager effort when manager_duty is not 'none'")
+
+    @property
+    def has_level1(self) -> bool:
+        return not self.l1_effort.is_zero
+
+
+def _ticket_class(
+    priority, preemptive, l1_share, l2_mean, sla, manager_duty="none", manager_effort=0.0, l1_effort=0.15
+):
+    return TicketClass(
+        priority=priority,
+        preemptive=preemptive,
+        l1_effort=_lognormal(l1_effort),
+        l1_resolution_share=l1_share,
+        l2_effort=_lognormal(l2_mean),
+        sla_hours=sla,
+        manager_duty=manager_duty,
+        manager_effort=_lognormal(manager_effort, 0.5) if manager_effort else _fixed(0.0),
+    )
+
+
+DEFAULT_TICKET_CLASSES: dict[str, TicketClass] = {
+    "p1": _ticket_class(1, True, 0.0, 2.5, 4.0, "major_incident", 2.0),
+    "p2": _ticket_class(2, False, 0.30, 3.0, 8.0),
+    "p3": _ticket_class(3, False, 0.66, 2.0, 24.0),
+    "p4": _ticket_class(4, False, 0.66, 1.5, 72.0),
+    "service_request": _ticket_class(4, False, 0.67, 1.0, 40.0),
+    "change": _ticket_class(3, False, 0.0, 4.0, 80.0, "approval", 0.5),
+}
+# 50% incidents (P1-P4 2/8/55/35 % of them), 45% service requests, 5% changes.
+DEFAULT_TICKET_MIX: dict[str, float] = {
+    "p1": 0.01,
+    "p2": 0.04,
+    "p3": 0.275,
+    "p4": 0.175,
+    "service_request": 0.45,
+    "change": 0.05,
+}
+TICKET_CLASS_SOURCES = {
+    "mix": "incident/request/change 50/45/5 % (estimate); P1-P4 2/8/55/35 % of incidents (Fixify 2026)",
+    "sla_hours": "P1 4 h, P2 8 h, P3 24 h, P4 72 h (a common ITIL-style set); "
+    "request 1 week, change 2 weeks (estimate)",
+    "l1_resolution_share": "66% incidents, 67% requests (HDI 2015); "
+    "P1 0 and P2 30% (estimate): severe incidents escalate",
+}
+
+
+@dataclass(frozen=True)
+class Tickets:
+    """Operational tickets: incidents P1-P4, service requests, changes."""
+
+    per_employee_per_month: float = param(
+        1.25,
+        "tickets per employee per month",
+        "ticket arrival rate (Poisson), scaled by org.employees",
+        "1.0-1.5; 1.25 in MetricNet's worked example (Rumburg, HDI SupportWorld 2020)",
+        check=between(0, 1000),
+    )
+    classes: tuple[TicketClass, ...] = field(default=(), metadata={"internal": True})
+
+    def by_name(self) -> dict[str, TicketClass]:
+        return {c.name: c for c in self.classes}
+
+
+@dataclass(frozen=True)
+class Projects:
+    """Projects: arrivals, size, and the coordination that gates them."""
+
+    per_100_employees_per_year: float = param(
+        8.0,
+        "projects per 100 employees per year",
+        "project arrival rate (Poisson), scaled by org.employees; small projects included (rollouts, migrations)",
+        check=between(0, 10_000),
+    )
+    initial_portfolio: int = param(0, "projects", "projects already waiting at time 0", check=NONNEG)
+    effort: Distribution = _d(
+        _lognormal(150.0, 1.0),
+        "hours",
+        "engineering effort of a project",
+        "mostly small projects (< 50 person-days = 400 h, QSM 2012/2021), a long tail of larger ones; mean an estimate",
+    )
+    work_package_hours: float = param(
+        40.0, "hours", "size of one work package; effort is cut into equal packages", check=between(0.5, 1e6)
+    )
+    team_size: int = param(
+        3, "engineers", "work packages of one project in flight at once", "3-5 FTE (QSM 2021)", check=at_least(1)
+    )
+    initiation_hours: float = param(
+        4.0,
+        "hours",
+        "coordinator effort before planning",
+        "with planning, hand-offs, closing and status: PM effort 10-20% of project effort (Capers Jones; Byrne, PMI)",
+        check=NONNEG,
+    )
+    planning_hours: float = param(
+        8.0,
+        "hours",
+        "coordinator effort before execution",
+        "PM effort 10-20% of project effort (Capers Jones)",
+        check=NONNEG,
+    )
+    handoff_hours: float = param(1.0, "hours", "coordinator effort before each work package can start", check=NONNEG)
+    closing_hours: float = param(4.0, "hours", "coordinator effort to close the project", check=NONNEG)
+    status_hours_per_week: float = param(
+        1.5,
+        "hours per project per week",
+        "status reporting while a project is active",
+        "PMs spend 20-30% of their time on status updates (Workfront 2015), 2-5 projects each",
+        check=NONNEG,
+    )
+    exception_probability: float = param(
+        0.2,
+        "probability",
+        "chance a finished work package raises an exception needing a decision",
+        "Virtual Design Team model (Jin & Levitt 1996); value an estimate",
+        check=PROBABILITY,
+    )
+    decision_hours: float = param(1.0, "hours", "coordinator effort to decide one exception", check=NONNEG)
+    decision_wait_limit_hours: float = param(
+        16.0,
+        "working hours",
+        "longest an exception waits for a decision before work proceeds without it",
+        check=POSITIVE,
+    )
+    rework_share: float = param(
+        0.25, "share of the work package", "redone when a decision came too late", check=PROBABILITY
+    )
+    wip_limit: int = param(
+        4,
+        "projects per coordinator",
+        "projects one coordinator runs at once",
+        "2-5 concurrent projects per PM (practitioner surveys)",
+        check=at_least(1),
+    )
+    due_date_factor: float = param(
+        2.5,
+        "factor",
+        "due date = arrival + factor x effort / planned team, in working hours; planned team = team_size, or"
+        " fewer when fewer people do project work without also coordinating it (the same in every structure)",
+        check=POSITIVE,
+    )
+    intake_hours: float = param(
+        2.0, "hours", "portfolio-management intake effort per new project (PMO only)", check=NONNEG
+    )
+    portfolio_review_hours_per_week: float = param(
+        2.0,
+        "hours per week",
+        "weekly portfolio review by each holder of portfolio_management",
+        check=NONNEG,
+    )
+
+
+@dataclass(frozen=True)
+class Management:
+    """Recurring management work that reporting lines create."""
+
+    one_to_one_hours_per_report_per_week: float = param(
+        0.5,
+        "hours per direct report per week",
+        "1:1 meetings",
+        "30 min weekly (Horstman, Manager Tools)",
+        check=NONNEG,
+    )
+    appraisal_hours_per_report_per_year: float = param(
+        3.0,
+        "hours per direct report per year",
+        "appraisal, once a year per report",
+        "~3 h of manager time per review (Reflektive)",
+        check=NONNEG,
+    )
+    admin_hours_per_week: float = param(
+        4.0,
+        "hours per week",
+        "budget, vendors, meetings for each holder of the admin duty",
+        check=NONNEG,
+    )
+
+
+SECTIONS = {
+    "simulation": Simulation,
+    "calendar": Calendar,
+    "org": Org,
+    "tickets": Tickets,
+    "projects": Projects,
+    "management": Management,
+}

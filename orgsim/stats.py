@@ -1,0 +1,265 @@
+"""Statistics over replications: confidence intervals, paired differences, the bootstrap,
+and the one way orgsim writes a number.
+
+Every interval is a Student-t interval over independent replications (95% unless asked
+otherwise).  Scenarios compared with the same seed see the same work replication by
+replication (common random numbers), so their difference is taken per replication first:
+the paired interval is far tighter than two separate ones.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import catalogue
+
+__all__ = [
+    "CONFIDENCE",
+    "t_half_width",
+    "mean_interval",
+    "paired_difference",
+    "paired_t",
+    "bootstrap_indices",
+    "summarise",
+    "summary_value",
+    "format_number",
+    "find_crossover",
+    "warmup_check",
+]
+
+CONFIDENCE = 0.95
+
+
+def _t_quantile(confidence: float, dof):
+    from scipy import stats
+
+    return stats.t.ppf((1 + confidence) / 2, dof)
+
+
+def t_half_width(values, confidence: float = CONFIDENCE) -> float:
+    """Half-width of the Student-t interval of the mean of ``values``; NaN with fewer than 2."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    if n < 2:
+        return math.nan
+    return float(_t_quantile(confidence, n - 1) * values.std(ddof=1) / math.sqrt(n))
+
+
+def mean_interval(values, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """Mean and confidence interval of per-replication values (NaNs left out)."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    half = t_half_width(values, confidence)
+    return mean, mean - half, mean + half
+
+
+def paired_difference(a, b, confidence: float = CONFIDENCE) -> dict:
+    """Mean of ``b - a`` over paired replications, its CI, and the unpaired CI for contrast.
+
+    Replications where either value is NaN (nothing to measure) are left out of the pair.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    keep = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[keep], b[keep]
+    diff = b - a
+    mean = float(diff.mean()) if len(diff) else math.nan
+    half = t_half_width(diff, confidence)
+    unpaired = math.sqrt(t_half_width(a, confidence) ** 2 + t_half_width(b, confidence) ** 2)
+    return {
+        "mean_difference": mean,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "half_width_paired": half,
+        "half_width_unpaired": unpaired,
+        "n": int(len(diff)),
+        "significant": bool(len(diff) > 1 and (mean - half > 0 or mean + half < 0)),
+    }
+
+
+def paired_t(diff: np.ndarray, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and t half-width along the last axis (replications) of an array of differences."""
+    n = diff.shape[-1]
+    mean = diff.mean(axis=-1)
+    half = _t_quantile(confidence, n - 1) * diff.std(axis=-1, ddof=1) / math.sqrt(n)
+    return mean, half
+
+
+def bootstrap_indices(n: int, samples: int, seed: int):
+    """``samples`` resamples of ``range(n)`` with replacement, from one seeded stream."""
+    rng = np.random.default_rng(seed)
+    for _ in range(samples):
+        yield rng.integers(0, n, n)
+
+
+def summarise(replications: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Mean, standard deviation and Student-t confidence interval of every metric column.
+
+    Every metric is >= 0, and shares (see the catalogue) are <= 1: the interval is cut to
+    what is possible.
+    """
+    rows = []
+    for column in replications.columns:
+        if column in ("replication", "scenario"):
+            continue
+        values = replications[column].dropna().to_numpy(dtype=float)
+        n = len(values)
+        mean = float(values.mean()) if n else math.nan
+        std = float(values.std(ddof=1)) if n > 1 else math.nan
+        half = _t_quantile(confidence, n - 1) * std / math.sqrt(n) if n > 1 else math.nan
+        low, high = max(0.0, mean - half), mean + half
+        if catalogue.is_share(column):
+            high = min(1.0, high)
+        rows.append({"metric": column, "mean": mean, "std": std, "ci_low": low, "ci_high": high, "n": n})
+    return pd.DataFrame(rows, columns=["metric", "mean", "std", "ci_low", "ci_high", "n"])
+
+
+def summary_value(summary: pd.DataFrame, metric: str) -> tuple[float, float, float]:
+    """(mean, ci_low, ci_high) of one metric in a summary frame; NaNs when it is absent."""
+    row = summary.loc[summary["metric"] == metric]
+    if row.empty:
+        return math.nan, math.nan, math.nan
+    return tuple(float(row[c].iloc[0]) for c in ("mean", "ci_low", "ci_high"))
+
+
+def format_number(value, digits: int = 3, signed: bool = False) -> str:
+    """A number as a manager reads it: ``5,800``, ``6.2``, ``0.164``, ``n/a``.
+
+    Values of 1,000 and more get thousands separators and no decimals; smaller ones keep
+    ``digits`` significant digits (tiny ones in scientific notation).  ``signed`` puts a
+    ``+`` before positive values.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    value = float(value)
+    sign = "+" if signed and value >= 0 else ""
+    if value == 0:
+        return sign + "0"
+    if abs(value) >= 1000:
+        return f"{sign}{value:,.0f}"
+    if abs(value) < 10 ** -(digits - 1) / 10:
+        return f"{sign}{value:.{max(1, digits - 1)}e}"
+    text = f"{value:#.{digits}g}"
+    if "e" in text:  # rounds up to 1,000 or more
+        return f"{sign}{value:,.0f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return sign + text
+
+
+# ------------------------------------------------------------------ crossovers
+
+
+def _last_upward_zero(xs: np.ndarray, curve: np.ndarray, log_x: bool) -> float:
+    """Where ``curve`` last crosses zero from below (interpolated); ``xs[0]`` if it is
+    positive throughout, ``nan`` if it is not positive at the end of the range."""
+    if not curve[-1] > 0:
+        return math.nan
+    below = np.flatnonzero(~(curve > 0))
+    if len(below) == 0:
+        return float(xs[0])
+    i = int(below[-1])
+    u = np.log(xs) if log_x else xs
+    fraction = -curve[i] / (curve[i + 1] - curve[i])
+    crossing = u[i] + fraction * (u[i + 1] - u[i])
+    return float(np.exp(crossing) if log_x else crossing)
+
+
+def _significance_boundary(xs: np.ndarray, oriented: np.ndarray, log_x: bool) -> float:
+    """The smallest x from which the lower 95% bound of the advantage stays above zero,
+    interpolated between grid points (``oriented``: points x replications)."""
+    mean, half = paired_t(oriented)
+    return _last_upward_zero(xs, mean - np.nan_to_num(half, nan=np.inf), log_x)
+
+
+def find_crossover(
+    xs,
+    baseline,
+    challenger,
+    higher_is_better: bool = False,
+    log_x: bool = False,
+    seed: int = 0,
+    bootstrap: int = 1000,
+) -> dict:
+    """The value of ``xs`` from which one of two alternatives is significantly better.
+
+    ``baseline`` and ``challenger`` are arrays (points x replications) of the metric,
+    paired by replication; the advantage of the challenger is ``baseline - challenger``
+    (the reverse when higher is better).  The winner is whoever is significantly better at
+    the top of the range.  The crossover is where the lower end of the winner's 95%
+    confidence interval on its advantage crosses zero for the last time, interpolated
+    between grid points (linearly, or in log x); its 95% interval comes from a paired
+    bootstrap over replications.  ``significant_from`` is the smallest grid value from
+    which the advantage is significant at every larger grid value.
+    """
+    xs = np.asarray(xs, dtype=float)
+    a, b = np.asarray(baseline, dtype=float), np.asarray(challenger, dtype=float)
+    advantage = (b - a) if higher_is_better else (a - b)  # > 0: challenger better
+    keep = ~np.isnan(advantage).any(axis=0)
+    advantage = advantage[:, keep]
+    n = advantage.shape[1]
+    result = {"x": xs.tolist(), "replications": int(n)}
+    none = {"winner": None, "crossover": None, "ci_low": None, "ci_high": None, "significant_from": None}
+    if n < 3:
+        return {**result, **none, "reason": "fewer than 3 replications with values at every point"}
+    mean, half = paired_t(advantage)
+    result["mean_advantage"] = mean.tolist()
+    result["ci_advantage"] = [[m - h, m + h] for m, h in zip(mean.tolist(), half.tolist(), strict=True)]
+    sign = 1.0 if mean[-1] > 0 else -1.0  # who leads at the top of the range
+    significant = (sign * mean - half) > 0
+    if not significant[-1]:
+        return {**result, **none, "reason": "neither is significantly better at the top of the range"}
+    start = len(xs) - 1
+    while start > 0 and significant[start - 1]:
+        start -= 1
+    oriented = sign * advantage
+    estimate = _significance_boundary(xs, oriented, log_x)
+    samples = []
+    for resample in bootstrap_indices(n, bootstrap, seed):
+        value = _significance_boundary(xs, oriented[:, resample], log_x)
+        samples.append(xs[-1] if math.isnan(value) else value)
+    low, high = np.percentile(samples, [2.5, 97.5])
+    return {
+        **result,
+        "winner": "challenger" if sign > 0 else "baseline",
+        "crossover": estimate,
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "significant_from": float(xs[start]),
+        "whole_range": bool(start == 0),
+    }
+
+
+# ------------------------------------------------------------------ warm-up
+
+
+def warmup_check(timeseries: pd.DataFrame, warmup_weeks: float, days_per_week: float) -> dict:
+    """Does the warm-up look long enough?  Welch's method on the daily backlog.
+
+    The work in the system (items in all queues, daily averages, plus projects waiting
+    and active) is averaged over replications and
+    smoothed with a moving average of two weeks; the steady level is the mean of the
+    smoothed curve over the second half of the run.  The warm-up should last until the
+    curve first comes within 10% (at least half an item) of that level.  Queues that
+    grow without bound have no steady level; the growth warning covers them.
+    """
+    queue_columns = [c for c in timeseries.columns if c.startswith("queue.")]
+    queue_columns += [c for c in ("projects_waiting", "projects_active") if c in timeseries.columns]
+    if timeseries.empty or not queue_columns:
+        return {"needed_weeks": 0.0, "enough": True}
+    backlog = timeseries[queue_columns].sum(axis=1).groupby(timeseries["day"]).mean().to_numpy()
+    window = max(1, int(round(2 * days_per_week)))
+    if len(backlog) < 4 * window:
+        return {"needed_weeks": math.nan, "enough": True}
+    smooth = np.convolve(backlog, np.ones(window) / window, mode="valid")
+    steady = float(smooth[len(smooth) // 2 :].mean())
+    band = max(0.1 * steady, 0.5)
+    inside = np.flatnonzero(np.abs(smooth - steady) <= band)
+    first_day = int(inside[0]) if len(inside) else len(backlog)
+    needed = first_day / days_per_week
+    return {"needed_weeks": needed, "enough": needed <= warmup_weeks + 1e-9, "steady_backlog": steady}

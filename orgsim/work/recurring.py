@@ -1,0 +1,63 @@
+"""Recurring management work that reporting lines and roles create, issued weekly: 1:1s
+with every direct report, an appraisal of each report once a year (spread over the year),
+admin, and portfolio reviews."""
+
+from __future__ import annotations
+
+from .source import WorkSource
+
+__all__ = ["ManagementCase", "RecurringWork", "SOURCE"]
+
+
+class ManagementCase:
+    """The case a recurring management item belongs to (for the event log)."""
+
+    __slots__ = ("case_id",)
+
+    def __init__(self, owner: str):
+        self.case_id = owner
+
+
+class RecurringWork(WorkSource):
+    """Weekly work in each holder's own queue: 1:1s, appraisals, admin, portfolio reviews."""
+
+    name = "recurring"
+    order = 15
+    duties = ("people_management", "admin", "portfolio_management")
+
+    def __init__(self, org, scenario):
+        super().__init__(org, scenario)
+        self.management = scenario.management
+        self.review_hours = scenario.projects.portfolio_review_hours_per_week
+
+    def weekly(self, week: int) -> None:
+        org, mgmt = self.org, self.management
+        for worker in org.holders("people_management"):
+            reports = worker.person.reports
+            for j, report in enumerate(reports):
+                if mgmt.one_to_one_hours_per_report_per_week > 0:
+                    self._own(
+                        worker,
+                        "people_management",
+                        mgmt.one_to_one_hours_per_report_per_week,
+                        f"1:1 with {report.label}",
+                    )
+                if mgmt.appraisal_hours_per_report_per_year > 0 and week % 52 == (j * 52) // len(reports):
+                    self._own(
+                        worker,
+                        "people_management",
+                        mgmt.appraisal_hours_per_report_per_year,
+                        f"appraisal of {report.label}",
+                    )
+        if mgmt.admin_hours_per_week > 0:
+            for worker in org.holders("admin"):
+                self._own(worker, "admin", mgmt.admin_hours_per_week, "admin")
+        if self.review_hours > 0:
+            for worker in org.holders("portfolio_management"):
+                self._own(worker, "portfolio_management", self.review_hours, "portfolio review")
+
+    def _own(self, worker, duty, hours, activity):
+        self.org.submit(duty, hours, ManagementCase(worker.person.label), None, activity, worker)
+
+
+SOURCE = RecurringWork

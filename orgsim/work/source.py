@@ -1,0 +1,100 @@
+"""The seam where a kind of work plugs in: :class:`WorkSource`.
+
+A *work source* is one kind of work arriving in the organisation — tickets, projects,
+recurring management work.  To add one, write one module in ``orgsim/work/`` that defines a
+subclass and names it ``SOURCE``; the model finds it there (:func:`orgsim.work.sources`) and
+nothing else changes.  Its parameters are a section of the scenario
+(:mod:`orgsim.scenario.schema`); the duties its items need are rows of the duty table
+(:mod:`orgsim.duties`).
+
+A source talks to the organisation only through the :class:`Organisation` interface the
+engine implements, and records its statistics only in the model's
+:class:`~orgsim.monitors.Recorder`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+import numpy as np
+
+from ..monitors import Recorder
+from .item import WorkItem
+
+__all__ = ["WorkSource", "Organisation"]
+
+
+class Organisation(Protocol):
+    """What a work source may ask of the simulated organisation (implemented by the engine).
+
+    ``env``: the SimPy environment (working hours).  ``recorder``: where statistics go.
+    ``streams(name)``: the random stream of one source of randomness.  ``holders(duty)``:
+    the people (workers, each with ``.person``) who hold a duty, in staff order.
+    ``holds(worker, duty)``: does this person hold the duty.  ``submit(...)``: create a work
+    item, stamp it, queue it (in the duty's shared queue, or the ``owner``'s own queue) and
+    wake someone for it.  ``cancel(item)``: withdraw a waiting item.
+    """
+
+    env: object
+    recorder: Recorder
+
+    def streams(self, name: str) -> np.random.Generator: ...
+
+    def holders(self, duty: str) -> list: ...
+
+    def holds(self, worker, duty: str) -> bool: ...
+
+    def submit(
+        self,
+        duty: str,
+        effort: float,
+        case,
+        then: Callable | None,
+        activity: str,
+        owner=None,
+        priority: int = 1,
+        preemptive: bool = False,
+    ) -> WorkItem: ...
+
+    def cancel(self, item: WorkItem) -> None: ...
+
+
+class WorkSource:
+    """One kind of work: when it arrives and how its cases move through their steps.
+
+    Subclasses set ``name`` (the key in ``model.sources``), ``order`` (sources start in this
+    order, which keeps runs reproducible) and ``duties`` (the duties its items may need),
+    and implement :meth:`start` (arrivals) and/or :meth:`weekly` (work issued at the start of
+    every week).  They may add columns to the daily series
+    (:meth:`snapshot`) and account for their cases at the end (:meth:`finish`).
+
+    Everything a case will need is drawn when it arrives, from streams of its own
+    (``org.streams(name)``), so two scenarios run with the same seed see identical cases
+    (common random numbers).
+    """
+
+    name: str = ""
+    order: int = 100
+    duties: tuple[str, ...] = ()
+
+    def __init__(self, org: Organisation, scenario):
+        self.org = org
+        self.scenario = scenario
+
+    def start(self) -> None:
+        """Schedule the first arrivals (called once, at time 0)."""
+
+    def weekly(self, week: int) -> None:
+        """Issue this source's work of the week (called at the start of every week, from
+        week 0, by the model's one weekly clock; sources in their order)."""
+
+    def snapshot(self) -> dict[str, float]:
+        """Columns this source adds to the daily series (cumulative counts, open cases)."""
+        return {}
+
+    def finish(self, now: float, live_items: Iterable[WorkItem]) -> list[str]:
+        """At the end of the run: record the state of open cases in ``recorder.state`` and
+        return conservation problems (cases arrived but neither done nor open), if any.
+        ``live_items`` are all items still waiting or in progress.  May be called again."""
+        return []

@@ -1,0 +1,211 @@
+"""Tickets: incidents P1-P4, service requests and changes, and their workflow.
+
+Poisson arrivals, rate = employees x tickets per employee per month, split by the class mix.
+Level 1 (the service desk) resolves a share; the rest escalate to level 2.  A change needs
+a manager's approval before level 2; a P1 also needs a manager's major-incident coordination,
+in parallel with level 2.  A ticket is resolved when its last step is done.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+
+from ..distributions import Distribution, Sampler
+from .source import WorkSource
+
+__all__ = ["Ticket", "TicketDesk", "SOURCE"]
+
+
+class Ticket:
+    """One ticket case."""
+
+    __slots__ = ("case_id", "klass", "arrived_at", "escalate", "l1_effort", "l2_effort", "manager_effort", "open_parts")
+
+    def __init__(self, case_id, klass, arrived_at, escalate, l1_effort, l2_effort, manager_effort):
+        self.case_id = case_id
+        self.klass = klass
+        self.arrived_at = arrived_at
+        self.escalate = escalate
+        self.l1_effort = l1_effort
+        self.l2_effort = l2_effort
+        self.manager_effort = manager_effort
+        self.open_parts = 0
+
+
+class _ClassRuntime:
+    """A ticket class with its samplers and recorder keys, as the hot path wants it."""
+
+    __slots__ = (
+        "index",
+        "name",
+        "priority",
+        "preemptive",
+        "has_l1",
+        "l1_share",
+        "manager_duty",
+        "sla_hours",
+        "l1",
+        "l2",
+        "manager",
+        "activity",
+        "resolved_key",
+        "sla_met_key",
+        "resolution_hours",
+    )
+
+    def __init__(self, index, klass, streams, recorder):
+        self.index = index
+        self.name = klass.name
+        self.priority = klass.priority
+        self.preemptive = klass.preemptive
+        self.has_l1 = klass.has_level1
+        self.l1_share = klass.l1_resolution_share if klass.has_level1 else 0.0
+        self.manager_duty = klass.manager_duty
+        self.sla_hours = klass.sla_hours
+        self.l1 = Sampler(klass.l1_effort, streams(f"ticket_l1_effort.{klass.name}"))
+        self.l2 = Sampler(klass.l2_effort, streams(f"ticket_l2_effort.{klass.name}"))
+        self.manager = Sampler(klass.manager_effort, streams(f"ticket_manager_effort.{klass.name}"))
+        self.activity = {step: f"{step} {klass.name}" for step in ("level 1", "level 2", "approval", "major incident")}
+        self.resolved_key = recorder.counter(f"tickets_resolved.{klass.name}")
+        self.sla_met_key = recorder.counter(f"tickets_sla_met.{klass.name}")
+        self.resolution_hours = recorder.tally(f"ticket_resolution_hours.{klass.name}")
+
+
+class TicketDesk(WorkSource):
+    """Ticket arrivals (Poisson) and the ticket workflow.
+
+    Records per class: ``tickets_resolved.CLASS``, ``tickets_sla_met.CLASS`` (counts),
+    ``ticket_resolution_hours.CLASS`` (tally); at the end ``tickets_open.CLASS`` and
+    ``tickets_breached_open.CLASS`` (open tickets already past their target).
+    """
+
+    name = "tickets"
+    order = 10
+    duties = ("ticket_l1", "ticket_l2", "major_incident", "approval")
+
+    def __init__(self, org, scenario):
+        super().__init__(org, scenario)
+        streams, recorder = org.streams, org.recorder
+        classes = [c for c in scenario.tickets.classes if c.share > 0]
+        self.classes = [_ClassRuntime(i, c, streams, recorder) for i, c in enumerate(classes)]
+        shares = [c.share for c in classes]
+        total = sum(shares)
+        self.cumulative = [x / total for x in accumulate(shares)][:-1] if shares else []
+        per_hour = scenario.ticket_rate_per_hour
+        self.rate_per_hour = per_hour if self.classes else 0.0
+        self.gaps = (
+            Sampler(Distribution("exponential", mean=1.0 / per_hour), streams("ticket_arrivals"))
+            if self.rate_per_hour > 0
+            else None
+        )
+        self.pick_class = Sampler.uniform(streams("ticket_class"))
+        self.escalation = Sampler.uniform(streams("ticket_escalation"))
+        self.arrived = [0] * len(self.classes)  # since time 0: the system's state, not a statistic
+        self.resolved = [0] * len(self.classes)
+        self.counts = recorder.counts
+        self.next_id = 0
+
+    def start(self) -> None:
+        if self.gaps is not None:
+            self._arrivals(self.org.env)
+
+    def _arrivals(self, env) -> None:
+        """Poisson arrivals as a chain of timeouts with a callback: no process, no generator
+        to resume per ticket (nothing here ever waits for anything but the next arrival)."""
+        timeout = env.timeout
+        gaps, pick, escalation = self.gaps.next, self.pick_class.next, self.escalation.next
+        cumulative, classes = self.cumulative, self.classes
+        only = classes[0] if len(classes) == 1 else None  # one class: no draw needed to pick it
+        arrived, item_for, after_level1 = self.arrived, self._item, self._after_level1
+
+        def arrive(_event) -> None:
+            klass = only if only is not None else classes[bisect_right(cumulative, pick())]
+            self.next_id += 1
+            ticket = Ticket(
+                self.next_id,
+                klass,
+                env.now,
+                escalation() >= klass.l1_share,
+                klass.l1.next() if klass.has_l1 else 0.0,
+                klass.l2.next(),
+                klass.manager.next() if klass.manager_duty != "none" else 0.0,
+            )
+            arrived[klass.index] += 1
+            if klass.has_l1:
+                item_for("ticket_l1", ticket.l1_effort, ticket, after_level1, "level 1")
+            else:
+                self._escalate(ticket)
+            timeout(gaps()).callbacks.append(arrive)
+
+        timeout(gaps()).callbacks.append(arrive)
+
+    def _item(self, duty, effort, ticket, then, activity):
+        klass = ticket.klass
+        self.org.submit(duty, effort, ticket, then, klass.activity[activity], None, klass.priority, klass.preemptive)
+
+    def _after_level1(self, item, now):
+        ticket = item.case
+        if ticket.escalate:
+            self._escalate(ticket)
+        else:
+            self._resolve(ticket, now)
+
+    def _escalate(self, ticket):
+        duty = ticket.klass.manager_duty
+        if duty == "approval":
+            self._item("approval", ticket.manager_effort, ticket, self._after_approval, "approval")
+        elif duty == "major_incident":
+            ticket.open_parts = 2
+            self._item("major_incident", ticket.manager_effort, ticket, self._part_done, "major incident")
+            self._item("ticket_l2", ticket.l2_effort, ticket, self._part_done, "level 2")
+        else:
+            self._item("ticket_l2", ticket.l2_effort, ticket, self._after_level2, "level 2")
+
+    def _after_approval(self, item, now):
+        self._item("ticket_l2", item.case.l2_effort, item.case, self._after_level2, "level 2")
+
+    def _part_done(self, item, now):
+        ticket = item.case
+        ticket.open_parts -= 1
+        if ticket.open_parts == 0:
+            self._resolve(ticket, now)
+
+    def _after_level2(self, item, now):
+        self._resolve(item.case, now)
+
+    def _resolve(self, ticket, now):
+        klass = ticket.klass
+        self.resolved[klass.index] += 1
+        counts = self.counts
+        hours = now - ticket.arrived_at
+        counts[klass.resolved_key] += 1
+        klass.resolution_hours.add(hours)
+        if hours <= klass.sla_hours:
+            counts[klass.sla_met_key] += 1
+
+    # ------------------------------------------------------------------ accounting
+    def snapshot(self) -> dict[str, float]:
+        resolved = sum(self.resolved)
+        return {"tickets_resolved": resolved, "open_tickets": sum(self.arrived) - resolved}
+
+    def finish(self, now, live_items) -> list[str]:
+        open_tickets = {}
+        for item in live_items:
+            if isinstance(item.case, Ticket):
+                open_tickets[item.case.case_id] = item.case
+        state = self.org.recorder.state
+        for klass in self.classes:
+            state[f"tickets_open.{klass.name}"] = 0
+            state[f"tickets_breached_open.{klass.name}"] = 0
+        for ticket in open_tickets.values():
+            name = ticket.klass.name
+            state[f"tickets_open.{name}"] += 1
+            if now - ticket.arrived_at > ticket.klass.sla_hours:
+                state[f"tickets_breached_open.{name}"] += 1
+        if sum(self.arrived) != sum(self.resolved) + len(open_tickets):
+            return [f"tickets: {sum(self.arrived)} arrived != {sum(self.resolved)} resolved + {len(open_tickets)} open"]
+        return []
+
+
+SOURCE = TicketDesk
