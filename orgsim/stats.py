@@ -10,11 +10,14 @@ the paired interval is far tighter than two separate ones.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from . import catalogue
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CONFIDENCE",
@@ -116,6 +119,8 @@ def summarise(replications: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.
         if catalogue.is_share(column):
             high = min(1.0, high)
         rows.append({"metric": column, "mean": mean, "std": std, "ci_low": low, "ci_high": high, "n": n})
+    import pandas as pd  # here, not at the top: reading a scenario file must not wait for pandas
+
     return pd.DataFrame(rows, columns=["metric", "mean", "std", "ci_low", "ci_high", "n"])
 
 

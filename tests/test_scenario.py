@@ -747,3 +747,66 @@ def test_set_changes_one_field_of_a_default_distribution_from_the_command_line(t
     assert scenario.projects.effort == Distribution("lognormal", mean=150.0, cv=0.5)
     assert scenario.role("engineer").headcount.minimum == 2
     assert scenario.role("engineer").headcount.per_employees == 40
+
+
+# ------------------------------------------------------------------ the frozen tree is the truth
+
+
+def test_replace_then_with_changes_keeps_both_changes():
+    base = scenario_from_dict({"org": {"employees": 40, "structure": "combined"}})
+    replaced = dataclasses.replace(base, org=dataclasses.replace(base.org, employees=400))
+    both = replaced.with_changes({"org.structure": "separate"})
+    assert both.org.employees == 400 and both.org.structure == "separate"
+    # the roles follow the tree: the separate preset at 400 employees (a service desk, a PM)
+    assert both.headcounts()["service_desk"] == 5 and both.headcounts()["project_manager"] == 1
+    # and a role change made with replace survives too
+    tweaked = dataclasses.replace(both, projects=dataclasses.replace(both.projects, wip_limit=2))
+    again = tweaked.with_changes({"roles.engineer.hourly_cost": 65})
+    assert again.projects.wip_limit == 2 and again.role("engineer").hourly_cost == 65
+
+
+def test_get_reads_the_paths_with_changes_writes():
+    scenario = scenario_from_dict({"org": {"employees": 120}})
+    changed = scenario.with_changes({"org.employees": 300, "roles.engineer.hourly_cost": 65, "projects.effort.cv": 0.5})
+    assert changed.get("org.employees") == 300
+    assert changed.get("roles.engineer.hourly_cost") == 65
+    assert changed.get("projects.effort.cv") == 0.5
+    assert changed.get("resolved_headcounts.engineer") == 300 // 40
+    with pytest.raises(KeyError):
+        changed.get("org.nope")
+
+
+def test_changing_the_structure_gives_the_new_preset_not_the_old_roles():
+    combined = scenario_from_dict({"org": {"employees": 200, "structure": "combined"}})
+    separate = combined.with_changes({"org.structure": "separate"})
+    assert "project_coordination" not in separate.role("it_manager").duties
+    assert separate.role("project_manager").duties == ("project_coordination", "status_reporting")
+    back = separate.with_changes({"org.structure": "combined"})
+    assert back == combined
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        ({"tickets": {"classes": {"total": {"priority": 2}}}}, "tickets.classes.total"),
+        (
+            {"tickets": {"mix": {"p3": 0.5, "total": 0.5}, "classes": {"total": {"priority": 2}}}},
+            "tickets.classes.total",
+        ),
+    ],
+)
+def test_a_name_that_collides_with_a_generated_metric_is_rejected(data, path):
+    error = raises_at(path, data)
+    assert "taken by the metrics" in str(error) and "total" in str(error)
+
+
+def test_a_colliding_class_name_exits_2_on_the_command_line(tmp_path, capsys):
+    from orgsim.cli import main
+
+    path = tmp_path / "clash.toml"
+    path.write_text('name = "clash"\n[tickets.classes.total]\npriority = 2\n', encoding="utf-8")
+    for command in (["validate", str(path)], ["run", str(path), "--quiet", "--out", str(tmp_path / "o")]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "field 'tickets.classes.total'" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()

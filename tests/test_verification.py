@@ -6,6 +6,7 @@ import math
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from orgsim import load_scenario, simulate
@@ -203,7 +204,7 @@ def test_check_in_slicing_changes_nothing(name):
 
 @pytest.fixture(scope="module")
 def quick_validation():
-    return run_verification(quick=True, seed=1, jobs=2)
+    return run_verification(quick=True, seed=1, jobs=1)  # no process pool inside a test worker
 
 
 def test_quick_validation_passes(quick_validation):
@@ -238,3 +239,15 @@ def test_format_table(quick_validation):
         assert case.name in table
     assert f"{len(quick_validation)} of {len(quick_validation)} checks pass" in table
     assert "mm1-rho080: 8 replications x 200 weeks" in table
+
+
+def test_orgsim_verify_quick_passes_on_the_command_line(tmp_path, capsys):
+    from orgsim.cli import main
+
+    out = tmp_path / "verify.csv"
+    code = main(["verify", "--quick", "--jobs", "1", "--quiet", "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    table = pd.read_csv(out)
+    assert list(table.columns) == COLUMNS and table["pass"].all() and len(table) > 40
+    assert f"{len(table)} of {len(table)} checks pass" in printed

@@ -11,6 +11,7 @@ import difflib
 
 from ..catalogue import reserved_names
 from ..duties import DUTIES
+from ..stats import format_number
 
 __all__ = [
     "ScenarioError",
@@ -53,16 +54,12 @@ class ScenarioError(ValueError):
 # --------------------------------------------------------------------------- value checks
 
 
-def _number(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
-
-
 def at_least(low: float, strict: bool = False):
     """Allowed: numbers >= low (> low when strict)."""
 
     def check(value):
         bad = value <= low if strict else value < low
-        return f"a number {'>' if strict else '>='} {_number(low)}" if bad else None
+        return f"a number {'>' if strict else '>='} {format_number(low)}" if bad else None
 
     return check
 
@@ -71,7 +68,7 @@ def between(low: float, high: float):
     """Allowed: numbers from low to high."""
 
     def check(value):
-        return f"a number from {_number(low)} to {_number(high)}" if not low <= value <= high else None
+        return f"a number from {format_number(low)} to {format_number(high)}" if not low <= value <= high else None
 
     return check
 
