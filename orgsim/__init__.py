@@ -15,7 +15,7 @@ The whole vocabulary::
 The package is layered; a module imports only from layers below it:
 ``duties``, ``catalogue``, ``distributions``, ``monitors``, ``stats``, ``theory`` (vocabulary)
 → ``scenario/`` → ``work/`` → ``dispatch`` → ``engine`` → ``metrics`` → ``experiment``
-→ ``results`` → ``plots``, ``verification`` → ``cli``.
+→ ``results`` → ``plots``, ``verification``, ``realism`` → ``cli``.
 """
 
 from .scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict

@@ -126,6 +126,21 @@ CATALOGUE: tuple[Metric, ...] = (
         sweep=True,
         dashboard=True,
     ),
+    Metric(
+        "level1_resolution_share",
+        "tickets resolved at level 1",
+        "share of tickets",
+        "share of the tickets resolved that level 1 resolved on its own",
+        HIGHER,
+        share=True,
+    ),
+    Metric(
+        "manager_escalation_share",
+        "tickets escalated to a manager",
+        "share of tickets",
+        "share of the tickets resolved that also needed a manager after level 2",
+        share=True,
+    ),
     Metric("tickets_open_at_end", "tickets open at the end", "tickets", "tickets not yet resolved when the run ends"),
     # projects
     Metric(
@@ -196,6 +211,20 @@ CATALOGUE: tuple[Metric, ...] = (
         "utilisation",
         "share of working time",
         "busy hours (setups included) per available hour, mean over the role's people",
+        share=True,
+    ),
+    Metric(
+        "firefighting_share.{role}",
+        "firefighting",
+        "share of working time",
+        "major incidents, change approvals, escalations and interrupts, per available hour",
+        share=True,
+    ),
+    Metric(
+        "operations_share.{role}",
+        "operations share",
+        "share of hours on duties",
+        "hours on operational duties (tickets, routine operations, firefighting) per hour on any duty",
         share=True,
     ),
     Metric(

@@ -8,8 +8,10 @@ least important work when nobody is free; the interrupted item is resumed later 
 the same person with its remaining effort.  Changing duty family, or resuming paused
 work, costs the role's context-switch time.
 
-Which idle holder gets new work, and who resumes preempted work, are decided in
-:func:`offer` and :meth:`Worker._park`: the two seams a dispatch policy plugs into.
+The two seams a dispatch policy plugs into: which idle holder gets new work (the ``offer_*``
+functions: the one idle longest, by default; one at random; the first in staff order) and who
+resumes interrupted work (:meth:`Worker._park`: the same person by default, or — with a
+``requeue`` hook — any free holder, as in the textbook multi-server preemptive queue).
 
 This is the hot path of the simulation: classes use ``__slots__``, queues are heaps,
 and idle people wait on a single event.
@@ -17,6 +19,7 @@ and idle people wait on a single event.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from heapq import heappop, heappush
 
@@ -25,7 +28,7 @@ import simpy
 from .duties import CONTEXT_SWITCH
 from .work.item import WorkItem
 
-__all__ = ["DutyQueue", "Worker", "offer"]
+__all__ = ["DutyQueue", "Worker", "offer", "offer_longest_idle", "offer_first", "offer_random"]
 
 
 class DutyQueue:
@@ -46,12 +49,14 @@ class DutyQueue:
         "waits_sum",
         "waits_n",
         "entered",
+        "idle",
     )
 
     def __init__(self, duty: str):
         self.duty = duty
         self.heap: list = []
         self.holders: list[Worker] = []
+        self.idle: deque = deque()  # (idle_epoch, worker) in the order they fell idle; stale entries skipped
         self.waiting = 0
         self.area = 0.0  # since the end of the warm-up
         self.area_total = 0.0  # since time 0, for daily averages
@@ -146,6 +151,8 @@ class Worker:
         "busy_at_restart",
         "switches_at_restart",
         "finished_at_restart",
+        "idle_epoch",
+        "requeue",
     )
 
     def __init__(
@@ -180,6 +187,8 @@ class Worker:
         self.on_finish = on_finish
         self.process = None
         self.log = None  # event-log hook log(item, transition, now, worker), only with --events
+        self.idle_epoch = 0
+        self.requeue = None  # resume = any_holder: requeue(item) puts interrupted work back in its queue
         self.busy_at_restart: dict[str, float] = {}
         self.switches_at_restart = 0
         self.finished_at_restart = 0
@@ -189,6 +198,8 @@ class Worker:
         self.watch.append((self.rank[queue.duty], queue))
         self.watch.sort(key=lambda pair: pair[0])
         queue.holders.append(self)
+        if self.idle:  # a queue opened while this person waits: they are in its line at once
+            queue.idle.append((self.idle_epoch, self))
 
     def private_queue(self, duty: str) -> DutyQueue:
         """This person's own queue for ``duty`` (created on first use)."""
@@ -279,6 +290,12 @@ class Worker:
             chosen = best_of()
             if chosen is None:
                 self.idle = True
+                self.idle_epoch = epoch = self.idle_epoch + 1
+                for _, queue in self.watch:  # join every queue's line of idle holders
+                    line = queue.idle
+                    line.append((epoch, self))
+                    if len(line) > 4 * len(queue.holders) + 8:
+                        _compact(line)
                 self.wake = wake = new_event()
                 yield wake
                 continue
@@ -345,22 +362,70 @@ class Worker:
                 self.on_finish(item, now, self)
 
     def _park(self, item: WorkItem) -> None:
-        """Set ``item`` aside, to be resumed by this person (paying a context switch)."""
-        self.paused.append(item)
+        """Set ``item`` aside, to be resumed by this person (paying a context switch), or,
+        with ``resume = any_holder``, put it back in its queue for any free holder."""
         if self.log is not None:
             self.log(item, "suspend", self.env.now, self)
+        if self.requeue is not None:
+            self.requeue(item)
+        else:
+            self.paused.append(item)
 
 
-def offer(queue: DutyQueue, item: WorkItem, now: float) -> None:
-    """Queue ``item`` and wake an idle holder; a preemptive item may interrupt one."""
+def _compact(line: deque) -> None:
+    """Drop the stale entries of a queue's line of idle holders (people no longer idle, or
+    idle again since: only their latest entry counts)."""
+    fresh = [(epoch, worker) for epoch, worker in line if worker.idle and worker.idle_epoch == epoch]
+    line.clear()
+    line.extend(fresh)
+
+
+def _wake(worker: Worker) -> None:
+    worker.idle = False
+    worker.wake.succeed()
+
+
+def offer_longest_idle(queue: DutyQueue, item: WorkItem, now: float) -> None:
+    """Queue ``item`` and wake the holder idle longest (amortised O(1): each entry of the
+    queue's line of idle holders is looked at once); a preemptive item may interrupt one."""
     queue.push(item, now)
-    for worker in queue.holders:
-        if worker.idle:
-            worker.idle = False
-            worker.wake.succeed()
+    line = queue.idle
+    while line:
+        epoch, worker = line.popleft()
+        if worker.idle and worker.idle_epoch == epoch:
+            _wake(worker)
             return
     if item.preemptive:
         _preempt_for(queue, item)
+
+
+def offer_first(queue: DutyQueue, item: WorkItem, now: float) -> None:
+    """Queue ``item`` and wake the first idle holder in staff order (the old rule: the first
+    person gets the work whenever free, the last rarely)."""
+    queue.push(item, now)
+    for worker in queue.holders:
+        if worker.idle:
+            _wake(worker)
+            return
+    if item.preemptive:
+        _preempt_for(queue, item)
+
+
+def offer_random(uniform: Callable[[], float]):
+    """An offer that wakes an idle holder drawn at random (``uniform()`` draws U(0, 1))."""
+
+    def offer_random(queue: DutyQueue, item: WorkItem, now: float) -> None:
+        queue.push(item, now)
+        idle = [worker for worker in queue.holders if worker.idle]
+        if idle:
+            _wake(idle[int(uniform() * len(idle))])
+        elif item.preemptive:
+            _preempt_for(queue, item)
+
+    return offer_random
+
+
+offer = offer_longest_idle
 
 
 def _preempt_for(queue: DutyQueue, item: WorkItem) -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+FIREFIGHTING = ("major_incident", "approval", "escalation")  # a manager's unplanned operational work
+
 __all__ = [
+    "FIREFIGHTING",
     "Duty",
     "DUTY_TABLE",
     "DUTIES",
@@ -41,6 +44,8 @@ DUTY_TABLE: tuple[Duty, ...] = (
     Duty("ticket_l2", "operations", "level-2 tickets", "#3182bd"),
     Duty("major_incident", "operations", "major incidents", "#de2d26"),
     Duty("approval", "operations", "change approvals", "#fc9272"),
+    Duty("escalation", "operations", "escalations and interrupts", "#fdae6b"),
+    Duty("ops_routine", "operations", "routine operations", "#6baed6"),
     Duty("project_work", "project", "project work", "#31a354"),
     Duty("project_coordination", "project", "project coordination", "#a1d99b"),
     Duty("status_reporting", "project", "status reporting", "#c7e9c0"),

@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import simpy
 
-from .dispatch import DutyQueue, Worker, offer
+from .dispatch import DutyQueue, Worker, offer_first, offer_longest_idle, offer_random
+from .distributions import Sampler
 from .duties import DUTIES
 from .monitors import Recorder
 from .scenario import Scenario
@@ -127,8 +128,15 @@ class Model:
         self.workers: list[Worker] = []
         self._holders: dict[str, list[Worker]] = {duty: [] for duty in DUTIES}
         check_in = scenario.simulation.check_in_hours
+        assign = scenario.dispatch.assign
+        if assign == "random":
+            self.offer = offer_random(Sampler.uniform(self.streams("dispatch")).next)
+        else:
+            self.offer = offer_first if assign == "first" else offer_longest_idle
+        requeue = self._requeue if scenario.dispatch.resume == "any_holder" else None
         for index, person in enumerate(self.people):
             worker = Worker(self.env, person, index, check_in, self._finished)
+            worker.requeue = requeue
             self.workers.append(worker)
             for duty in person.role.duties:
                 self._holders[duty].append(worker)
@@ -166,8 +174,12 @@ class Model:
             if then is not None:
                 then(item, now)
             return item
-        offer(self.queues[duty] if owner is None else owner.private_queue(duty), item, now)
+        self.offer(self.queues[duty] if owner is None else owner.private_queue(duty), item, now)
         return item
+
+    def _requeue(self, item: WorkItem) -> None:
+        """Interrupted work back into its queue, for any free holder (``resume = any_holder``)."""
+        self.offer(item.queue, item, self.env.now)
 
     def cancel(self, item: WorkItem) -> None:
         """Withdraw an item still waiting in its queue."""
@@ -218,8 +230,7 @@ class Model:
             worker.start()
         for source in self.sources.values():
             source.start()
-        self.env.process(self._weekly_clock())
-        self.env.process(self._daily_snapshots())
+        self.env.process(self._clock())
         if warmup > 0:
             self.env.timeout(warmup).callbacks.append(lambda _e: self._restart_monitors())
         else:
@@ -256,22 +267,22 @@ class Model:
             areas[queue.duty] += queue.area_total
         return areas
 
-    def _weekly_clock(self):
-        """The organisation's week: at the start of each one, every source issues its weekly
-        work, in source order, all in one step."""
-        hours_per_week = self.scenario.calendar.hours_per_week
+    def _clock(self):
+        """The organisation's working days: at the start of each, every source issues the
+        week's work (on the first day of a week) and the day's work, in source order; at its
+        end the day's snapshot is taken."""
+        calendar = self.scenario.calendar
         sources = list(self.sources.values())
-        week = 0
+        day = week = 0
         while True:
+            if int(day / calendar.days_per_week + 1e-9) == week:  # the first day of a week
+                for source in sources:
+                    source.weekly(week)
+                week += 1
             for source in sources:
-                source.weekly(week)
-            week += 1
-            yield self.env.timeout(hours_per_week)
-
-    def _daily_snapshots(self):
-        hours_per_day = self.scenario.calendar.hours_per_day
-        while True:
-            yield self.env.timeout(hours_per_day)
+                source.day(day)
+            yield self.env.timeout(calendar.hours_per_day)
+            day += 1
             self._snapshot()
 
     def _snapshot(self) -> None:

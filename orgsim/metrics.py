@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .duties import CONTEXT_SWITCH, DUTIES
+from .duties import CONTEXT_SWITCH, DUTIES, DUTY_FAMILY, FIREFIGHTING
 from .monitors import Tally
 
 __all__ = ["ReplicationOutput", "measure", "growing_queues", "WEEKS_PER_QUARTER"]
@@ -96,6 +96,8 @@ def _ticket_metrics(recorder, classes, metrics, measured_weeks):
     metrics["ticket_resolution_hours_mean.total"] = overall.mean
     metrics["ticket_resolution_hours_p90.total"] = overall.quantile(0.9)
     metrics["sla_attainment.total"] = _ratio(met_total, judged_total)
+    metrics["level1_resolution_share"] = _ratio(counts["tickets_resolved_at_level1"], resolved_total)
+    metrics["manager_escalation_share"] = _ratio(counts["tickets_escalated_to_manager"], resolved_total)
     metrics["tickets_open_at_end"] = float(sum(state[f"tickets_open.{name}"] for name in classes))
 
 
@@ -146,9 +148,16 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
         if not data:
             continue
         n = data["people"]
-        metrics[f"utilisation.{role.name}"] = sum(data["busy"].values()) / (n * measured_hours)
+        busy = data["busy"]
+        metrics[f"utilisation.{role.name}"] = sum(busy.values()) / (n * measured_hours)
         for label in (*role.duties, CONTEXT_SWITCH):
-            metrics[f"hours_per_person_week.{role.name}.{label}"] = data["busy"].get(label, 0.0) / (n * measured_weeks)
+            metrics[f"hours_per_person_week.{role.name}.{label}"] = busy.get(label, 0.0) / (n * measured_weeks)
+        if any(duty in FIREFIGHTING for duty in role.duties):
+            firefighting = sum(busy.get(duty, 0.0) for duty in FIREFIGHTING)
+            metrics[f"firefighting_share.{role.name}"] = firefighting / (n * measured_hours)
+        on_duties = sum(hours for label, hours in busy.items() if label != CONTEXT_SWITCH)
+        operations = sum(hours for label, hours in busy.items() if DUTY_FAMILY.get(label) == "operations")
+        metrics[f"operations_share.{role.name}"] = _ratio(operations, on_duties)
         metrics[f"context_switches_per_person_day.{role.name}"] = data["switches"] / (n * days)
         metrics[f"items_completed_per_person_week.{role.name}"] = data["finished"] / (n * measured_weeks)
         metrics[f"headcount.{role.name}"] = float(n)

@@ -9,6 +9,9 @@ projects, no management work and no context-switch time.  Time runs around the c
 
 - M/M/c (Erlang C; M/M/1 is c = 1): utilisation, mean queue length Lq, mean wait in
   queue Wq, mean time in system W and the 90th percentile of the time in system;
+- M/M/c with two classes, preemptive-resume priority and interrupted work resumed by any
+  free server (``[dispatch] resume = "any_holder"``): class high is M/M/c on its own, the
+  total is M/M/c at the summed rate, and Little's law gives class low;
 - M/M/1 with two classes and preemptive-resume priority: mean time in system per class
   (Kleinrock, *Queueing Systems* vol. 2, sec. 3.7; Harchol-Balter, *Performance
   Modeling and Design of Computer Systems*, ch. 32);
@@ -131,6 +134,15 @@ CASES: tuple[Case, ...] = (
         quick=(200, 4, 8),
         quick_tolerance=0.07,
     ),
+    # c servers, two classes, the high one preemptive, interrupted work resumed by any free server:
+    # class high is M/M/c on its own, the total M/M/c at the summed rate (equal exponential service).
+    Case(
+        "mmc-c3-priority-anyholder.toml",
+        "priority_c",
+        {"classes": ("high", "low"), "lams": (0.9, 1.2), "mu": 1.0, "c": 3},
+        quick=(100, 2, 8),
+        quick_tolerance=0.08,
+    ),
     # Lognormal service with cv 2 has a heavy tail (E[S^4] = 15,625 E[S]^4): the mean wait converges
     # slowly, about 5% standard deviation in the quick run, 2% in the full run (5 million customers).
     Case(
@@ -174,6 +186,19 @@ def case_checks(case: Case) -> list[Check]:
         overall = sum(lam * t for lam, t in zip(lams, times, strict=True)) / total
         checks.append(Check("mean time in system W, all (h)", overall, "ticket_resolution_hours_mean.total"))
         return checks
+    if case.model == "priority_c":
+        (high, low), (lam_high, lam_low), mu, c = p["classes"], p["lams"], p["mu"], p["c"]
+        alone, total = mmc(lam_high, mu, c), mmc(lam_high + lam_low, mu, c)
+        return [
+            Check("utilisation rho", (lam_high + lam_low) / (c * mu), "utilisation.server"),
+            Check(f"mean time in system W, class {high} (h)", alone["w"], f"ticket_resolution_hours_mean.{high}"),
+            Check(
+                f"mean time in system W, class {low} (h)",
+                (total["l"] - alone["l"]) / lam_low,
+                f"ticket_resolution_hours_mean.{low}",
+            ),
+            Check("mean time in system W, all (h)", total["w"], "ticket_resolution_hours_mean.total"),
+        ]
     if case.model == "mg1":
         lam, mean, cv = p["lam"], p["mean"], p["cv"]
         th = mg1(lam, mean, lognormal_second_moment(mean, cv))
@@ -197,10 +222,12 @@ def check_case_scenario(case: Case, scenario) -> None:
         problems.append("roles.server.context_switch_hours must be 0")
     if set(needed_duties(scenario)) != {"ticket_l2"}:
         problems.append(f"the work must need ticket_l2 only, needs {sorted(needed_duties(scenario))}")
+    if case.model == "priority_c" and scenario.dispatch.resume != "any_holder":
+        problems.append('[dispatch] resume must be "any_holder" (any free server resumes interrupted work)')
     per_hour = scenario.ticket_rate_per_hour
     classes = {c.name: c for c in scenario.tickets.classes if c.share > 0}
     p = case.params
-    if case.model == "priority":
+    if case.model in ("priority", "priority_c"):
         expected = dict(zip(p["classes"], p["lams"], strict=True))
     else:
         expected = {"job": p["lam"]}
@@ -219,7 +246,7 @@ def check_case_scenario(case: Case, scenario) -> None:
                     problems.append(f"class {name}: l2_effort must be lognormal mean {p['mean']} cv {p['cv']}")
             elif effort.kind != "exponential" or not math.isclose(effort.mean, 1.0 / p["mu"]):
                 problems.append(f"class {name}: l2_effort must be exponential with mean {1.0 / p['mu']:g}")
-        if case.model == "priority":
+        if case.model in ("priority", "priority_c"):
             first, second = (classes[n] for n in p["classes"])
             if not (first.preemptive and first.priority < second.priority):
                 problems.append("the first class must be preemptive and of a higher priority (lower rank)")

@@ -144,6 +144,8 @@ def needed_duties(scenario) -> dict[str, str]:
                 needs.setdefault("ticket_l2", why)
             if klass.manager_duty != "none":
                 needs.setdefault(klass.manager_duty, why)
+            if tickets.manager_escalation_share > 0 and (klass.l1_resolution_share < 1 or not klass.has_level1):
+                needs.setdefault("escalation", "tickets.manager_escalation_share > 0")
     if projects.per_100_employees_per_year > 0 or projects.initial_portfolio > 0:
         needs["project_coordination"] = "projects"
         needs["project_work"] = "projects"
@@ -207,7 +209,8 @@ def check_scenario(scenario) -> None:
                         f"role '{role.name}' reports to '{boss.name}', which does not hold 'people_management'; "
                         "add it, or set management 1:1 and appraisal hours to 0",
                     )
-                if headcounts[boss.name] == 0:
+                if headcounts[boss.name] == 0 and not boss.headcount.min_reports:
+                    # (a role staffed only from some size on, like a head of IT, simply has nobody yet)
                     raise ScenarioError(f"roles.{role.name}.reports_to", f"'{boss.name}' has 0 people at this size")
 
 

@@ -39,6 +39,7 @@ from .schema import (
     DEFAULT_TICKET_MIX,
     SECTIONS,
     Calendar,
+    Dispatch,
     Management,
     Org,
     Projects,
@@ -77,6 +78,7 @@ class Scenario:
     tickets: Tickets = field(default_factory=Tickets)
     projects: Projects = field(default_factory=Projects)
     management: Management = field(default_factory=Management)
+    dispatch: Dispatch = field(default_factory=Dispatch)
     role_changes: tuple[RoleChange, ...] = ()
 
     # ------------------------------------------------------------------ derived
@@ -302,7 +304,7 @@ def _ticket_classes(data: dict) -> tuple[TicketClass, ...]:
     return tuple(result)
 
 
-_ROLE_KEYS = ("headcount", "duties", "reports_to", "hourly_cost", "context_switch_hours")
+_ROLE_KEYS = ("headcount", "duties", "reports_to", "hourly_cost", "context_switch_hours", "routine_hours_per_week")
 
 
 def _headcount(value, path) -> Headcount:
@@ -312,7 +314,7 @@ def _headcount(value, path) -> Headcount:
             raise ScenarioError(path, f"found {count}; allowed: a whole number >= 0")
         return Headcount(fixed=count)
     table = _require_table(value, path)
-    allowed = ("per_employees", "per_reports", "minimum")
+    allowed = ("per_employees", "per_reports", "minimum", "min_reports")
     for key in table:
         if key not in allowed:
             raise unknown_key(path, key, allowed)
@@ -325,7 +327,10 @@ def _headcount(value, path) -> Headcount:
     minimum = _convert_scalar(int, table.get("minimum", 0), f"{path}.minimum")
     if minimum < 0:
         raise ScenarioError(f"{path}.minimum", f"found {minimum}; allowed: a whole number >= 0")
-    return Headcount(**{given[0]: ratio}, minimum=minimum)
+    min_reports = _convert_scalar(int, table.get("min_reports", 0), f"{path}.min_reports")
+    if min_reports < 0 or (min_reports and given[0] != "per_reports"):
+        raise ScenarioError(f"{path}.min_reports", "allowed: a whole number >= 0, with per_reports only")
+    return Headcount(**{given[0]: ratio}, minimum=minimum, min_reports=min_reports)
 
 
 def _role_change(name: str, table: dict, path: str, in_preset: bool) -> RoleChange:
@@ -354,7 +359,7 @@ def _role_change(name: str, table: dict, path: str, in_preset: bool) -> RoleChan
         values["duties"] = tuple(duties)
     if "reports_to" in table:
         values["reports_to"] = _convert_scalar(str, table["reports_to"], f"{path}.reports_to")
-    for key in ("hourly_cost", "context_switch_hours"):
+    for key in ("hourly_cost", "context_switch_hours", "routine_hours_per_week"):
         if key in table:
             number = _convert_scalar(float, table[key], f"{path}.{key}")
             if number < 0:
@@ -415,7 +420,8 @@ def _scenario_from_dict(data: dict) -> Scenario:
     except ScenarioError as error:
         if "unknown key" in error.detail:
             key = error.path.rsplit(".", 1)[-1]
-            raise unknown_key("tickets", key, ("per_employee_per_month", "mix", "classes")) from None
+            scalars_allowed = [f.name for f in fields(Tickets) if not f.metadata.get("internal")]
+            raise unknown_key("tickets", key, (*scalars_allowed, "mix", "classes")) from None
         raise
     tickets = replace(tickets, classes=_ticket_classes(tickets_data))
     sections["tickets"] = tickets

@@ -34,12 +34,15 @@ STRUCTURES: tuple[str, ...] = ("combined", "separate", "pmo", "no_pm", "custom")
 class Headcount:
     """How many people a role has: ``fixed``, or one per ``per_employees`` employees
     (rounded down), or one per ``per_reports`` direct reports (rounded up: a span of
-    control is a limit); never fewer than ``minimum``."""
+    control is a limit); never fewer than ``minimum``.  With ``min_reports``, a role sized by
+    its reports has nobody until it would have at least that many (a head of IT exists once
+    there are two IT managers to lead)."""
 
     fixed: int | None = None
     per_employees: float | None = None
     per_reports: float | None = None
     minimum: int = 0
+    min_reports: int = 0
 
     def to_data(self):
         if self.fixed is not None:
@@ -49,6 +52,8 @@ class Headcount:
             out["per_employees"] = self.per_employees
         if self.per_reports is not None:
             out["per_reports"] = self.per_reports
+        if self.min_reports:
+            out["min_reports"] = self.min_reports
         return out
 
 
@@ -63,6 +68,7 @@ class Role:
     reports_to: str | None = None
     hourly_cost: float = 60.0
     context_switch_hours: float = 0.25
+    routine_hours_per_week: float = 0.0
 
     def to_data(self) -> dict:
         out = {
@@ -70,10 +76,15 @@ class Role:
             "duties": list(self.duties),
             "hourly_cost": self.hourly_cost,
             "context_switch_hours": self.context_switch_hours,
+            "routine_hours_per_week": self.routine_hours_per_week,
         }
         out["reports_to"] = self.reports_to or ""  # "" = reports to nobody (TOML has no null)
         return out
 
+
+_SD_ROUTINE = 24.0  # hours per analyst per week: calibrated so ~70 users per analyst keep the desk busy (estimate)
+_ENGINEER_ROUTINE = 12.0  # hours per engineer per week: with level-2 tickets, operations ~70% of engineers' time
+_MANAGER_ROUTINE = 4.0  # a small firm's hands-on IT manager (no service desk): hours per week (estimate)
 
 # Role field reference: path, unit, meaning, default, source.
 ROLE_FIELDS = (
@@ -81,7 +92,8 @@ ROLE_FIELDS = (
         "headcount",
         "people",
         "a whole number, or {per_employees = N, minimum = M} (one per N employees, rounded down), "
-        "or {per_reports = N, minimum = M} (one per N direct reports, rounded up)",
+        "or {per_reports = N, minimum = M} (one per N direct reports, rounded up; with min_reports = K nobody "
+        "until there would be K reports)",
         "see presets",
         "see presets",
     ),
@@ -114,19 +126,32 @@ ROLE_FIELDS = (
         "resuming after an interruption ~23 min (Mark, Gonzalez & Harris, "
         "CHI 2005); ~17% effort lost at 2+ projects (Tregubov et al., ICSSP 2017); 15 min an estimate in between",
     ),
+    (
+        "routine_hours_per_week",
+        "hours per person per week",
+        "planned keep-the-lights-on work (patching, monitoring, backups, accounts, onboarding, deskside work) each "
+        "person of a role holding ops_routine gets, issued daily in equal parts",
+        f"service desk {_SD_ROUTINE:g}, engineer {_ENGINEER_ROUTINE:g}, senior engineer {_ENGINEER_ROUTINE:g}, "
+        f"IT manager {_MANAGER_ROUTINE:g} below 70 employees (hands-on), else 0",
+        "estimate, calibrated with tickets so that operations take ~70% of IT effort (Gartner run/grow/transform;"
+        " at least the SRE cap of 50%, Beyer et al. 2016) and a service desk of ~70 users per analyst (Gartner)"
+        " is busy as staffed",
+    ),
 )
 
 _SERVICE_DESK_PER_EMPLOYEES = 70  # Gartner: ~70 users per level-1 analyst
 _ENGINEERS_PER_EMPLOYEES = 40  # Mercer/ITAA: IT staff 1:18-1:25 of employees, of which engineers ~ half to two thirds
 _COORDINATORS_PER_EMPLOYEES = 250  # ~1 PM per 3 concurrent projects at 8 projects per 100 employees a year
 _SPAN_OF_CONTROL = 8  # Namely, Deloitte: ~9 direct reports, 5-10 in tech
+_HEADS_SPAN = 12  # a head of IT leads up to 12 IT managers (estimate)
 
 
 SOURCES_OF_PRESETS = (
     "service desk ~70 users per level-1 analyst (Gartner); engineers 1 per 40 employees, so that all IT staff "
     "come to about 1:18-1:25 (Mercer/ITAA 2003); IT managers 1 per 8 reports (span of control ~9, 5-10 in "
     "tech: Namely, Deloitte); project managers and senior engineers 1 per 250 employees, about one per 3 "
-    "concurrent projects (2-5 per PM, practitioner surveys); hourly costs are estimates"
+    "concurrent projects (2-5 per PM, practitioner surveys); a head of IT once there are two IT managers (up to "
+    "12 each, estimate); hourly costs are estimates"
 )
 
 
@@ -138,18 +163,20 @@ def preset_roles(structure: str, employees: int) -> dict[str, Role]:
     """The DESIGN.md role layout for ``structure``.
 
     A small firm has no service desk (fewer than 70 employees): its engineers then
-    take level 1 first, so that no duty is left unheld.
+    take level 1 first, so that no duty is left unheld, and its IT manager is hands-on,
+    taking level-2 tickets when nothing of their own waits.
     """
-    engineer_duties = ("ticket_l2", "project_work")
+    engineer_duties = ("ticket_l2", "ops_routine", "project_work")
     if service_desk_headcount(employees) == 0:
         engineer_duties = ("ticket_l1", *engineer_duties)
     roles = {
         "service_desk": Role(
             "service_desk",
             Headcount(per_employees=_SERVICE_DESK_PER_EMPLOYEES, minimum=0),
-            ("ticket_l1",),
+            ("ticket_l1", "ops_routine"),
             "it_manager",
             40.0,
+            routine_hours_per_week=_SD_ROUTINE,
         ),
         "engineer": Role(
             "engineer",
@@ -157,14 +184,36 @@ def preset_roles(structure: str, employees: int) -> dict[str, Role]:
             engineer_duties,
             "it_manager",
             60.0,
+            routine_hours_per_week=_ENGINEER_ROUTINE,
         ),
     }
-    manager_ops = ("major_incident", "approval", "people_management")
+    manager_ops = ("major_incident", "approval", "escalation", "people_management")
     if structure == "combined":
         it_duties = (*manager_ops, "project_coordination", "status_reporting", "admin")
     else:
         it_duties = (*manager_ops, "admin")
-    roles["it_manager"] = Role("it_manager", Headcount(per_reports=_SPAN_OF_CONTROL, minimum=1), it_duties, None, 85.0)
+    hands_on = 0.0
+    if service_desk_headcount(employees) == 0:
+        # a small firm's IT manager is hands-on: some routine operations of their own, and level-2
+        # tickets when nothing else waits (span of control 3-5 when the manager also does hands-on
+        # work: Namely, Deloitte)
+        it_duties = (*it_duties, "ops_routine", "ticket_l2")
+        hands_on = _MANAGER_ROUTINE
+    roles["it_manager"] = Role(
+        "it_manager",
+        Headcount(per_reports=_SPAN_OF_CONTROL, minimum=1),
+        it_duties,
+        "head_of_it",
+        85.0,
+        routine_hours_per_week=hands_on,
+    )
+    roles["head_of_it"] = Role(
+        "head_of_it",
+        Headcount(per_reports=_HEADS_SPAN, minimum=0, min_reports=2),
+        ("escalation", "people_management", "admin"),
+        None,
+        110.0,
+    )
     coordinators = Headcount(per_employees=_COORDINATORS_PER_EMPLOYEES, minimum=1)
     if structure == "separate":
         roles["project_manager"] = Role(
@@ -181,9 +230,10 @@ def preset_roles(structure: str, employees: int) -> dict[str, Role]:
         roles["senior_engineer"] = Role(
             "senior_engineer",
             coordinators,
-            ("ticket_l2", "project_coordination", "status_reporting", "project_work"),
+            ("ticket_l2", "project_coordination", "status_reporting", "ops_routine", "project_work"),
             "it_manager",
             70.0,
+            routine_hours_per_week=_ENGINEER_ROUTINE,
         )
     return roles
 
@@ -206,7 +256,10 @@ def resolve_headcounts(roles: tuple[Role, ...], employees: int) -> dict[str, int
                 if any(r.name not in counts for r in reporting):
                     continue
                 reports = sum(counts[r.name] for r in reporting)
-                counts[role.name] = max(spec.minimum, math.ceil(reports / spec.per_reports))
+                if reports < spec.min_reports:
+                    counts[role.name] = 0
+                else:
+                    counts[role.name] = max(spec.minimum, math.ceil(reports / spec.per_reports))
             pending.remove(role)
             progressed = True
         if not progressed:
@@ -226,13 +279,14 @@ class RoleChange:
     reports_to: str | None = None  # "" = reports to nobody
     hourly_cost: float | None = None
     context_switch_hours: float | None = None
+    routine_hours_per_week: float | None = None
 
     def apply(self, base: Role | None) -> Role:
         """The preset role ``base`` (or a new role) with this change made."""
         role = base if base is not None else Role(self.name)
         values = {
             key: getattr(self, key)
-            for key in ("headcount", "duties", "hourly_cost", "context_switch_hours")
+            for key in ("headcount", "duties", "hourly_cost", "context_switch_hours", "routine_hours_per_week")
             if getattr(self, key) is not None
         }
         if self.reports_to is not None:
@@ -245,7 +299,7 @@ class RoleChange:
             out["headcount"] = self.headcount.to_data()
         if self.duties is not None:
             out["duties"] = list(self.duties)
-        for key in ("reports_to", "hourly_cost", "context_switch_hours"):
+        for key in ("reports_to", "hourly_cost", "context_switch_hours", "routine_hours_per_week"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out

@@ -23,6 +23,7 @@ __all__ = [
     "Tickets",
     "Projects",
     "Management",
+    "Dispatch",
     "SECTIONS",
     "DEFAULT_TICKET_CLASSES",
     "DEFAULT_TICKET_MIX",
@@ -212,6 +213,20 @@ class Tickets:
         "1.0-1.5; 1.25 in MetricNet's worked example (Rumburg, HDI SupportWorld 2020)",
         check=between(0, 1000),
     )
+    manager_escalation_share: float = param(
+        0.05,
+        "share of level-2 tickets",
+        "share of the tickets that reach level 2 and then also need a manager (a complaint, a decision, a"
+        " vendor)",
+        "estimate: with ~39% of tickets reaching level 2, about 2% of all tickets, in the 1-3% escalated to"
+        " management (DOMAIN.md, estimate)",
+        check=PROBABILITY,
+    )
+    manager_escalation_effort: Distribution = _d(
+        _lognormal(0.5, 1.0),
+        "hours",
+        "manager effort for a ticket escalated to management",
+    )
     classes: tuple[TicketClass, ...] = field(default=(), metadata={"internal": True})
 
     def by_name(self) -> dict[str, TicketClass]:
@@ -325,10 +340,61 @@ class Management:
         check=NONNEG,
     )
     admin_hours_per_week: float = param(
-        4.0,
+        8.0,
         "hours per week",
-        "budget, vendors, meetings for each holder of the admin duty",
+        "budget, vendors, planning and meetings for each holder of the admin duty, issued daily in equal parts",
+        "estimate: with firefighting ~30% (Computing) and people management, a manager's week is full"
+        " (Mintzberg, The Nature of Managerial Work, 1973)",
         check=NONNEG,
+    )
+    interrupts_per_manager_per_day: float = param(
+        10.0,
+        "items per holder per day",
+        "short unplanned items every holder of the escalation duty gets (questions from the business and"
+        " colleagues, vendor calls), Poisson through the working day, in their own queue",
+        "estimate: half of a manager's activities last under 9 minutes and most of the day is short,"
+        " interrupted episodes (Mintzberg 1973; Gonzalez & Mark, CHI 2004)",
+        check=between(0, 1000),
+    )
+    interrupts_per_report_per_week: float = param(
+        0.5,
+        "items per direct report per week",
+        "questions and escalations from each direct report",
+        check=between(0, 1000),
+    )
+    interrupts_per_100_employees_per_week: float = param(
+        2.0,
+        "items per 100 employees per week",
+        "questions from the business, shared equally among the holders of the escalation duty",
+        check=between(0, 10_000),
+    )
+    interrupt_effort: Distribution = _d(
+        _lognormal(0.2, 1.0),
+        "hours",
+        "effort of one interrupt",
+        "median 8.5 min, mean 12 min: half of managers' activities last under 9 minutes (Mintzberg 1973)",
+    )
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """Who gets new work, and who resumes interrupted work."""
+
+    assign: str = param(
+        "longest_idle",
+        "choice",
+        "which idle holder of a duty gets a new item: the one idle longest, one at random, or the first in"
+        " staff order",
+        "DESIGN.md: never always the first",
+        check=one_of("longest_idle", "random", "first"),
+    )
+    resume: str = param(
+        "same_person",
+        "choice",
+        "who resumes work interrupted by a more urgent item: the same person, or any free holder of its duty"
+        " (the textbook multi-server preemptive queue)",
+        "DESIGN.md",
+        check=one_of("same_person", "any_holder"),
     )
 
 
@@ -339,4 +405,5 @@ SECTIONS = {
     "tickets": Tickets,
     "projects": Projects,
     "management": Management,
+    "dispatch": Dispatch,
 }

@@ -1,6 +1,6 @@
-"""Recurring management work that reporting lines and roles create, issued weekly: 1:1s
-with every direct report, an appraisal of each report once a year (spread over the year),
-admin, and portfolio reviews."""
+"""Recurring management work that reporting lines and roles create: weekly 1:1s with every
+direct report, an appraisal of each report once a year (spread over the year) and portfolio
+reviews; admin and meetings every day, in equal parts of the weekly hours."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class ManagementCase:
 
 
 class RecurringWork(WorkSource):
-    """Weekly work in each holder's own queue: 1:1s, appraisals, admin, portfolio reviews."""
+    """Work in each holder's own queue: weekly 1:1s, appraisals and portfolio reviews; daily admin."""
 
     name = "recurring"
     order = 15
@@ -29,6 +29,7 @@ class RecurringWork(WorkSource):
         super().__init__(org, scenario)
         self.management = scenario.management
         self.review_hours = scenario.projects.portfolio_review_hours_per_week
+        self.admin_hours_per_day = scenario.management.admin_hours_per_week / scenario.calendar.days_per_week
 
     def weekly(self, week: int) -> None:
         org, mgmt = self.org, self.management
@@ -49,12 +50,14 @@ class RecurringWork(WorkSource):
                         mgmt.appraisal_hours_per_report_per_year,
                         f"appraisal of {report.label}",
                     )
-        if mgmt.admin_hours_per_week > 0:
-            for worker in org.holders("admin"):
-                self._own(worker, "admin", mgmt.admin_hours_per_week, "admin")
         if self.review_hours > 0:
             for worker in org.holders("portfolio_management"):
                 self._own(worker, "portfolio_management", self.review_hours, "portfolio review")
+
+    def day(self, day: int) -> None:
+        if self.admin_hours_per_day > 0:
+            for worker in self.org.holders("admin"):
+                self._own(worker, "admin", self.admin_hours_per_day, "admin and meetings")
 
     def _own(self, worker, duty, hours, activity):
         self.org.submit(duty, hours, ManagementCase(worker.person.label), None, activity, worker)

@@ -65,8 +65,8 @@ class WorkSource:
 
     Subclasses set ``name`` (the key in ``model.sources``), ``order`` (sources start in this
     order, which keeps runs reproducible) and ``duties`` (the duties its items may need),
-    and implement :meth:`start` (arrivals) and/or :meth:`weekly` (work issued at the start of
-    every week).  They may add columns to the daily series
+    and implement :meth:`start` (arrivals), :meth:`weekly` and/or :meth:`day` (work issued at
+    the start of every week or working day).  They may add columns to the daily series
     (:meth:`snapshot`) and account for their cases at the end (:meth:`finish`).
 
     Everything a case will need is drawn when it arrives, from streams of its own
@@ -87,7 +87,11 @@ class WorkSource:
 
     def weekly(self, week: int) -> None:
         """Issue this source's work of the week (called at the start of every week, from
-        week 0, by the model's one weekly clock; sources in their order)."""
+        week 0, by the model's clock; sources in their order)."""
+
+    def day(self, day: int) -> None:
+        """Issue this source's work of the working day (called at the start of every day,
+        from day 0, after the week's work)."""
 
     def snapshot(self) -> dict[str, float]:
         """Columns this source adds to the daily series (cumulative counts, open cases)."""

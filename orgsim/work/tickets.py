@@ -3,7 +3,9 @@
 Poisson arrivals, rate = employees x tickets per employee per month, split by the class mix.
 Level 1 (the service desk) resolves a share; the rest escalate to level 2.  A change needs
 a manager's approval before level 2; a P1 also needs a manager's major-incident coordination,
-in parallel with level 2.  A ticket is resolved when its last step is done.
+in parallel with level 2.  A small share of the tickets that reach level 2 then also needs a
+manager (``tickets.manager_escalation_share``: a complaint, a decision, a vendor) before it is
+resolved.  A ticket is resolved when its last step is done.
 """
 
 from __future__ import annotations
@@ -20,17 +22,28 @@ __all__ = ["Ticket", "TicketDesk", "SOURCE"]
 class Ticket:
     """One ticket case."""
 
-    __slots__ = ("case_id", "klass", "arrived_at", "escalate", "l1_effort", "l2_effort", "manager_effort", "open_parts")
+    __slots__ = (
+        "case_id",
+        "klass",
+        "arrived_at",
+        "escalate",
+        "l1_effort",
+        "l2_effort",
+        "manager_effort",
+        "open_parts",
+        "to_manager",
+    )
 
-    def __init__(self, case_id, klass, arrived_at, escalate, l1_effort, l2_effort, manager_effort):
+    def __init__(self, case_id, klass, arrived_at, escalate, l1_effort, l2_effort, manager_effort, to_manager):
         self.case_id = case_id
         self.klass = klass
         self.arrived_at = arrived_at
-        self.escalate = escalate
+        self.escalate = escalate  # goes on from level 1 to level 2
         self.l1_effort = l1_effort
         self.l2_effort = l2_effort
         self.manager_effort = manager_effort
         self.open_parts = 0
+        self.to_manager = to_manager  # after level 2, also needs a manager (hours), or 0.0
 
 
 class _ClassRuntime:
@@ -101,6 +114,12 @@ class TicketDesk(WorkSource):
         )
         self.pick_class = Sampler.uniform(streams("ticket_class"))
         self.escalation = Sampler.uniform(streams("ticket_escalation"))
+        tickets = scenario.tickets
+        self.to_manager_share = tickets.manager_escalation_share
+        self.to_manager = Sampler.uniform(streams("ticket_manager_escalation"))
+        self.to_manager_effort = Sampler(tickets.manager_escalation_effort, streams("ticket_manager_escalation_effort"))
+        self.level1_key = recorder.counter("tickets_resolved_at_level1")
+        self.to_manager_key = recorder.counter("tickets_escalated_to_manager")
         self.arrived = [0] * len(self.classes)  # since time 0: the system's state, not a statistic
         self.resolved = [0] * len(self.classes)
         self.counts = recorder.counts
@@ -118,6 +137,7 @@ class TicketDesk(WorkSource):
         cumulative, classes = self.cumulative, self.classes
         only = classes[0] if len(classes) == 1 else None  # one class: no draw needed to pick it
         arrived, item_for, after_level1 = self.arrived, self._item, self._after_level1
+        share, to_manager, manager_effort = self.to_manager_share, self.to_manager.next, self.to_manager_effort.next
 
         def arrive(_event) -> None:
             klass = only if only is not None else classes[bisect_right(cumulative, pick())]
@@ -130,6 +150,7 @@ class TicketDesk(WorkSource):
                 klass.l1.next() if klass.has_l1 else 0.0,
                 klass.l2.next(),
                 klass.manager.next() if klass.manager_duty != "none" else 0.0,
+                manager_effort() if share > 0 and to_manager() < share else 0.0,
             )
             arrived[klass.index] += 1
             if klass.has_l1:
@@ -149,6 +170,7 @@ class TicketDesk(WorkSource):
         if ticket.escalate:
             self._escalate(ticket)
         else:
+            self.counts[self.level1_key] += 1
             self._resolve(ticket, now)
 
     def _escalate(self, ticket):
@@ -172,6 +194,14 @@ class TicketDesk(WorkSource):
             self._resolve(ticket, now)
 
     def _after_level2(self, item, now):
+        ticket = item.case
+        if ticket.to_manager > 0.0:
+            self.counts[self.to_manager_key] += 1
+            self.org.submit("escalation", ticket.to_manager, ticket, self._after_manager, "manager escalation")
+        else:
+            self._resolve(ticket, now)
+
+    def _after_manager(self, item, now):
         self._resolve(item.case, now)
 
     def _resolve(self, ticket, now):

@@ -1,0 +1,259 @@
+"""Realism: a scenario's measurements beside the published figures they should match.
+
+Each :class:`Benchmark` is one published figure (``../shared/DOMAIN.md`` lists them with their
+sources): the quantity, what was published, the band a real organisation lies in, the source,
+when it applies (a span of control means little in a two-person IT team), and how to read the
+simulated value from a run.  A band is the published range; where a source gives a single
+figure the band is stated as an estimate around it, and says so.  :func:`realism` runs the
+comparison; ``orgsim realism SCENARIO --strict`` fails when a value lies outside its band.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .results import Results
+from .stats import format_number, mean_interval
+
+__all__ = ["Benchmark", "BENCHMARKS", "COLUMNS", "realism", "format_realism"]
+
+COLUMNS = [
+    "quantity",
+    "published",
+    "band_low",
+    "band_high",
+    "source",
+    "simulated",
+    "ci_low",
+    "ci_high",
+    "within",
+]
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One published figure and how to measure it in a run.
+
+    ``value(results)`` returns one value per replication; ``applies(results)`` says whether
+    the figure means anything for this organisation; ``band(results)`` gives (low, high),
+    which may depend on the organisation's size.
+    """
+
+    quantity: str
+    published: str
+    source: str
+    value: Callable[[Results], np.ndarray]
+    band: Callable[[Results], tuple[float, float]]
+    applies: Callable[[Results], bool] = lambda results: True
+
+
+def _metric(name: str):
+    return lambda results: results.replications[name].to_numpy(dtype=float)
+
+
+def _headcount(results: Results, role: str) -> int:
+    return results.scenario.headcounts().get(role, 0)
+
+
+def _staffed(role: str):
+    return lambda results: _headcount(results, role) > 0 and f"utilisation.{role}" in results.replications
+
+
+def _fixed(low: float, high: float):
+    return lambda results: (low, high)
+
+
+def _it_staff(results: Results) -> int:
+    return sum(results.scenario.headcounts().values())
+
+
+def _employees_per_it_staff(results: Results) -> np.ndarray:
+    value = results.scenario.org.employees / _it_staff(results)
+    return np.full(len(results.replications), value)
+
+
+def _employees_per_it_staff_band(results: Results) -> tuple[float, float]:
+    # Mercer/ITAA: under 500 employees median 1:18, quartiles 1:8-1:34; from 500 on the medians of
+    # the size classes run from 1:18 to 1:40 (1:25 at 500-999, 1:23 at 1,000-4,999, 1:40 at 10,000+)
+    return (8.0, 34.0) if results.scenario.org.employees < 500 else (18.0, 40.0)
+
+
+def _users_per_analyst(results: Results) -> np.ndarray:
+    value = results.scenario.org.employees / _headcount(results, "service_desk")
+    return np.full(len(results.replications), value)
+
+
+def _span_of_control(results: Results) -> np.ndarray:
+    """Mean direct reports of the people who manage anybody (from the resolved roles)."""
+    scenario = results.scenario
+    counts = scenario.headcounts()
+    spans = []
+    for boss in scenario.roles:
+        if counts[boss.name] == 0:
+            continue
+        reports = sum(counts[r.name] for r in scenario.roles if r.reports_to == boss.name)
+        if reports:
+            spans.append((reports / counts[boss.name], counts[boss.name]))
+    weighted = sum(span * n for span, n in spans) / sum(n for _, n in spans)
+    return np.full(len(results.replications), weighted)
+
+
+def _tickets_per_employee_month(results: Results) -> np.ndarray:
+    weekly = results.replications["tickets_per_week.total"].to_numpy(dtype=float)
+    return weekly * 52.0 / 12.0 / results.scenario.org.employees
+
+
+def _it_run_share(results: Results) -> np.ndarray:
+    """Hours of all IT staff on running the business (every duty but projects) per hour on any
+    duty, per replication: Gartner's "run" against "grow and transform"."""
+    people = results.people
+    hours = people.filter(like="hours_per_week.")
+    from .duties import DUTY_FAMILY
+
+    duty_columns = [c for c in hours.columns if c.removeprefix("hours_per_week.") in DUTY_FAMILY]
+    ops_columns = [c for c in duty_columns if DUTY_FAMILY[c.removeprefix("hours_per_week.")] != "project"]
+    frame = pd.DataFrame(
+        {
+            "replication": people["replication"],
+            "ops": hours[ops_columns].sum(axis=1),
+            "all": hours[duty_columns].sum(axis=1),
+        }
+    )
+    totals = frame.groupby("replication")[["ops", "all"]].sum()
+    return (totals["ops"] / totals["all"]).reindex(results.replications["replication"]).to_numpy(dtype=float)
+
+
+BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark(
+        "IT manager busy share",
+        "managers are fully booked",
+        "Mintzberg, The Nature of Managerial Work (1973); survey of UK IT managers (Computing); up to fully"
+        " booked (1.0), from 0.70 (estimate)",
+        _metric("utilisation.it_manager"),
+        _fixed(0.70, 1.00),
+        _staffed("it_manager"),
+    ),
+    Benchmark(
+        "IT manager firefighting share (major incidents, approvals, escalations) of working time",
+        "~30% of time, more than a day a week",
+        "survey of UK IT managers (Computing)",
+        _metric("firefighting_share.it_manager"),
+        _fixed(0.20, 0.40),
+        _staffed("it_manager"),
+    ),
+    Benchmark(
+        "engineer operations share (tickets, routine, firefighting)",
+        "most of an engineer's time; SRE practice caps operational work at 50%",
+        "Beyer et al., Site Reliability Engineering (2016) ch. 5; Gartner run ~70%; upper end: estimate",
+        _metric("operations_share.engineer"),
+        _fixed(0.50, 0.80),
+        _staffed("engineer"),
+    ),
+    Benchmark(
+        "engineer utilisation",
+        "no published figure: busy but with room for project work",
+        "estimate",
+        _metric("utilisation.engineer"),
+        _fixed(0.60, 0.90),
+        _staffed("engineer"),
+    ),
+    Benchmark(
+        "service desk utilisation",
+        "a desk staffed at ~70 users per analyst is busy as staffed",
+        "Gartner (staffing); band: estimate",
+        _metric("utilisation.service_desk"),
+        _fixed(0.60, 0.90),
+        _staffed("service_desk"),
+    ),
+    Benchmark(
+        "users per service-desk analyst",
+        "~70 (30-100)",
+        "Gartner",
+        _users_per_analyst,
+        _fixed(30.0, 100.0),
+        _staffed("service_desk"),
+    ),
+    Benchmark(
+        "employees per IT staff member",
+        "1:18 under 500 employees (quartiles 1:8-1:34); 1:25 at 500-999; 1:23 at 1,000-4,999; 1:40 at 10,000+",
+        "Mercer/ITAA, Organizing for Results (2003)",
+        _employees_per_it_staff,
+        _employees_per_it_staff_band,
+    ),
+    Benchmark(
+        "span of control (direct reports per manager)",
+        "~9; 5-10 in tech; 3-5 when the manager also does hands-on work",
+        "Namely; Deloitte (applies from 10 IT staff on)",
+        _span_of_control,
+        _fixed(3.0, 10.0),
+        lambda results: _it_staff(results) >= 10,
+    ),
+    Benchmark(
+        "tickets per employee per month",
+        "1.0-1.5 (1.25 in MetricNet's worked example)",
+        "Rumburg, Metric of the Month: Tickets Prevented, HDI SupportWorld (2020)",
+        _tickets_per_employee_month,
+        _fixed(1.0, 1.5),
+        lambda results: results.scenario.tickets.per_employee_per_month > 0,
+    ),
+    Benchmark(
+        "tickets resolved at level 1 (first-contact resolution)",
+        "66% incidents, 67% requests; 70.6%; 60% of cases stay at level 1",
+        "HDI 2015 Support Center Practices; Gartner IT Key Metrics 2018; BPI Challenge 2013",
+        _metric("level1_resolution_share"),
+        _fixed(0.60, 0.71),
+        lambda results: "level1_resolution_share" in results.replications,
+    ),
+    Benchmark(
+        "tickets escalated to management",
+        "1-3%",
+        "estimate (DOMAIN.md)",
+        _metric("manager_escalation_share"),
+        _fixed(0.01, 0.03),
+        lambda results: results.scenario.tickets.manager_escalation_share > 0,
+    ),
+)
+
+
+def realism(results: Results, benchmarks: tuple[Benchmark, ...] = BENCHMARKS) -> pd.DataFrame:
+    """Every benchmark that applies to the run: the published band beside the simulated mean
+    and its 95% confidence interval over replications; ``within``: the mean lies in the band."""
+    rows = []
+    for benchmark in benchmarks:
+        if not benchmark.applies(results):
+            continue
+        mean, low, high = mean_interval(benchmark.value(results))
+        band_low, band_high = benchmark.band(results)
+        rows.append(
+            {
+                "quantity": benchmark.quantity,
+                "published": benchmark.published,
+                "band_low": band_low,
+                "band_high": band_high,
+                "source": benchmark.source,
+                "simulated": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "within": bool(band_low <= mean <= band_high),
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def format_realism(table: pd.DataFrame, title: str) -> str:
+    """The comparison as a plain-text table."""
+    lines = [title]
+    width = max([len(q) for q in table["quantity"]] + [8])
+    lines.append(f"  {'quantity':<{width}}  {'band':>15}  {'simulated':>10}  {'95% CI':>17}  ok")
+    for row in table.itertuples(index=False):
+        band = f"{format_number(row.band_low)}-{format_number(row.band_high)}"
+        ci = f"{format_number(row.ci_low)} to {format_number(row.ci_high)}" if not np.isnan(row.ci_low) else "n/a"
+        mark = "yes" if row.within else "NO"
+        lines.append(f"  {row.quantity:<{width}}  {band:>15}  {format_number(row.simulated):>10}  {ci:>17}  {mark}")
+    inside = int(table["within"].sum())
+    lines.append(f"{inside} of {len(table)} within the published band")
+    return "\n".join(lines)
