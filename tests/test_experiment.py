@@ -196,3 +196,25 @@ def test_an_interrupted_sweep_resumes_and_gives_the_same_csv(tmp_path):
     fresh = sweep(base, **arguments, jobs=1)
     orgsim.save(fresh, tmp_path / "fresh", plots=False)
     assert (tmp_path / "interrupted" / "sweep.csv").read_bytes() == (tmp_path / "fresh" / "sweep.csv").read_bytes()
+
+
+def test_tasks_and_outputs_survive_pickling_as_a_process_pool_needs():
+    """A process pool or a Dask cluster sends tasks to workers and outputs back by pickle:
+    a round trip must change nothing."""
+    import pickle
+
+    from orgsim.experiment import run_replication
+
+    scenario = make_scenario(
+        org={"employees": 120, "structure": "pmo"}, simulation={"horizon_weeks": 8, "warmup_weeks": 2}
+    )
+    task = Task(scenario, 1, 7)
+    again = pickle.loads(pickle.dumps(task))
+    assert again == task and again.scenario.roles == scenario.roles
+    output = run_replication(scenario, 1, 7)
+    back = pickle.loads(pickle.dumps(output))
+    assert back.metrics.keys() == output.metrics.keys()
+    assert all(
+        a == b or (a != a and b != b) for a, b in zip(back.metrics.values(), output.metrics.values(), strict=True)
+    )
+    assert back.timeseries == output.timeseries and back.people == output.people
