@@ -15,6 +15,7 @@ from pathlib import Path
 
 from orgsim import load_scenario
 from orgsim.engine import Model
+from orgsim.metrics import measure
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "large-separate.toml"
 
@@ -46,9 +47,10 @@ def main() -> None:
     Model(scenario, 0).run()  # warm imports and caches
     best = float("inf")
     for k in range(args.repeat):
-        model = Model(scenario, k)
         start = time.perf_counter()
+        model = Model(scenario, k)
         model.run()
+        measure(model)  # building, running, checking conservation and measuring: one replication
         best = min(best, time.perf_counter() - start)
     events = count_events(Model(scenario, 0))
     tracemalloc.start()

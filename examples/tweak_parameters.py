@@ -1,11 +1,15 @@
 """Load a shipped scenario, change two parameters, and print the effect.
 
-Run from the repository root:  python examples/tweak_parameters.py
+Run from the repository root:
+
+    python examples/tweak_parameters.py [-r REPLICATIONS] [--out FOLDER]
 
 The question: our 40-person firm grows to 120 employees and takes on twice as many
-projects per head. Does the combined IT manager still cope?
+projects per head. Does the combined IT manager still cope?  With ``--out``, also saves
+the workload figure of both organisations.
 """
 
+import argparse
 from pathlib import Path
 
 import orgsim
@@ -19,15 +23,25 @@ METRICS = {
 }
 
 
-def main() -> None:
+def main(replications: int = 10, folder: str | None = None) -> None:
     today = orgsim.load_scenario(SCENARIO)
-    grown = today.with_changes({"org.employees": 120, "projects.per_100_employees_per_year": 16})
-    before = orgsim.simulate(today, replications=10, seed=1, jobs=2)
-    after = orgsim.simulate(grown, replications=10, seed=1, jobs=2)
+    grown = today.with_changes({"name": "grown", "org.employees": 120, "projects.per_100_employees_per_year": 16})
+    before = orgsim.simulate(today, replications=replications, seed=1, jobs=2)
+    after = orgsim.simulate(grown, replications=replications, seed=1, jobs=2)
     print(f"{'metric':<28}{'40 employees':>14}{'120, 2x projects':>18}")
     for name, label in METRICS.items():
         print(f"{label:<28}{before.metric(name):>14.2f}{after.metric(name):>18.2f}")
+    if folder is not None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for results in (before, after):
+            target = Path(folder) / f"workload-{results.scenario.name}.png"
+            orgsim.plots.workload_figure(results).savefig(target)
+            print(f"wrote {target}")
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-r", "--replications", type=int, default=10, help="replications of each (default 10)")
+    parser.add_argument("--out", help="folder for the workload figures")
+    args = parser.parse_args()
+    main(args.replications, args.out)

@@ -41,6 +41,7 @@ PLACEHOLDERS = {
 
 HIGHER = 1  # more is better
 LOWER = -1  # less is better
+NEITHER = 0  # a description (a headcount, a load), not an outcome: no comparison calls it better
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,13 @@ CATALOGUE: tuple[Metric, ...] = (
         sweep=True,
         dashboard=True,
     ),
-    Metric("projects_active_at_end", "projects active at the end", "projects", "projects started and not closed"),
+    Metric(
+        "projects_active_at_end",
+        "projects active at the end",
+        "projects",
+        "projects started and not closed",
+        NEITHER,
+    ),
     Metric(
         "projects_waiting_at_end",
         "projects waiting at the end",
@@ -246,7 +253,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "work items a person of the role completes",
         HIGHER,
     ),
-    Metric("headcount.{role}", "headcount", "people", "people in the role at this organisation size"),
+    Metric("headcount.{role}", "headcount", "people", "people in the role at this organisation size", NEITHER),
     # queues (Little's law: L = lambda W)
     Metric(
         "queue_length_mean.{duty}",
@@ -259,6 +266,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "queue arrivals",
         "per working hour",
         "items entering the duty's queues",
+        NEITHER,
     ),
     Metric(
         "queue_wait_hours_mean.{duty}",
@@ -337,7 +345,8 @@ def unit(name: str) -> str:
 
 
 def better_direction(name: str) -> int:
-    """+1 when a higher value of the metric is better, -1 when lower is better."""
+    """+1 when a higher value of the metric is better, -1 when lower is better, 0 when neither
+    (a headcount or a load describes the organisation; it is no outcome to win on)."""
     metric = lookup(name)
     return metric.better if metric else LOWER
 
@@ -386,6 +395,6 @@ def markdown_list() -> str:
     """The catalogue as a Markdown table (the README and the reference embed it)."""
     lines = ["| metric | unit | better | meaning |", "|---|---|---|---|"]
     for metric in CATALOGUE:
-        better = "higher" if metric.better == HIGHER else "lower"
+        better = {HIGHER: "higher", LOWER: "lower", NEITHER: "neither"}[metric.better]
         lines.append(f"| `{metric.pattern}` | {metric.unit} | {better} | {metric.doc} |")
     return "\n".join(lines)

@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="change a parameter by its dotted path (repeatable)",
     )
     verify = commands.add_parser("verify", help="check the engine against queueing theory (M/M/1, M/M/c, ...)")
-    verify.add_argument("--quick", action="store_true", help="short runs with wider tolerances (~30 s)")
+    verify.add_argument("--quick", action="store_true", help="short runs with wider tolerances (under a minute)")
     verify.add_argument("--replications", "-r", type=_positive_int, help="replications of every case")
     verify.add_argument("--seed", type=_seed, default=1, help="root random seed (default 1)")
     verify.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")

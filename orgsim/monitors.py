@@ -23,6 +23,7 @@ _DECADES = 9  # up to 10^6 h
 _BIN_COUNT = _BINS_PER_DECADE * _DECADES
 BIN_EDGES = tuple(10 ** (_LOW_EXPONENT + i / _BINS_PER_DECADE) for i in range(_BIN_COUNT + 1))
 _FIRST_EDGE = BIN_EDGES[0]
+_EMPTY_BINS = (0,) * _BIN_COUNT
 _log10 = math.log10
 
 
@@ -52,7 +53,7 @@ class Tally:
         """Forget every value (in place: whoever holds this tally keeps recording into it)."""
         self.count = 0
         self.total = 0.0
-        self.bins = [0] * _BIN_COUNT
+        self.bins[:] = _EMPTY_BINS
 
     def merge(self, other: Tally) -> None:
         """Add another tally's values to this one."""

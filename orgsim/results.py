@@ -165,7 +165,7 @@ class Results:
         """The headline metrics as a short plain-text table (mean and 95% CI)."""
         lines = [
             f"{self.scenario.name}: {len(self.replications)} replications, seed {self.seed}, "
-            f"{self.scenario.org.employees} employees, structure {self.scenario.org.structure}"
+            f"{self.scenario.org.employees:,} employees, structure {self.scenario.org.structure}"
         ]
         rows = catalogue.headline()
         width = max(len(m.label) + len(m.unit) + 3 for m in rows)
@@ -326,8 +326,9 @@ class Comparison:
                     continue
                 row = paired_difference(base.replications[metric], other.replications[metric])
                 better = ""
-                if row["significant"]:
-                    improves = row["mean_difference"] * catalogue.better_direction(metric) > 0
+                direction = catalogue.better_direction(metric)
+                if row["significant"] and direction:
+                    improves = row["mean_difference"] * direction > 0
                     better = other.scenario.name if improves else base.scenario.name
                 rows.append(
                     {
@@ -344,7 +345,8 @@ class Comparison:
         """Headline metrics of every scenario, and differences to the first, as plain text."""
         names = self.names
         width = max(12, *(len(n) for n in names))
-        lines = [f"{'metric':<38}" + "".join(f"{n:>{width + 2}}" for n in names)]
+        label_width = max(len(f"{m.label} ({m.unit})") for m in catalogue.headline()) + 2
+        lines = [f"{'metric':<{label_width}}" + "".join(f"{n:>{width + 2}}" for n in names)]
         differences = self.differences
         for metric in catalogue.headline():
             cells = []
@@ -352,7 +354,7 @@ class Comparison:
                 mean, _, _ = summary_value(result.summary, metric.pattern)
                 present = metric.pattern in set(result.summary["metric"])
                 cells.append(f"{format_number(mean):>{width + 2}}" if present else " " * (width + 2))
-            lines.append(f"{f'{metric.label} ({metric.unit})':<38}" + "".join(cells))
+            lines.append(f"{f'{metric.label} ({metric.unit})':<{label_width}}" + "".join(cells))
             for row in differences[differences["metric"] == metric.pattern].itertuples():
                 mark = f"  -> {row.better} better" if row.better else "  (not significant)"
                 lines.append(
@@ -465,6 +467,8 @@ class Sweep:
             raise ValueError(f"no metric {metric!r} in the sweep")
         order = sorted(xs)
         direction = catalogue.better_direction(metric)
+        if direction == 0 and net_of_cost is None:
+            raise ValueError(f"{metric} describes the organisation (neither more nor less is better): no crossover")
 
         def matrix(label):
             rows = frame[frame[across_path] == label]

@@ -114,10 +114,13 @@ def summarise(replications: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.
         n = len(values)
         mean = float(values.mean()) if n else math.nan
         std = float(values.std(ddof=1)) if n > 1 else math.nan
-        half = _t_quantile(confidence, n - 1) * std / math.sqrt(n) if n > 1 else math.nan
-        low, high = max(0.0, mean - half), mean + half
-        if catalogue.is_share(column):
-            high = min(1.0, high)
+        if n > 1:
+            half = _t_quantile(confidence, n - 1) * std / math.sqrt(n)
+            low, high = max(0.0, mean - half), mean + half
+            if catalogue.is_share(column):
+                high = min(1.0, high)
+        else:  # one value gives no interval: say so, never invent one
+            low = high = math.nan
         rows.append({"metric": column, "mean": mean, "std": std, "ci_low": low, "ci_high": high, "n": n})
     import pandas as pd  # here, not at the top: reading a scenario file must not wait for pandas
 
@@ -139,9 +142,12 @@ def format_number(value, digits: int = 3, signed: bool = False) -> str:
     ``digits`` significant digits (tiny ones in scientific notation).  ``signed`` puts a
     ``+`` before positive values.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
         return "n/a"
-    value = float(value)
+    if math.isnan(value):
+        return "n/a"
     sign = "+" if signed and value >= 0 else ""
     if value == 0:
         return sign + "0"

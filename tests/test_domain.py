@@ -25,7 +25,7 @@ def paired_interval(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
 
 
 def _run(replications=10, seed=2026, **sections):
-    return orgsim.simulate(make_scenario(**sections), replications=replications, seed=seed, jobs=2)
+    return orgsim.simulate(make_scenario(**sections), replications=replications, seed=seed, jobs=1)
 
 
 def _mix_with_p1(p1_share: float) -> dict[str, float]:

@@ -1,15 +1,22 @@
-"""One replication: conservation, determinism, common random numbers, the clock."""
+"""One replication: conservation, determinism, common random numbers, the clock, the
+event log, the work sources the model builds and the restart of every monitor at the end
+of the warm-up."""
 
 from __future__ import annotations
 
-import math
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
 
 import orgsim
-from orgsim.engine import ConservationError, Model
+from orgsim.engine import EVENT_LOG_COLUMNS, ConservationError, Model
 from orgsim.metrics import measure
+from orgsim.work import sources
+from orgsim.work.projects import ProjectOffice
+from orgsim.work.recurring import RecurringWork
+from orgsim.work.tickets import TicketDesk
 from tests.conftest import make_scenario
 
 
@@ -68,14 +75,19 @@ def test_same_seed_same_numbers_different_seed_different_numbers():
     assert not first.replications.equals(other.replications)
 
 
-def test_results_do_not_depend_on_the_number_of_processes():
+def test_results_do_not_depend_on_the_executor():
+    """The same numbers in this process and on any executor, whatever order the runs finish
+    in.  A thread pool stands in for a process pool: no test starts processes inside a
+    pytest-xdist worker."""
     scenario = make_scenario(
         org={"employees": 150, "structure": "combined"}, simulation={"horizon_weeks": 20, "warmup_weeks": 2}
     )
     serial = orgsim.simulate(scenario, replications=4, seed=5, jobs=1)
-    parallel = orgsim.simulate(scenario, replications=4, seed=5, jobs=2)
+    with ThreadPoolExecutor(2) as pool:
+        parallel = orgsim.simulate(scenario, replications=4, seed=5, executor=pool)
     pd.testing.assert_frame_equal(serial.replications, parallel.replications)
     pd.testing.assert_frame_equal(serial.summary, parallel.summary)
+    pd.testing.assert_frame_equal(serial.people, parallel.people)
 
 
 def test_structures_see_the_same_tickets_and_projects_with_the_same_seed():
@@ -113,21 +125,6 @@ def test_structures_see_the_same_tickets_and_projects_with_the_same_seed():
     assert arrivals["combined"] == arrivals["separate"] == arrivals["no_pm"]
 
 
-def test_utilisation_and_busy_hours_stay_within_available_time():
-    scenario = make_scenario(
-        org={"employees": 120, "structure": "combined"},
-        tickets={"per_employee_per_month": 6.0},
-        simulation={"horizon_weeks": 20, "warmup_weeks": 2},
-    )
-    results = orgsim.simulate(scenario, replications=2, seed=1, jobs=1)
-    people = results.people
-    assert (people["utilisation"] <= 1 + 1e-9).all() and (people["utilisation"] >= 0).all()
-    assert people["utilisation"].max() > 0.95, "this load should saturate someone"
-    hours = people.filter(like="hours_per_week.").sum(axis=1)
-    assert (hours <= scenario.calendar.hours_per_week + 1e-6).all()
-    assert any("grows" in w for w in results.warnings), "an overloaded run must warn"
-
-
 def test_clock_runs_in_working_hours():
     scenario = make_scenario(
         calendar={"hours_per_day": 7.5, "days_per_week": 4}, simulation={"horizon_weeks": 10, "warmup_weeks": 1}
@@ -139,77 +136,75 @@ def test_clock_runs_in_working_hours():
     assert model.timestamp(3.25) == "2026-01-05T12:15:00"
 
 
-def test_warmup_excludes_the_start_from_metrics():
-    base = dict(org={"employees": 200}, simulation={"horizon_weeks": 20, "warmup_weeks": 10})
-    model, output = _run(make_scenario(**base))
-    counts = model.recorder.counts
-    measured = sum(counts[f"tickets_resolved.{k.name}"] for k in model.sources["tickets"].classes)
-    assert 0 < measured < sum(model.sources["tickets"].resolved)
-    weeks = output.metrics["tickets_per_week.total"]
-    assert weeks == pytest.approx(measured / 10.0)
+def test_the_model_builds_every_work_source_in_start_order():
+    assert sources() == [TicketDesk, RecurringWork, ProjectOffice]
+    model = Model(make_scenario(simulation={"horizon_weeks": 2, "warmup_weeks": 1}), 0)
+    assert list(model.sources) == ["tickets", "recurring", "projects"]
+    assert all(source.org is model for source in model.sources.values())
+    only_tickets = Model(
+        make_scenario(simulation={"horizon_weeks": 2, "warmup_weeks": 1}), 0, source_types=[TicketDesk]
+    )
+    only_tickets.run()
+    assert list(only_tickets.sources) == ["tickets"]
+    assert sum(only_tickets.created.values()) == sum(only_tickets.created[d] for d in TicketDesk.duties) > 0
 
 
-def test_projects_respect_the_wip_limit():
+def test_the_event_log_accounts_for_every_item():
+    """One row per start, suspend, resume and completion: every item completed has one
+    completion row, every item begun one start row, every suspension is resumed or still
+    paused, the rows come in time order and the person of each row holds its duty."""
     scenario = make_scenario(
         org={"employees": 200, "structure": "separate"},
-        projects={"per_100_employees_per_year": 30, "wip_limit": 2, "initial_portfolio": 10},
-        simulation={"horizon_weeks": 30, "warmup_weeks": 2},
+        projects={"initial_portfolio": 3},
+        simulation={"horizon_weeks": 12, "warmup_weeks": 2},
     )
+    rows = []
+    model = Model(scenario, 3, event_sink=rows.append)
+    census = model.run()
+    assert all(len(row) == len(EVENT_LOG_COLUMNS) == 7 for row in rows)
+    assert {row[0] for row in rows} == {3}
+    transitions = Counter(row[5] for row in rows)
+    assert set(transitions) <= {"start", "suspend", "resume", "complete"}
+    assert transitions["complete"] == sum(model.completed.values()) > 1000
+    assert transitions["start"] == sum(model.completed.values()) + sum(census["in_progress"].values())
+    paused = sum(len(worker.paused) for worker in model.workers)
+    assert transitions["suspend"] == transitions["resume"] + paused
+    assert [row[3] for row in rows] == sorted(row[3] for row in rows)
+    duties = {role.name: role.duties for role in scenario.roles}
+    assert all(row[6] in duties[row[4].split("#")[0]] for row in rows)
+    kinds = Counter(row[1].split("-")[0] for row in rows)
+    assert set(kinds) == {"ticket", "project", "management"}
+    # a completed ticket's level-1 step is logged as its class says
+    desk = model.sources["tickets"]
+    names = {f"level 1 {klass.name}" for klass in desk.classes}
+    assert {row[2] for row in rows if row[6] == "ticket_l1"} <= names
+
+
+def test_the_end_of_the_warmup_restarts_every_monitor():
+    scenario = make_scenario(org={"employees": 200}, simulation={"horizon_weeks": 6, "warmup_weeks": 2.5})
     model = Model(scenario, 0)
-    peak = {"active": 0}
-    office = model.sources["projects"]
-    original = office._start_waiting
+    seen = {}
 
-    def watch():
-        original()
-        for count in office.active_count.values():
-            assert count <= 2
-        peak["active"] = max(peak["active"], len(office.active))
+    def look(_event):  # just after the restart
+        for worker in model.workers:
+            worker.flush(model.env.now)
+        seen["busy"] = [dict(worker.busy) for worker in model.workers]
+        seen["resolved"] = sum(model.sources["tickets"].resolved)
+        seen["created"] = dict(model.created)
 
-    office._start_waiting = watch
+    model.env.timeout(2.5 * 40 + 1e-9).callbacks.append(look)
     model.run()
-    coordinators = len(model.holders("project_coordination"))
-    assert peak["active"] == 2 * coordinators
-    assert office.completed > 5
-
-
-def test_late_decisions_cause_rework_and_prompt_ones_do_not():
-    """Every package raises an exception; a patient limit means no rework, an
-    impossible one means every package is partly redone (rework_share x package)."""
-    common = dict(
-        org={"employees": 200, "structure": "separate"},
-        simulation={"horizon_weeks": 40, "warmup_weeks": 4},
-        projects={
-            "exception_probability": 1.0,
-            "per_100_employees_per_year": 6,
-            "effort": 400.0,
-            "work_package_hours": 40.0,
-            "rework_share": 0.25,
-        },
-    )
-    patient = dict(common, projects={**common["projects"], "decision_wait_limit_hours": 10_000.0})
-    prompt = orgsim.simulate(make_scenario(**patient), replications=2, seed=3, jobs=1)
-    hurried = dict(common, projects={**common["projects"], "decision_wait_limit_hours": 1e-6})
-    late = orgsim.simulate(make_scenario(**hurried), replications=2, seed=3, jobs=1)
-    assert prompt.metric("rework_hours_per_week") == 0.0
-    # 10 packages of 40 h; a decision the coordinator cannot take at once is overdue, and
-    # costs 0.25 x 40 h = 10 h; at most all 10 packages: 100 h per project
-    per_project = late.metric("rework_hours_per_project")
-    assert 10.0 < per_project <= 100.0
-    project_rework = late.replications["rework_hours_per_week"].to_numpy()
-    assert (project_rework > 0).all()
-
-
-def test_metrics_are_finite_where_work_was_done():
-    scenario = make_scenario(org={"employees": 400}, simulation={"horizon_weeks": 20, "warmup_weeks": 2})
-    _, output = _run(scenario)
-    for name in (
-        "tickets_per_week.total",
-        "ticket_resolution_hours_mean.p3",
-        "sla_attainment.total",
-        "utilisation.it_manager",
-        "staff_cost_per_week",
-        "cost_per_ticket",
-        "queue_length_mean.ticket_l2",
-    ):
-        assert math.isfinite(output.metrics[name]), name
+    assert model.measure_start == model.recorder.started_at == 100.0
+    for worker, busy in zip(model.workers, seen["busy"], strict=True):
+        # busy hours since 0 are kept; the part before the warm-up ended is set aside
+        assert set(worker.busy_at_restart) <= set(busy)
+        for label, hours in worker.busy_at_restart.items():
+            assert hours == pytest.approx(busy[label], abs=1e-6)
+    resolved = sum(model.recorder.counts[f"tickets_resolved.{k.name}"] for k in model.sources["tickets"].classes)
+    assert resolved == sum(model.sources["tickets"].resolved) - seen["resolved"]
+    entered = Counter()
+    for queue in model.all_queues():
+        entered[queue.duty] += queue.entered
+    created = {duty: model.created[duty] - seen["created"][duty] for duty in model.created}
+    assert entered == Counter({duty: n for duty, n in created.items() if n}), "queues count from the restart"
+    assert sum(entered.values()) > 200

@@ -1,72 +1,26 @@
-"""Experiments: paired comparisons, sweeps, crossover, executors, resuming."""
+"""The runner (orgsim.experiment): tasks, executors, Dask, the cache of finished runs and
+resuming, and the design of a sweep (values and grid).
+
+Nothing here starts a process pool: the suite runs in pytest-xdist workers, so every
+executor is in-process (``jobs=1``, threads, a thread-based Dask cluster).
+"""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from concurrent.futures import Executor, Future
+import threading
+from collections import defaultdict
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import orgsim
-from orgsim.experiment import RunCache, Task, grid, parse_values, run_tasks
-from orgsim.results import compare, sweep
-from orgsim.stats import find_crossover, paired_difference
-from tests.conftest import SCENARIOS, make_scenario
+from orgsim.experiment import RunCache, Task, grid, parse_values, run_scenarios, run_tasks
+from orgsim.results import sweep
+from orgsim.scenario import ScenarioError
+from tests.conftest import make_scenario
 
 SHORT = {"simulation": {"horizon_weeks": 20, "warmup_weeks": 2}}
-
-
-def test_paired_differences_are_much_tighter_than_separate_intervals():
-    """Common random numbers: combined and separate see the same tickets and projects, so
-    the noise of the arrivals cancels in their difference."""
-    scenarios = [
-        make_scenario(name=s, org={"employees": 200, "structure": s}, **SHORT) for s in ("combined", "separate")
-    ]
-    comparison = compare(scenarios, replications=10, seed=3, jobs=2)
-    differences = comparison.differences.set_index("metric")
-    for metric in ("tickets_per_week.total", "ticket_resolution_hours_mean.total", "project_lead_time_weeks_mean"):
-        row = differences.loc[metric]
-        assert row.half_width_paired < 0.5 * row.half_width_unpaired, metric
-    utilisation = differences.loc["utilisation.it_manager"]
-    assert utilisation.significant and utilisation.mean_difference < 0  # the separate manager has less to do
-    assert utilisation.better == "separate"
-
-
-def test_paired_difference_arithmetic():
-    a = np.array([10.0, 12.0, 11.0, 13.0])
-    b = a + np.array([1.0, 1.2, 0.8, 1.0])
-    row = paired_difference(a, b)
-    assert row["mean_difference"] == pytest.approx(1.0)
-    assert row["ci_low"] < 1.0 < row["ci_high"] and row["significant"]
-    assert row["half_width_paired"] == pytest.approx(3.182446 * np.std([1.0, 1.2, 0.8, 1.0], ddof=1) / 2, rel=1e-5)
-
-
-def test_crossover_is_found_where_it_is_by_construction():
-    """Challenger's advantage = 0.01 x (x - 100) + noise: it wins from x = 100 on."""
-    rng = np.random.default_rng(7)
-    xs = np.array([25, 50, 75, 100, 125, 150, 200, 300, 400])
-    replications = 40
-    common = rng.normal(50, 5, size=(len(xs), replications))  # shared noise: common random numbers
-    baseline = common + rng.normal(0, 0.05, size=common.shape)
-    challenger = common - 0.01 * (xs[:, None] - 100) + rng.normal(0, 0.05, size=common.shape)
-    result = find_crossover(xs, baseline, challenger, higher_is_better=False)
-    assert result["winner"] == "challenger"
-    assert 100 <= result["crossover"] <= 125  # significance needs a margin above the true zero at 100
-    assert result["ci_low"] <= result["crossover"] <= result["ci_high"]
-    assert result["ci_low"] >= 75 and result["ci_high"] <= 150
-    assert result["significant_from"] == 125
-
-
-def test_no_crossover_when_the_alternatives_are_equal():
-    rng = np.random.default_rng(1)
-    xs = np.array([1.0, 2.0, 3.0, 4.0])
-    common = rng.normal(10, 1, size=(4, 20))
-    result = find_crossover(xs, common + rng.normal(0, 0.1, common.shape), common + rng.normal(0, 0.1, common.shape))
-    assert result["winner"] is None and result["crossover"] is None
 
 
 def test_values_grid_and_ranges():
@@ -83,6 +37,19 @@ def test_values_grid_and_ranges():
     ]
 
 
+def test_bad_ranges_and_values_are_refused():
+    assert parse_values("org.employees", "10:12:log5") == [10, 11, 12]  # whole numbers, duplicates merged
+    assert parse_values("org.employees", "0:100:3") == [0, 50, 100]
+    with pytest.raises(ScenarioError, match="at least 2 values"):
+        parse_values("org.employees", "25:3200:1")
+    with pytest.raises(ScenarioError, match="positive ends"):
+        parse_values("org.employees", "0:3200:log5")
+    with pytest.raises(ScenarioError, match="empty value"):
+        parse_values("org.structure", "combined,,separate")
+    assert grid({"a": [1, 2]}, {}) == [{"a": 1}, {"a": 2}]
+    assert grid({}, {"b": ["x", "y"]}) == [{"b": "x"}, {"b": "y"}]
+
+
 class _ThreadlessExecutor(Executor):
     """Runs each task when submitted; fails with KeyboardInterrupt at the ``stop_at``-th task."""
 
@@ -97,6 +64,117 @@ class _ThreadlessExecutor(Executor):
         future = Future()
         future.set_result(fn(*args, **kwargs))
         return future
+
+
+class _OutOfOrderThreadPool(ThreadPoolExecutor):
+    """Two threads; the task submitted 2j-th finishes only after the (2j+1)-th, so tasks
+    finish out of submission order (1, 0, 3, 2, ...).  ``finished`` records that order."""
+
+    def __init__(self, tasks: int):
+        super().__init__(max_workers=2)
+        self.tasks = tasks
+        self.finished: list[int] = []
+        self._submitted = 0
+        self._lock = threading.Lock()
+        self._done = defaultdict(threading.Event)
+
+    def submit(self, fn, *args, **kwargs):
+        with self._lock:
+            index = self._submitted
+            self._submitted += 1
+            successor_done = self._done[index + 1]
+            done = self._done[index]
+
+        def run():
+            if index % 2 == 0 and index + 1 < self.tasks:
+                assert successor_done.wait(timeout=120), f"task {index + 1} never finished"
+            output = fn(*args, **kwargs)
+            with self._lock:
+                self.finished.append(index)
+            done.set()
+            return output
+
+        return super().submit(run)
+
+
+def _assert_same_outputs(expected, actual):
+    assert len(expected) == len(actual)
+    for a, b in zip(expected, actual, strict=True):
+        assert a.replication == b.replication
+        assert pd.Series(a.metrics).equals(pd.Series(b.metrics))
+        assert a.ticket_times == b.ticket_times
+        assert a.project_lead_times == b.project_lead_times
+
+
+def test_outputs_come_back_in_task_order_whatever_order_they_finish():
+    scenario = make_scenario(name="order", org={"employees": 150, "structure": "separate"}, **SHORT)
+    tasks = [Task(scenario, k, 11) for k in range(4)]
+    in_process = run_tasks(tasks, jobs=1)
+    assert [o.replication for o in in_process] == [0, 1, 2, 3]
+    with _OutOfOrderThreadPool(len(tasks)) as pool:
+        threaded = run_tasks(tasks, executor=pool)
+    assert pool.finished == [1, 0, 3, 2]  # they did finish out of order
+    _assert_same_outputs(in_process, threaded)
+    # and replication k is the same run whichever other replications run with it
+    (alone,) = run_tasks([Task(scenario, 2, 11)], jobs=1)
+    _assert_same_outputs([in_process[2]], [alone])
+
+
+def test_in_process_thread_pool_and_dask_cluster_give_identical_results():
+    distributed = pytest.importorskip("dask.distributed")
+    scenario = make_scenario(name="dask", org={"employees": 150, "structure": "separate"}, **SHORT)
+    tasks = [Task(scenario, k, 11) for k in range(4)]
+    in_process = run_tasks(tasks, jobs=1)
+    with ThreadPoolExecutor(2) as pool:
+        threaded = run_tasks(tasks, executor=pool)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        clustered = run_tasks(tasks, executor=client.get_executor())
+    _assert_same_outputs(in_process, threaded)
+    _assert_same_outputs(in_process, clustered)
+
+
+def test_simulate_accepts_any_executor():
+    scenario = make_scenario(org={"employees": 60}, **SHORT)
+    direct = orgsim.simulate(scenario, replications=2, seed=1, jobs=1)
+    through = orgsim.simulate(scenario, replications=2, seed=1, executor=_ThreadlessExecutor())
+    pd.testing.assert_frame_equal(direct.replications, through.replications)
+
+
+def test_run_scenarios_groups_outputs_by_scenario_in_replication_order():
+    scenarios = [make_scenario(name=f"s{e}", org={"employees": e}, **SHORT) for e in (40, 80)]
+    counting = _ThreadlessExecutor()
+    grouped = run_scenarios(scenarios, replications=3, seed=4, executor=counting)
+    assert counting.submitted == 6
+    assert [[o.replication for o in outputs] for outputs in grouped] == [[0, 1, 2], [0, 1, 2]]
+    assert [outputs[k].metrics["headcount.engineer"] for outputs in grouped for k in range(3)] == [1] * 3 + [2] * 3
+    with pytest.raises(ValueError, match="replications must be >= 1"):
+        run_scenarios(scenarios, replications=0, seed=4, jobs=1)
+
+
+def test_the_cache_key_ignores_how_many_replications_run_but_not_the_seed_or_the_scenario():
+    scenario = make_scenario(name="key", **SHORT)
+    key = RunCache.key(Task(scenario, 0, 1))
+    assert RunCache.key(Task(scenario, 3, 1)) == key  # the replication is the file name, not the key
+    assert RunCache.key(Task(scenario.with_changes({"simulation.replications": 7}), 0, 1)) == key
+    assert RunCache.key(Task(scenario, 0, 2)) != key
+    assert RunCache.key(Task(scenario.with_changes({"org.employees": 61}), 0, 1)) != key
+
+
+def test_a_cached_run_is_not_run_again_and_gives_the_same_output(tmp_path):
+    scenario = make_scenario(name="cached", **SHORT)
+    tasks = [Task(scenario, k, 8) for k in range(2)]
+    cache = RunCache(tmp_path / ".runs")
+    first = run_tasks(tasks, jobs=1, cache=cache)
+    assert len(list((tmp_path / ".runs").rglob("replication-*.pickle"))) == 2
+    counting = _ThreadlessExecutor()
+    again = run_tasks(tasks, executor=counting, cache=cache)
+    assert counting.submitted == 0
+    _assert_same_outputs(first, again)
+    next(iter((tmp_path / ".runs").rglob("replication-1.pickle"))).write_bytes(b"not a pickle")
+    repaired = run_tasks(tasks, executor=counting, cache=cache)  # an unreadable file is run again
+    assert counting.submitted == 1
+    _assert_same_outputs(first, repaired)
 
 
 def test_an_interrupted_sweep_resumes_and_gives_the_same_csv(tmp_path):
@@ -120,119 +198,23 @@ def test_an_interrupted_sweep_resumes_and_gives_the_same_csv(tmp_path):
     assert (tmp_path / "interrupted" / "sweep.csv").read_bytes() == (tmp_path / "fresh" / "sweep.csv").read_bytes()
 
 
-def test_process_pool_and_dask_local_cluster_give_identical_results():
-    distributed = pytest.importorskip("dask.distributed")
-    scenario = make_scenario(name="dask", org={"employees": 150, "structure": "separate"}, **SHORT)
-    tasks = [Task(scenario, k, 11) for k in range(4)]
-    pooled = run_tasks(tasks, jobs=2)
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-    with cluster, distributed.Client(cluster) as client:
-        clustered = run_tasks(tasks, executor=client.get_executor())
-    for a, b in zip(pooled, clustered, strict=True):
-        assert pd.Series(a.metrics).equals(pd.Series(b.metrics))
-        assert a.ticket_times == b.ticket_times
+def test_tasks_and_outputs_survive_pickling_as_a_process_pool_needs():
+    """A process pool or a Dask cluster sends tasks to workers and outputs back by pickle:
+    a round trip must change nothing."""
+    import pickle
 
+    from orgsim.experiment import run_replication
 
-def _orgsim(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "orgsim", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
-
-
-def test_compare_through_the_cli_writes_every_file(tmp_path):
-    done = _orgsim(
-        "compare",
-        str(SCENARIOS / "small-combined.toml"),
-        str(SCENARIOS / "small-separate.toml"),
-        "-r",
-        "4",
-        "-q",
-        "--set",
-        "simulation.horizon_weeks=20",
-        "--set",
-        "simulation.warmup_weeks=4",
-        cwd=tmp_path,
+    scenario = make_scenario(
+        org={"employees": 120, "structure": "pmo"}, simulation={"horizon_weeks": 8, "warmup_weeks": 2}
     )
-    assert done.returncode == 0, done.stderr
-    out = tmp_path / "outputs" / "compare-small-combined-small-separate"
-    comparison = pd.read_csv(out / "comparison.csv")
-    assert list(comparison.columns) == ["metric", "scenario", "mean", "ci_low", "ci_high"]
-    assert set(comparison["scenario"]) == {"small-combined", "small-separate"}
-    differences = pd.read_csv(out / "differences.csv")
-    assert {"mean_difference", "ci_low", "ci_high", "significant"} <= set(differences.columns)
-    assert (differences["scenario"] == "small-separate").all()
-    cost = differences.set_index("metric").loc["staff_cost_per_week"]
-    assert cost["mean_difference"] == pytest.approx(2800.0)  # a project manager at 70 per hour, 40 h
-    for plot in ("dashboard.png", "throughput.png", "workload.png", "leadtimes.png", "backlog.png"):
-        assert (out / plot).stat().st_size > 20_000, plot
-    assert "small-separate - small-combined" in done.stdout
-
-
-def test_sweep_through_the_cli_writes_every_file_and_the_crossover(tmp_path):
-    done = _orgsim(
-        "sweep",
-        str(SCENARIOS / "small-combined.toml"),
-        "--vary",
-        "org.employees=40,200,800",
-        "--across",
-        "org.structure=combined,separate",
-        "--metric",
-        "utilisation.it_manager",
-        "-r",
-        "3",
-        "-q",
-        "--set",
-        "simulation.horizon_weeks=16",
-        "--set",
-        "simulation.warmup_weeks=4",
-        "--out",
-        "s",
-        cwd=tmp_path,
+    task = Task(scenario, 1, 7)
+    again = pickle.loads(pickle.dumps(task))
+    assert again == task and again.scenario.roles == scenario.roles
+    output = run_replication(scenario, 1, 7)
+    back = pickle.loads(pickle.dumps(output))
+    assert back.metrics.keys() == output.metrics.keys()
+    assert all(
+        a == b or (a != a and b != b) for a, b in zip(back.metrics.values(), output.metrics.values(), strict=True)
     )
-    assert done.returncode == 0, done.stderr
-    out = tmp_path / "s"
-    frame = pd.read_csv(out / "sweep.csv")
-    assert len(frame) == 3 * 2 * 3
-    assert list(frame.columns[:3]) == ["org.employees", "org.structure", "replication"]
-    summary = pd.read_csv(out / "sweep-summary.csv")
-    assert {"org.employees", "org.structure", "metric", "mean", "ci_low", "ci_high"} <= set(summary.columns)
-    crossover = json.loads((out / "crossover.json").read_text())
-    assert crossover["metric"] == "utilisation.it_manager"
-    pair = crossover["pairs"][0]
-    assert pair["baseline"] == "combined" and pair["challenger"] == "separate"
-    assert pair["sentence"] in done.stdout
-    assert (out / "sweep-utilisation.it_manager.png").stat().st_size > 20_000
-    assert (out / "sweep-project_lead_time_weeks_mean.png").exists()
-
-
-def test_simulate_accepts_any_executor():
-    scenario = make_scenario(org={"employees": 60}, **SHORT)
-    direct = orgsim.simulate(scenario, replications=2, seed=1, jobs=1)
-    through = orgsim.simulate(scenario, replications=2, seed=1, executor=_ThreadlessExecutor())
-    pd.testing.assert_frame_equal(direct.replications, through.replications)
-
-
-def test_a_warm_up_that_is_too_short_is_reported():
-    """60 projects waiting at time 0 take months to clear: a 1-week warm-up is not enough."""
-    crowded = make_scenario(
-        org={"employees": 400}, projects={"initial_portfolio": 60}, simulation={"horizon_weeks": 52, "warmup_weeks": 1}
-    )
-    results = orgsim.simulate(crowded, replications=3, seed=1, jobs=2)
-    assert any("warm-up" in w and "too short" in w for w in results.warnings)
-    calm = make_scenario(org={"employees": 400}, simulation={"horizon_weeks": 52, "warmup_weeks": 8})
-    assert not any("warm-up" in w for w in orgsim.simulate(calm, replications=3, seed=1, jobs=2).warnings)
-
-
-def test_net_of_cost_weighs_the_metric_against_staff_cost():
-    """Separate has a shorter lead time but costs a project manager: valued at nothing a
-    week, lead time cannot pay for one, so combined wins net of cost everywhere."""
-    base = make_scenario(name="cost", simulation={"horizon_weeks": 20, "warmup_weeks": 2})
-    result = sweep(
-        base,
-        vary={"org.employees": [100, 400, 1600]},
-        across={"org.structure": ["combined", "separate"]},
-        replications=3,
-        seed=2,
-        jobs=2,
-    )
-    cheap = result.crossover("project_lead_time_weeks_mean", net_of_cost=1e-9)["pairs"][0]
-    assert cheap["winner"] == "baseline" and cheap["whole_range"]
-    assert "combined beats separate" in cheap["sentence"] and "net of staff cost" in cheap["sentence"]
+    assert back.timeseries == output.timeseries and back.people == output.people

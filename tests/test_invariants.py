@@ -11,6 +11,9 @@ short horizons.  Each example runs one replication and checks:
 - no negative times or other negative quantities, and shares in [0, 1];
 - busy hours per person <= the hours a working week has;
 - no work item or case completes before it arrived, or after the horizon;
+- the measured period starts when the warm-up ends, for the recorder, the queues and people;
+- every queue's level is the number of items waiting in it, its measured area within its
+  area since time 0; the recorder's statistics agree with each other and with the metrics;
 - identical numbers for an identical seed and replication.
 
 The profile is derandomized and keeps no example database, so CI sees the same
@@ -355,6 +358,29 @@ def check_invariants(scenario, model: CheckedModel, output) -> None:
     desk = model.sources["tickets"]
     assert sum(desk.resolved) <= sum(desk.arrived)
     assert model.sources["projects"].completed <= model.sources["projects"].arrived
+
+    # one measured period for every monitor, and monitors that agree with each other
+    warmup = scenario.simulation.warmup_weeks * hours_per_week
+    assert model.measure_start == pytest.approx(warmup) and model.recorder.started_at == model.measure_start
+    measured_weeks = (model.env.now - model.measure_start) / hours_per_week
+    for queue in model.all_queues():
+        assert queue.waiting == sum(1 for _, _, item in queue.heap if not item.cancelled), queue.duty
+        assert -EPS <= queue.area <= queue.area_total + EPS and queue.waits_sum >= -EPS, queue.duty
+    for worker in model.workers:
+        assert all(worker.busy.get(label, 0.0) >= hours - EPS for label, hours in worker.busy_at_restart.items())
+        assert 0 <= worker.measured_finished() <= worker.finished
+    counts, tallies = model.recorder.counts, model.recorder.tallies
+    resolved = 0
+    for klass, since_start in zip(desk.classes, desk.resolved, strict=True):
+        measured = counts[f"tickets_resolved.{klass.name}"]
+        assert tallies[f"ticket_resolution_hours.{klass.name}"].count == measured <= since_start
+        assert counts[f"tickets_sla_met.{klass.name}"] <= measured
+        resolved += measured
+    assert output.metrics["tickets_per_week.total"] * measured_weeks == pytest.approx(resolved, abs=1e-6)
+    samples = model.recorder.samples
+    completed = counts["projects_completed"]
+    assert len(samples["project_lead_time_hours"]) == len(samples["project_on_time"]) == completed
+    assert completed <= model.sources["projects"].completed
 
 
 @SETTINGS
