@@ -63,6 +63,7 @@ def mmc_scenario(weeks: float, seed: int = 1) -> orgsim.Scenario:
             },
             "tickets": {
                 "per_employee_per_month": PER_EMPLOYEE_PER_MONTH,
+                "manager_escalation_share": 0,
                 "mix": {"mm": 1.0},
                 "classes": {
                     "mm": {

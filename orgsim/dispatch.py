@@ -429,14 +429,19 @@ offer = offer_longest_idle
 
 
 def _preempt_for(queue: DutyQueue, item: WorkItem) -> None:
+    """Interrupt the holder doing the least important work, if it is less important than
+    ``item`` (a scan of the holders: preemptive items are rare)."""
     victim = None
     victim_key = None
+    duty, priority = item.duty, item.priority
     for worker in queue.holders:
-        if worker.current is None or worker.interrupting:
-            continue
-        mine = (worker.rank[item.duty], item.priority)
         theirs = worker.current_key
-        if theirs[:2] > mine and (victim_key is None or theirs > victim_key):
+        if theirs is None or worker.interrupting:
+            continue
+        rank = worker.rank[duty]
+        if (theirs[0] > rank or (theirs[0] == rank and theirs[1] > priority)) and (
+            victim_key is None or theirs > victim_key
+        ):
             victim, victim_key = worker, theirs
     if victim is not None:
         victim.interrupting = True

@@ -194,7 +194,7 @@ def toy_source_folder(tmp_path, monkeypatch):
 
 def test_a_toy_work_source_plugs_in_by_adding_one_module(toy_source_folder):
     names = [source.name for source in work.sources()]
-    assert names == ["tickets", "recurring", "projects", "chores"]
+    assert names == ["tickets", "routine", "interrupts", "recurring", "projects", "chores"]
     scenario = make_scenario(org={"employees": 40}, simulation={"horizon_weeks": 6, "warmup_weeks": 1})
     model = Model(scenario, 0)
     model.run()  # conservation includes the toy's own check

@@ -111,11 +111,12 @@ def test_offer_queues_the_item_even_when_nobody_holds_the_duty():
 # ----------------------------------------------------------------------- people
 
 
-def _organisation(duties, headcount=1, switch=0.0, check_in=8.0, weeks=1):
+def _organisation(duties, headcount=1, switch=0.0, check_in=8.0, weeks=1, assign="longest_idle", resume="same_person"):
     """A custom organisation of one role holding ``duties`` (in priority order), with no work
     source: only the items a test submits arrive.  Returns (model, event rows)."""
     scenario = make_scenario(
         org={"employees": 10, "structure": "custom"},
+        dispatch={"assign": assign, "resume": resume},
         roles={"solo": {"headcount": headcount, "duties": list(duties), "context_switch_hours": switch}},
         tickets={"per_employee_per_month": 0.0},
         projects={"per_100_employees_per_year": 0.0},
@@ -234,10 +235,23 @@ def test_a_context_switch_is_paid_on_changing_family_and_on_resuming_only():
     assert worker.busy == pytest.approx({"ticket_l2": 3.0, "admin": 1.0, "context_switch": 0.5})
 
 
-def test_new_work_goes_to_the_first_idle_holder_in_staff_order():
-    """Three holders, all idle: the first item wakes #1, the second #2; at 4 h all three
-    are idle again and the third item goes to #1, never to #3."""
+def test_new_work_goes_to_the_holder_idle_longest():
+    """Three holders, idle since 0: a goes to #1, b to #2; at 3 h both are free again, so at 4 h
+    #3 (idle since 0) is the one idle longest and gets c."""
     model, rows = _organisation(["ticket_l2"], headcount=3)
+    _at(model, 1.0, "ticket_l2", 2.0, "a")
+    _at(model, 1.0, "ticket_l2", 2.0, "b")
+    _at(model, 4.0, "ticket_l2", 1.0, "c")
+    _at(model, 6.0, "ticket_l2", 1.0, "d")
+    model.run()
+    starts = [(a, h, who) for a, t, h, who in _log(model, rows) if t == "start"]
+    assert starts == [("a", 1.0, "solo#1"), ("b", 1.0, "solo#2"), ("c", 4.0, "solo#3"), ("d", 6.0, "solo#1")]
+    assert [w.finished for w in model.workers] == [2, 1, 1]
+
+
+def test_the_first_rule_always_wakes_the_first_idle_holder():
+    """assign = "first": the old rule; #3 never works while #1 is free."""
+    model, rows = _organisation(["ticket_l2"], headcount=3, assign="first")
     _at(model, 1.0, "ticket_l2", 2.0, "a")
     _at(model, 1.0, "ticket_l2", 2.0, "b")
     _at(model, 4.0, "ticket_l2", 1.0, "c")
@@ -245,6 +259,45 @@ def test_new_work_goes_to_the_first_idle_holder_in_staff_order():
     starts = [(a, h, who) for a, t, h, who in _log(model, rows) if t == "start"]
     assert starts == [("a", 1.0, "solo#1"), ("b", 1.0, "solo#2"), ("c", 4.0, "solo#1")]
     assert [w.finished for w in model.workers] == [2, 1, 0]
+
+
+@pytest.mark.parametrize("assign", ["longest_idle", "random"])
+def test_fair_rules_share_the_work_out(assign):
+    """200 one-hour items, one every 2 hours, among 4 holders: the first rule would give them all
+    to #1; the fair rules give each holder a fair part (50 expected each)."""
+    model, _ = _organisation(["ticket_l2"], headcount=4, weeks=10, assign=assign)
+    for k in range(200):
+        _at(model, 2.0 * k + 0.5, "ticket_l2", 1.0, f"item{k}")
+    model.run()
+    counts = [w.finished for w in model.workers]
+    assert sum(counts) == 200
+    assert min(counts) >= 30, counts
+
+
+def test_any_holder_resumes_interrupted_work():
+    """#1 takes the ticket (ranked higher), #2 the package; the incident at 2 h interrupts #2's
+    package.  resume = "any_holder": the package goes back to the queue and #1, free at 2.5 h,
+    resumes it; with same_person it waits for #2 (free at 4 h)."""
+    results = {}
+    for resume in ("any_holder", "same_person"):
+        model, rows = _organisation(["major_incident", "ticket_l2", "project_work"], headcount=2, resume=resume)
+        model.submit("project_work", 4.0, Case("package"), None, "package")
+        model.submit("ticket_l2", 2.5, Case("ticket"), None, "ticket")
+        _at(model, 2.0, "major_incident", 2.0, "incident", preemptive=True)
+        model.run()
+        results[resume] = [(t, h, who) for a, t, h, who in _log(model, rows) if a == "package"]
+    assert results["any_holder"] == [
+        ("start", 0.0, "solo#2"),
+        ("suspend", 2.0, "solo#2"),
+        ("resume", 2.5, "solo#1"),
+        ("complete", 4.5, "solo#1"),
+    ]
+    assert results["same_person"] == [
+        ("start", 0.0, "solo#2"),
+        ("suspend", 2.0, "solo#2"),
+        ("resume", 4.0, "solo#2"),
+        ("complete", 6.0, "solo#2"),
+    ]
 
 
 def test_preemption_interrupts_the_holder_doing_the_least_important_work():

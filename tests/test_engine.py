@@ -14,8 +14,10 @@ import orgsim
 from orgsim.engine import EVENT_LOG_COLUMNS, ConservationError, Model
 from orgsim.metrics import measure
 from orgsim.work import sources
+from orgsim.work.interrupts import ManagerInterrupts
 from orgsim.work.projects import ProjectOffice
 from orgsim.work.recurring import RecurringWork
+from orgsim.work.routine import RoutineOperations
 from orgsim.work.tickets import TicketDesk
 from tests.conftest import make_scenario
 
@@ -137,9 +139,9 @@ def test_clock_runs_in_working_hours():
 
 
 def test_the_model_builds_every_work_source_in_start_order():
-    assert sources() == [TicketDesk, RecurringWork, ProjectOffice]
+    assert sources() == [TicketDesk, RoutineOperations, ManagerInterrupts, RecurringWork, ProjectOffice]
     model = Model(make_scenario(simulation={"horizon_weeks": 2, "warmup_weeks": 1}), 0)
-    assert list(model.sources) == ["tickets", "recurring", "projects"]
+    assert list(model.sources) == ["tickets", "routine", "interrupts", "recurring", "projects"]
     assert all(source.org is model for source in model.sources.values())
     only_tickets = Model(
         make_scenario(simulation={"horizon_weeks": 2, "warmup_weeks": 1}), 0, source_types=[TicketDesk]

@@ -98,6 +98,7 @@ CUSTOM_BASE = {
     "name": "custom-base",
     "simulation": {"horizon_weeks": 6, "warmup_weeks": 1},
     "org": {"employees": 30, "structure": "custom"},
+    "tickets": {"manager_escalation_share": 0},
     "roles": {
         "lead": {
             "headcount": {"per_reports": 6, "minimum": 1},
@@ -773,9 +774,9 @@ def test_zero_tickets_and_zero_projects_with_plots(tmp_path):
     assert _m(results, "tickets_open_at_end") == 0
     assert math.isnan(_m(results, "ticket_resolution_hours_mean.total"))
     assert math.isnan(_m(results, "sla_attainment.total"))
-    assert _m(results, "utilisation.engineer") == 0
-    # only management work is left: 1:1s with one engineer and admin
-    assert 0 < _m(results, "utilisation.it_manager") < 0.5
+    # only routine operations (12 h of the engineer's 40) and management work are left
+    assert _m(results, "utilisation.engineer") == pytest.approx(12 / 40)
+    assert 0 < _m(results, "utilisation.it_manager") < 0.8
     assert len(results.ticket_times) == 0
     assert not _growing(results)
     assert "n/a" in results.headline_table()
@@ -810,7 +811,7 @@ def test_one_person_holding_every_duty():
     )
     assert _m(results, "headcount.solo") == 1
     utilisation = _m(results, "utilisation.solo")
-    assert 0.05 < utilisation <= 1.0
+    assert 0.05 < utilisation <= 1.0 + 1e-9
     busy = {d: _m(results, f"hours_per_person_week.solo.{d}") for d in ("ticket_l1", "ticket_l2", "admin")}
     assert all(hours > 0 for hours in busy.values()), busy
     assert _m(results, "hours_per_person_week.solo.people_management") == 0  # nobody reports to them
@@ -842,7 +843,7 @@ def test_a_five_year_horizon_runs_and_stays_stable():
     assert _m(results, "tickets_per_week.total") == pytest.approx(arrivals_per_week, rel=0.1)
     assert len(results.timeseries) == 260 * 5
     assert _m(results, "projects_per_quarter") == pytest.approx(40 / 100 * 8 / 4, rel=0.5)
-    assert 0 < _m(results, "utilisation.engineer") < 0.8
+    assert 0 < _m(results, "utilisation.engineer") < 0.9  # the realism band's upper end
     assert not _growing(results)
 
 

@@ -82,7 +82,10 @@ def test_empty_dict_gives_the_documented_defaults():
     assert s.tickets.per_employee_per_month == 1.25
     assert s.management.one_to_one_hours_per_report_per_week == 0.5
     assert s.management.appraisal_hours_per_report_per_year == 3.0
-    assert s.management.admin_hours_per_week == 4.0
+    assert s.management.admin_hours_per_week == 8.0
+    assert s.management.interrupts_per_manager_per_day == 10.0
+    assert s.tickets.manager_escalation_share == 0.05
+    assert s.dispatch.assign == "longest_idle" and s.dispatch.resume == "same_person"
     assert s.projects.wip_limit == 4
     assert s.projects.team_size == 3
 
@@ -138,20 +141,28 @@ def test_default_scenario_holds_every_duty_its_work_needs():
 # IT managers 1 per 8 direct reports (rounded up, min 1), one PMO lead.
 EXPECTED_HEADCOUNTS = {
     "combined": {
-        40: {"service_desk": 0, "engineer": 1, "it_manager": 1},
-        1500: {"service_desk": 21, "engineer": 37, "it_manager": 8},  # 58 reports
+        40: {"service_desk": 0, "engineer": 1, "it_manager": 1, "head_of_it": 0},
+        1500: {"service_desk": 21, "engineer": 37, "it_manager": 8, "head_of_it": 1},  # 58 reports
     },
     "separate": {
-        40: {"service_desk": 0, "engineer": 1, "project_manager": 1, "it_manager": 1},
-        1500: {"service_desk": 21, "engineer": 37, "project_manager": 6, "it_manager": 8},  # 64 reports
+        40: {"service_desk": 0, "engineer": 1, "project_manager": 1, "it_manager": 1, "head_of_it": 0},
+        1500: {"service_desk": 21, "engineer": 37, "project_manager": 6, "it_manager": 8, "head_of_it": 1},
     },
     "pmo": {
-        40: {"service_desk": 0, "engineer": 1, "project_manager": 1, "pmo_lead": 1, "it_manager": 1},
-        1500: {"service_desk": 21, "engineer": 37, "project_manager": 6, "pmo_lead": 1, "it_manager": 8},
+        40: {"service_desk": 0, "engineer": 1, "project_manager": 1, "pmo_lead": 1, "it_manager": 1, "head_of_it": 0},
+        1500: {
+            "service_desk": 21,
+            "engineer": 37,
+            "project_manager": 6,
+            "pmo_lead": 1,
+            "it_manager": 8,
+            "head_of_it": 1,
+        },
     },
+    # the senior engineer is one of the engineers: same headcount and cost as combined
     "no_pm": {
-        40: {"service_desk": 0, "engineer": 1, "senior_engineer": 1, "it_manager": 1},
-        1500: {"service_desk": 21, "engineer": 37, "senior_engineer": 6, "it_manager": 8},
+        40: {"service_desk": 0, "engineer": 0, "senior_engineer": 1, "it_manager": 1, "head_of_it": 0},
+        1500: {"service_desk": 21, "engineer": 31, "senior_engineer": 6, "it_manager": 8, "head_of_it": 1},
     },
 }
 PRESET_CASES = [(s, n) for s, sizes in EXPECTED_HEADCOUNTS.items() for n in sizes]
@@ -171,11 +182,16 @@ def test_small_firm_has_no_service_desk_and_engineers_take_level_1_first(structu
     small = scenario_from_dict({"org": {"employees": 40, "structure": structure}})
     assert small.headcounts()["service_desk"] == 0
     assert small.role("engineer").duties[0] == "ticket_l1"
-    assert small.role("engineer").duties == ("ticket_l1", "ticket_l2", "project_work")
+    assert small.role("engineer").duties == ("ticket_l1", "ticket_l2", "ops_routine", "project_work")
+    # and the small firm's IT manager is hands-on: routine operations and level-2 tickets last
+    assert small.role("it_manager").duties[-2:] == ("ops_routine", "ticket_l2")
+    assert small.role("it_manager").routine_hours_per_week > 0
     large = scenario_from_dict({"org": {"employees": 1500, "structure": structure}})
     assert large.headcounts()["service_desk"] == 21
-    assert large.role("engineer").duties == ("ticket_l2", "project_work")
-    assert large.role("service_desk").duties == ("ticket_l1",)
+    assert large.role("engineer").duties == ("ticket_l2", "ops_routine", "project_work")
+    assert large.role("service_desk").duties == ("ticket_l1", "ops_routine")
+    assert "ticket_l2" not in large.role("it_manager").duties
+    assert large.role("it_manager").routine_hours_per_week == 0
 
 
 def test_service_desk_appears_at_70_employees():
@@ -188,9 +204,11 @@ def test_service_desk_appears_at_70_employees():
 def test_combined_it_manager_coordinates_projects():
     it = scenario_from_dict({"org": {"structure": "combined"}}).role("it_manager")
     assert it.duties == (
-        "major_incident", "approval", "people_management", "project_coordination", "status_reporting", "admin",
+        "major_incident", "approval", "escalation", "people_management", "project_coordination", "status_reporting",
+        "admin", "ops_routine", "ticket_l2",
     )  # fmt: skip
-    assert it.reports_to is None
+    assert it.reports_to == "head_of_it"  # nobody at 40 employees: one IT manager reports to no one
+    assert scenario_from_dict({"org": {"structure": "combined"}}).headcounts()["head_of_it"] == 0
 
 
 def test_separate_moves_project_coordination_to_the_project_manager():
@@ -395,15 +413,18 @@ def test_mix_given_replaces_the_whole_default_mix():
 
 def test_a_mix_without_p1_and_change_lets_a_custom_org_skip_manager_duties():
     data = {
-        "tickets": {"mix": {"p3": 1.0}},
+        "tickets": {"mix": {"p3": 1.0}, "manager_escalation_share": 0},
         "projects": {"per_100_employees_per_year": 0},
         "org": {"structure": "custom"},
         "roles": {"desk": {"headcount": 2, "duties": ["ticket_l1", "ticket_l2"]}},
     }
     assert scenario_from_dict(data).headcounts() == {"desk": 2}
-    data["tickets"] = {}  # default mix: P1s need a major_incident holder
+    data["tickets"] = {"manager_escalation_share": 0}  # default mix: P1s need a major_incident holder
     err = raises_at("roles", data)
     assert "major_incident" in str(err)
+    data["tickets"] = {"mix": {"p3": 1.0}}  # a share of level-2 tickets needs a manager
+    err = raises_at("roles", data)
+    assert "escalation" in str(err) and "manager_escalation_share" in str(err)
 
 
 def test_a_new_ticket_class_can_be_defined():
@@ -490,7 +511,7 @@ def test_a_role_in_the_file_merges_with_the_preset():
     preset = scenario_from_dict({}).role("engineer")
     merged = scenario_from_dict({"roles": {"engineer": {"hourly_cost": 80}}}).role("engineer")
     assert merged.hourly_cost == 80.0
-    assert merged.duties == preset.duties == ("ticket_l1", "ticket_l2", "project_work")
+    assert merged.duties == preset.duties == ("ticket_l1", "ticket_l2", "ops_routine", "project_work")
     assert merged.headcount == preset.headcount == Headcount(per_employees=40, minimum=1)
     assert merged.reports_to == preset.reports_to == "it_manager"
     assert merged.context_switch_hours == preset.context_switch_hours
@@ -517,7 +538,7 @@ def test_a_new_role_is_added_next_to_the_preset():
     s = scenario_from_dict(
         {"roles": {"architect": {"headcount": 2, "duties": ["project_work"], "reports_to": "it_manager"}}}
     )
-    assert [r.name for r in s.roles] == ["service_desk", "engineer", "it_manager", "architect"]
+    assert [r.name for r in s.roles] == ["service_desk", "engineer", "it_manager", "head_of_it", "architect"]
     assert s.role("architect") == Role("architect", Headcount(fixed=2), ("project_work",), "it_manager")
     assert s.headcounts()["architect"] == 2
 

@@ -40,7 +40,8 @@ class RecordingModel(Model):
 
 
 def _pmo(weeks, management=MANAGEMENT, review=2.0):
-    """1500 employees under a PMO: 8 IT managers with 6 to 9 reports, a PMO lead with 6."""
+    """1500 employees under a PMO: 8 IT managers with 6 to 9 reports, a PMO lead with 6, a head of
+    IT with the 8 IT managers."""
     return make_scenario(
         org={"employees": 1500, "structure": "pmo"},
         management=management,
@@ -53,7 +54,7 @@ def test_a_manager_with_n_reports_has_n_one_to_ones_a_week_of_the_configured_len
     model = RecordingModel(_pmo(10))
     model.run()
     managers = [w for w in model.workers if w.person.reports]
-    assert sorted(len(w.person.reports) for w in managers) == [6, 6, 6, 6, 8, 8, 8, 8, 9]
+    assert sorted(len(w.person.reports) for w in managers) == [6, 6, 6, 6, 8, 8, 8, 8, 8, 9]
     meetings = Counter()
     for week, owner, activity, duty, effort, _ in model.items:
         if activity.startswith("1:1 with "):
@@ -89,18 +90,22 @@ def test_each_report_is_appraised_once_in_52_weeks_spread_over_the_year():
     assert len(appraisals) == 2 * sum(len(w.person.reports) for w in model.workers)
 
 
-def test_admin_and_portfolio_reviews_come_once_a_week_to_every_holder():
+def test_admin_comes_every_day_and_portfolio_reviews_once_a_week_to_every_holder():
     model = RecordingModel(_pmo(6))
     model.run()
     weekly = Counter((week, owner, activity, effort) for week, owner, activity, _, effort, _ in model.items)
     admins = [w.person.label for w in model.holders("admin")]
     reviewers = [w.person.label for w in model.holders("portfolio_management")]
-    assert len(admins) == 8 and reviewers == ["pmo_lead#1"]
+    assert len(admins) == 9 and reviewers == ["pmo_lead#1"]  # 8 IT managers and the head of IT
     for week in range(6):
         for label in admins:
-            assert weekly[week, label, "admin", 3.0] == 1
+            assert weekly[week, label, "admin and meetings", 3.0 / 5] == 5  # spread over the week
         assert weekly[week, "pmo_lead#1", "portfolio review", 2.0] == 1
-    assert sum(1 for item in model.items if item[2] in ("admin", "portfolio review")) == 6 * 9
+    admin_items = [item for item in model.items if item[2] == "admin and meetings"]
+    assert len(admin_items) == 6 * 5 * 9
+    days = {round(item[5].created_at / 8.0, 9) for item in admin_items}
+    assert days == set(range(30)), "one part at the start of every working day"
+    assert sum(1 for item in model.items if item[2] == "portfolio review") == 6
 
 
 def test_nothing_is_issued_for_work_set_to_zero_hours():

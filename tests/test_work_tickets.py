@@ -85,7 +85,7 @@ def test_the_share_resolved_at_level_1_matches_each_class():
 def test_a_class_without_level_1_goes_straight_to_level_2():
     scenario = make_scenario(
         org={"employees": 300},
-        tickets={"mix": {"p3": 0.5, "p4": 0.5}, "classes": {"p3": {"l1_effort": 0}}},
+        tickets={"mix": {"p3": 0.5, "p4": 0.5}, "classes": {"p3": {"l1_effort": 0}}, "manager_escalation_share": 0},
         simulation={"horizon_weeks": 10, "warmup_weeks": 1},
     )
     model = RecordingModel(scenario, 0)
@@ -138,7 +138,7 @@ def test_a_change_is_approved_before_level_2_starts():
     created when the approval completes, never before."""
     scenario = make_scenario(
         org={"employees": 300},
-        tickets={"mix": {"change": 0.3, "p3": 0.7}},
+        tickets={"mix": {"change": 0.3, "p3": 0.7}, "manager_escalation_share": 0},
         simulation={"horizon_weeks": 12, "warmup_weeks": 1},
     )
     rows = []

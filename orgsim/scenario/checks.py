@@ -73,6 +73,17 @@ def between(low: float, high: float):
     return check
 
 
+def whole_between(low: int, high: int):
+    """Allowed: whole numbers from low to high."""
+
+    def check(value):
+        if not float(value).is_integer() or not low <= value <= high:
+            return f"a whole number from {low} to {high}"
+        return None
+
+    return check
+
+
 def one_of(*choices: str):
     """Allowed: one of these words."""
 
@@ -170,6 +181,12 @@ def check_scenario(scenario) -> None:
         if len(set(role.duties)) != len(role.duties):
             raise ScenarioError(
                 f"roles.{role.name}.duties", "a duty appears twice; list each duty once, in priority order"
+            )
+        taken_from = role.headcount.taken_from
+        if taken_from is not None and (taken_from not in role_names or taken_from == role.name):
+            raise ScenarioError(
+                f"roles.{role.name}.headcount.taken_from",
+                f"found {taken_from!r}; allowed: another role ({', '.join(n for n in role_names if n != role.name)})",
             )
         if role.reports_to is not None and role.reports_to not in role_names:
             raise ScenarioError(

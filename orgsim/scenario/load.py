@@ -314,7 +314,7 @@ def _headcount(value, path) -> Headcount:
             raise ScenarioError(path, f"found {count}; allowed: a whole number >= 0")
         return Headcount(fixed=count)
     table = _require_table(value, path)
-    allowed = ("per_employees", "per_reports", "minimum", "min_reports")
+    allowed = ("per_employees", "per_reports", "minimum", "min_reports", "taken_from")
     for key in table:
         if key not in allowed:
             raise unknown_key(path, key, allowed)
@@ -330,7 +330,8 @@ def _headcount(value, path) -> Headcount:
     min_reports = _convert_scalar(int, table.get("min_reports", 0), f"{path}.min_reports")
     if min_reports < 0 or (min_reports and given[0] != "per_reports"):
         raise ScenarioError(f"{path}.min_reports", "allowed: a whole number >= 0, with per_reports only")
-    return Headcount(**{given[0]: ratio}, minimum=minimum, min_reports=min_reports)
+    taken_from = _convert_scalar(str, table.get("taken_from", ""), f"{path}.taken_from") or None
+    return Headcount(**{given[0]: ratio}, minimum=minimum, min_reports=min_reports, taken_from=taken_from)
 
 
 def _role_change(name: str, table: dict, path: str, in_preset: bool) -> RoleChange:

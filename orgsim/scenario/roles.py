@@ -36,13 +36,16 @@ class Headcount:
     (rounded down), or one per ``per_reports`` direct reports (rounded up: a span of
     control is a limit); never fewer than ``minimum``.  With ``min_reports``, a role sized by
     its reports has nobody until it would have at least that many (a head of IT exists once
-    there are two IT managers to lead)."""
+    there are two IT managers to lead).  With ``taken_from``, the role's people are counted out
+    of another role's (a senior engineer who coordinates projects is one of the engineers: same
+    headcount, same cost), and it has at most as many as that role had."""
 
     fixed: int | None = None
     per_employees: float | None = None
     per_reports: float | None = None
     minimum: int = 0
     min_reports: int = 0
+    taken_from: str | None = None
 
     def to_data(self):
         if self.fixed is not None:
@@ -54,6 +57,8 @@ class Headcount:
             out["per_reports"] = self.per_reports
         if self.min_reports:
             out["min_reports"] = self.min_reports
+        if self.taken_from:
+            out["taken_from"] = self.taken_from
         return out
 
 
@@ -227,10 +232,11 @@ def preset_roles(structure: str, employees: int) -> dict[str, Role]:
             "pmo_lead", Headcount(fixed=1), ("portfolio_management", "people_management"), "it_manager", 90.0
         )
     elif structure == "no_pm":
+        # one of the engineers coordinates projects without a PM title: no extra person
         roles["senior_engineer"] = Role(
             "senior_engineer",
-            coordinators,
-            ("ticket_l2", "project_coordination", "status_reporting", "ops_routine", "project_work"),
+            Headcount(per_employees=_COORDINATORS_PER_EMPLOYEES, minimum=1, taken_from="engineer"),
+            (*engineer_duties[:-2], "project_coordination", "status_reporting", "ops_routine", "project_work"),
             "it_manager",
             70.0,
             routine_hours_per_week=_ENGINEER_ROUTINE,
@@ -246,6 +252,8 @@ def resolve_headcounts(roles: tuple[Role, ...], employees: int) -> dict[str, int
         progressed = False
         for role in list(pending):
             spec = role.headcount
+            if spec.taken_from is not None and spec.taken_from not in counts:
+                continue
             if spec.per_reports is None:
                 if spec.fixed is not None:
                     counts[role.name] = spec.fixed
@@ -260,6 +268,9 @@ def resolve_headcounts(roles: tuple[Role, ...], employees: int) -> dict[str, int
                     counts[role.name] = 0
                 else:
                     counts[role.name] = max(spec.minimum, math.ceil(reports / spec.per_reports))
+            if spec.taken_from is not None:
+                counts[role.name] = min(counts[role.name], counts[spec.taken_from])
+                counts[spec.taken_from] -= counts[role.name]
             pending.remove(role)
             progressed = True
         if not progressed:

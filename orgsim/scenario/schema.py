@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..distributions import Distribution
-from .checks import NONNEG, POSITIVE, PROBABILITY, at_least, between, one_of
+from .checks import NONNEG, POSITIVE, PROBABILITY, at_least, between, one_of, whole_between
 from .roles import STRUCTURES
 
 __all__ = [
@@ -94,7 +94,11 @@ class Calendar:
         8.0, "hours", "working hours per day", "standard working day (DESIGN.md)", check=between(0.5, 24)
     )
     days_per_week: float = param(
-        5.0, "days", "working days per week", "standard working week (DESIGN.md)", check=between(1, 7)
+        5.0,
+        "days",
+        "working days per week (whole days)",
+        "standard working week (DESIGN.md)",
+        check=whole_between(1, 7),
     )
 
     @property
@@ -216,8 +220,7 @@ class Tickets:
     manager_escalation_share: float = param(
         0.05,
         "share of level-2 tickets",
-        "share of the tickets that reach level 2 and then also need a manager (a complaint, a decision, a"
-        " vendor)",
+        "share of the tickets that reach level 2 and then also need a manager (a complaint, a decision, a vendor)",
         "estimate: with ~39% of tickets reaching level 2, about 2% of all tickets, in the 1-3% escalated to"
         " management (DOMAIN.md, estimate)",
         check=PROBABILITY,
@@ -251,7 +254,10 @@ class Projects:
         "mostly small projects (< 50 person-days = 400 h, QSM 2012/2021), a long tail of larger ones; mean an estimate",
     )
     work_package_hours: float = param(
-        40.0, "hours", "size of one work package; effort is cut into equal packages", check=between(0.5, 1e6)
+        24.0,
+        "hours",
+        "size of one work package (about three days of one person's project time); effort is cut into equal packages",
+        check=between(0.5, 1e6),
     )
     team_size: int = param(
         3, "engineers", "work packages of one project in flight at once", "3-5 FTE (QSM 2021)", check=at_least(1)
@@ -383,8 +389,7 @@ class Dispatch:
     assign: str = param(
         "longest_idle",
         "choice",
-        "which idle holder of a duty gets a new item: the one idle longest, one at random, or the first in"
-        " staff order",
+        "which idle holder of a duty gets a new item: the one idle longest, one at random, or the first in staff order",
         "DESIGN.md: never always the first",
         check=one_of("longest_idle", "random", "first"),
     )
