@@ -1,6 +1,7 @@
 """The documentation tells the truth: the format reference is current, the README's metric
-list is the catalogue, its Python code and the examples run, and ``orgsim validate``
-behaves as the README says."""
+list is the catalogue, its Python code, scenario example and the examples run, ``orgsim
+validate`` behaves as the README says, and the README names every verification case and
+every column of ``realism.csv``."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import sys
 import pytest
 
 from orgsim.catalogue import markdown_list
+from orgsim.realism import COLUMNS as REALISM_COLUMNS
 from orgsim.scenario.reference import reference_markdown
 from tests.conftest import REPO, SCENARIOS
 
 README = REPO / "README.md"
+VALIDATION = sorted((SCENARIOS / "validation").glob("*.toml"))
 EXAMPLES = sorted((REPO / "examples").glob("*.py"))
 SHIPPED = sorted(SCENARIOS.glob("*.toml"))
 
@@ -155,3 +158,51 @@ def test_validate_rejects_a_missing_file_or_bad_change_in_one_line(args):
     assert done.stdout == "" and "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"orgsim: error: {args[0]}"), done.stderr
+
+
+def _section(title_start: str) -> str:
+    """The README section whose heading starts with ``## title_start``."""
+    readme = _readme()
+    start = readme.index(f"\n## {title_start}")
+    end = readme.find("\n## ", start + 1)
+    return readme[start : end if end >= 0 else len(readme)]
+
+
+def test_readme_scenario_example_is_valid(tmp_path):
+    blocks = re.findall(r"^```toml\n(.*?)^```$", _section("Scenarios"), re.S | re.M)
+    assert len(blocks) == 1, "the Scenarios section should hold one toml code block"
+    path = tmp_path / "example.toml"
+    path.write_text(blocks[0], encoding="utf-8")
+    done = _run([sys.executable, "-m", "orgsim", "validate", str(path)], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{path}: valid: 'my-firm'")
+
+
+def test_readme_shows_the_real_message_for_an_unknown_section(tmp_path):
+    """The README quotes `orgsim validate my.toml` on a misspelt [simulaton]: the message,
+    with its list of allowed sections, is what the command prints today."""
+    (tmp_path / "my.toml").write_text(BAD_FILES["unknown-key"], encoding="utf-8")
+    done = _run([sys.executable, "-m", "orgsim", "validate", "my.toml"], cwd=tmp_path)
+    assert done.returncode == 2
+    message = done.stderr.strip()
+    assert "'simulaton'" in message and "(allowed: " in message
+    assert f"    $ orgsim validate my.toml\n    {message}\n" in _readme()
+
+
+def test_readme_verify_table_names_every_verification_case():
+    blocks = re.findall(r"^```\n(case .*?)^```$", _section("Is the engine right?"), re.S | re.M)
+    assert len(blocks) == 1, "the verify section should hold the table orgsim verify prints"
+    cases = {line.split()[0] for line in blocks[0].splitlines()[2:] if line and not line[0].isspace()}
+    cases.discard("")
+    expected = {path.stem for path in VALIDATION} | {"little-large-separate"}
+    assert expected <= cases, f"rerun `orgsim verify --jobs 2` and paste its table: missing {expected - cases}"
+    assert re.search(r"^(\d+) of \1 checks pass", blocks[0], re.M), "the table should show every check passing"
+
+
+def test_readme_realism_section_names_the_command_every_column_and_strict():
+    section = _section("How does my organisation compare?")
+    assert "orgsim realism SCENARIO.toml" in section and "--strict" in section
+    for column in REALISM_COLUMNS:
+        assert f"`{column}`" in section, f"the realism section should explain the column {column}"
+    assert "$ orgsim realism scenarios/large-separate.toml" in section
+    assert "within the published band" in section
