@@ -73,7 +73,7 @@ def mmc_scenario(weeks: float, seed: int = 1) -> orgsim.Scenario:
                     }
                 },
             },
-            "projects": {"per_100_employees_per_year": 0},
+            "projects": {"arrival_scale": 0},
             "management": {
                 "one_to_one_hours_per_report_per_week": 0,
                 "appraisal_hours_per_report_per_year": 0,

@@ -25,7 +25,7 @@ METRICS = {
 
 def main(replications: int = 10, folder: str | None = None) -> None:
     today = orgsim.load_scenario(SCENARIO)
-    grown = today.with_changes({"name": "grown", "org.employees": 120, "projects.per_100_employees_per_year": 16})
+    grown = today.with_changes({"name": "grown", "org.employees": 120, "projects.arrival_scale": 2})
     before = orgsim.simulate(today, replications=replications, seed=1, jobs=2)
     after = orgsim.simulate(grown, replications=replications, seed=1, jobs=2)
     print(f"{'metric':<28}{'40 employees':>14}{'120, 2x projects':>18}")

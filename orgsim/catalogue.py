@@ -34,9 +34,10 @@ __all__ = [
 # what each placeholder stands for
 PLACEHOLDERS = {
     "ticket_class": "a ticket class",
+    "project_class": "a project class",
     "role": "a role",
     "duty": "a duty",
-    "busy": "a duty, or context_switch",
+    "busy": "a duty, context_switch or multitasking",
 }
 
 HIGHER = 1  # more is better
@@ -162,6 +163,46 @@ CATALOGUE: tuple[Metric, ...] = (
         dashboard=True,
     ),
     Metric(
+        "projects_per_quarter.{project_class}",
+        "projects completed",
+        "per quarter",
+        "projects of the class closed per 13 working weeks",
+        HIGHER,
+    ),
+    Metric(
+        "project_lead_time_weeks_mean.{project_class}",
+        "project lead time",
+        "working weeks",
+        "mean time from arrival to closing, completed projects of the class",
+    ),
+    Metric(
+        "project_lead_time_weeks_p50.{project_class}",
+        "median project lead time",
+        "working weeks",
+        "median time from arrival to closing, completed projects of the class",
+    ),
+    Metric(
+        "project_on_time_share.{project_class}",
+        "projects on time",
+        "share of projects",
+        "share of the class's projects closed by their due date; open ones already past it count as late",
+        HIGHER,
+        share=True,
+    ),
+    Metric(
+        "projects_open_at_end",
+        "projects open at the end",
+        "projects",
+        "projects arrived and not closed when the run ends (beside lead times, which only finished ones have)",
+    ),
+    Metric(
+        "project_open_age_weeks_mean",
+        "age of open projects",
+        "working weeks",
+        "mean age of the projects still open at the end: an overloaded structure cannot look fast by"
+        " finishing only its small projects",
+    ),
+    Metric(
         "project_lead_time_weeks_p50",
         "median project lead time",
         "working weeks",
@@ -232,6 +273,13 @@ CATALOGUE: tuple[Metric, ...] = (
         "operations share",
         "share of hours on duties",
         "hours on operational duties (tickets, routine operations, firefighting) per hour on any duty",
+        share=True,
+    ),
+    Metric(
+        "multitasking_loss.{role}",
+        "multitasking loss",
+        "share of project time",
+        "time lost switching between projects by people on several at once, per hour of project time",
         share=True,
     ),
     Metric(

@@ -25,7 +25,7 @@ from heapq import heappop, heappush
 
 import simpy
 
-from .duties import CONTEXT_SWITCH
+from .duties import CONTEXT_SWITCH, MULTITASKING
 from .work.item import WorkItem
 
 __all__ = ["DutyQueue", "Worker", "offer", "offer_longest_idle", "offer_first", "offer_random"]
@@ -153,6 +153,10 @@ class Worker:
         "finished_at_restart",
         "idle_epoch",
         "requeue",
+        "projects",
+        "project_hours",
+        "multitasking_loss",
+        "segment_speed",
     )
 
     def __init__(
@@ -188,6 +192,10 @@ class Worker:
         self.process = None
         self.log = None  # event-log hook log(item, transition, now, worker), only with --events
         self.idle_epoch = 0
+        self.projects = 0  # projects this person is on at once
+        self.project_hours = 0.0  # the weekly project hours their projects' plans count on
+        self.segment_speed = 1.0  # share of the current segment that is progress (the rest: multitasking)
+        self.multitasking_loss: tuple[float, ...] = ()  # share of project time lost with 1, 2, ... projects
         self.requeue = None  # resume = any_holder: requeue(item) puts interrupted work back in its queue
         self.busy_at_restart: dict[str, float] = {}
         self.switches_at_restart = 0
@@ -247,7 +255,12 @@ class Worker:
         """Add the time since the segment started to the busy hours of its label."""
         label = self.segment_label
         if label is not None:
-            self.busy[label] = self.busy.get(label, 0.0) + (now - self.segment_start)
+            hours = now - self.segment_start
+            speed = self.segment_speed
+            if speed < 1.0:  # part of the time went to switching between projects
+                self.busy[MULTITASKING] = self.busy.get(MULTITASKING, 0.0) + hours * (1.0 - speed)
+                hours *= speed
+            self.busy[label] = self.busy.get(label, 0.0) + hours
         self.segment_start = now
 
     def flush(self, now: float) -> None:
@@ -330,15 +343,25 @@ class Worker:
                     busy[CONTEXT_SWITCH] = busy.get(CONTEXT_SWITCH, 0.0) + (now - self.segment_start)
                 self.segment_label = duty
                 preemptive = item.preemptive
+                speed = 1.0
+                if self.projects and duty == "project_work":
+                    # on k projects at once, a share of the project time goes to switching between them
+                    table = self.multitasking_loss
+                    if table:
+                        speed = 1.0 - table[min(self.projects, len(table)) - 1]
+                self.segment_speed = speed
                 while True:
                     self.segment_start = working_since = now
-                    remaining = item.remaining
-                    yield timeout(remaining if preemptive or remaining <= check_in else check_in)
+                    needed = item.remaining / speed
+                    yield timeout(needed if preemptive or needed <= check_in else check_in)
                     now = env.now
-                    item.remaining -= now - working_since
+                    item.remaining -= (now - working_since) * speed
                     working_since = None
-                    busy[duty] = busy.get(duty, 0.0) + (now - self.segment_start)
-                    self.segment_start = now
+                    if speed == 1.0:
+                        busy[duty] = busy.get(duty, 0.0) + (now - self.segment_start)
+                        self.segment_start = now
+                    else:
+                        self._book(now)
                     if item.remaining <= 1e-9:
                         break
                     if best_of(self.current_key) is not None:
@@ -348,11 +371,12 @@ class Worker:
                 now = env.now
                 self.interrupting = False
                 if working_since is not None:
-                    item.remaining -= now - working_since
+                    item.remaining -= (now - working_since) * self.segment_speed
                 self._book(now)
                 if item.remaining > 1e-9:
                     self._park(item)
             self.segment_label = None
+            self.segment_speed = 1.0
             self.current = None
             self.current_key = None
             if item.remaining <= 1e-9 and not item.done:

@@ -20,6 +20,7 @@ __all__ = [
     "DUTY_FAMILY",
     "FAMILIES",
     "CONTEXT_SWITCH",
+    "MULTITASKING",
     "BUSY_LABELS",
     "label",
     "colour",
@@ -61,8 +62,11 @@ DUTY_FAMILY: dict[str, str] = {d.name: d.family for d in DUTY_TABLE}
 # label beside the duties; it is not a duty anybody holds.
 CONTEXT_SWITCH = "context_switch"
 _CONTEXT_SWITCH_ROW = Duty(CONTEXT_SWITCH, "", "context switching", "#636363")
-BUSY_LABELS: tuple[str, ...] = (*DUTIES, CONTEXT_SWITCH)
-_ROWS = {d.name: d for d in (*DUTY_TABLE, _CONTEXT_SWITCH_ROW)}
+# Time lost by a person on several projects at once, switching between them, is booked apart too.
+MULTITASKING = "multitasking"
+_MULTITASKING_ROW = Duty(MULTITASKING, "", "multitasking loss", "#969696")
+BUSY_LABELS: tuple[str, ...] = (*DUTIES, CONTEXT_SWITCH, MULTITASKING)
+_ROWS = {d.name: d for d in (*DUTY_TABLE, _CONTEXT_SWITCH_ROW, _MULTITASKING_ROW)}
 
 
 def label(name: str) -> str:

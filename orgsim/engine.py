@@ -124,7 +124,7 @@ class Model:
         self.completed = dict.fromkeys(DUTIES, 0)
         self.cancelled = dict.fromkeys(DUTIES, 0)
         self.queues = {duty: DutyQueue(duty) for duty in DUTIES}
-        self.people = staff(scenario.roles, scenario.org.employees)
+        self.people = staff(scenario.roles, scenario.headcounts())
         self.workers: list[Worker] = []
         self._holders: dict[str, list[Worker]] = {duty: [] for duty in DUTIES}
         check_in = scenario.simulation.check_in_hours
@@ -137,6 +137,7 @@ class Model:
         for index, person in enumerate(self.people):
             worker = Worker(self.env, person, index, check_in, self._finished)
             worker.requeue = requeue
+            worker.multitasking_loss = scenario.projects.multitasking_loss
             self.workers.append(worker)
             for duty in person.role.duties:
                 self._holders[duty].append(worker)
@@ -180,6 +181,16 @@ class Model:
     def _requeue(self, item: WorkItem) -> None:
         """Interrupted work back into its queue, for any free holder (``resume = any_holder``)."""
         self.offer(item.queue, item, self.env.now)
+
+    @staticmethod
+    def join_project(worker: Worker, hours_per_week: float) -> None:
+        worker.projects += 1
+        worker.project_hours += hours_per_week
+
+    @staticmethod
+    def leave_project(worker: Worker, hours_per_week: float) -> None:
+        worker.projects -= 1
+        worker.project_hours -= hours_per_week
 
     def cancel(self, item: WorkItem) -> None:
         """Withdraw an item still waiting in its queue."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .duties import CONTEXT_SWITCH, DUTIES, DUTY_FAMILY, FIREFIGHTING
+from .duties import CONTEXT_SWITCH, DUTIES, DUTY_FAMILY, FIREFIGHTING, MULTITASKING
 from .monitors import Tally
 
 __all__ = ["ReplicationOutput", "measure", "growing_queues", "WEEKS_PER_QUARTER"]
@@ -32,6 +32,8 @@ class ReplicationOutput:
     ticket_times: dict[str, list[int]]  # per class: resolution-time histogram on monitors.BIN_EDGES
     project_lead_times: list[float]
     warnings: list[str] = field(default_factory=list)
+    projects: list[tuple] = field(default_factory=list)  # completed: (class, effort, estimate, lead h, on time, rework)
+    project_arrivals: list[tuple] = field(default_factory=list)  # arrived after the warm-up: (class, effort)
 
 
 def _percentile(values, q) -> float:
@@ -57,7 +59,9 @@ def measure(model) -> ReplicationOutput:
     metrics: dict[str, float] = {}
     classes = [c.name for c in scenario.tickets.classes if c.share > 0]
     _ticket_metrics(recorder, classes, metrics, measured_weeks)
-    _project_metrics(recorder, calendar.hours_per_week, metrics, measured_weeks)
+    _project_metrics(
+        recorder, calendar.hours_per_week, metrics, measured_weeks, [c.name for c in scenario.projects.classes]
+    )
     people = _workload_metrics(model, metrics, measured_hours, measured_weeks)
     _queue_metrics(model, metrics, measured_hours)
     _cost_metrics(model, classes, metrics, measured_weeks)
@@ -70,6 +74,8 @@ def measure(model) -> ReplicationOutput:
         ticket_times=ticket_times,
         project_lead_times=[t / calendar.hours_per_week for t in recorder.samples["project_lead_time_hours"]],
         warnings=growing_queues(model.timeseries, model.measure_start),
+        projects=list(recorder.samples["projects"]),
+        project_arrivals=list(recorder.samples["project_arrivals"]),
     )
 
 
@@ -101,17 +107,30 @@ def _ticket_metrics(recorder, classes, metrics, measured_weeks):
     metrics["tickets_open_at_end"] = float(sum(state[f"tickets_open.{name}"] for name in classes))
 
 
-def _project_metrics(recorder, hours_per_week, metrics, measured_weeks):
-    samples, state = recorder.samples, recorder.state
+def _project_metrics(recorder, hours_per_week, metrics, measured_weeks, classes):
+    samples, state, counts = recorder.samples, recorder.state, recorder.counts
     lead_weeks = [t / hours_per_week for t in samples["project_lead_time_hours"]]
     on_time = samples["project_on_time"]
-    metrics["projects_per_quarter"] = recorder.counts["projects_completed"] / measured_weeks * WEEKS_PER_QUARTER
+    metrics["projects_per_quarter"] = counts["projects_completed"] / measured_weeks * WEEKS_PER_QUARTER
     metrics["project_lead_time_weeks_mean"] = _mean(lead_weeks)
     metrics["project_lead_time_weeks_p50"] = _percentile(lead_weeks, 50)
     metrics["project_lead_time_weeks_p90"] = _percentile(lead_weeks, 90)
     # late: completed after the due date, or still open and already past it
     judged = len(on_time) + state["projects_overdue_open"]
     metrics["project_on_time_share"] = _ratio(sum(on_time), judged)
+    for name in classes:
+        weeks = [t / hours_per_week for t in samples[f"project_lead_time_hours.{name}"]]
+        metrics[f"projects_per_quarter.{name}"] = (
+            counts[f"projects_completed.{name}"] / measured_weeks * WEEKS_PER_QUARTER
+        )
+        metrics[f"project_lead_time_weeks_mean.{name}"] = _mean(weeks)
+        metrics[f"project_lead_time_weeks_p50.{name}"] = _percentile(weeks, 50)
+        on_time_class = samples[f"project_on_time.{name}"]
+        judged_class = len(on_time_class) + state[f"projects_overdue_open.{name}"]
+        metrics[f"project_on_time_share.{name}"] = _ratio(sum(on_time_class), judged_class)
+    open_count = state["projects_active"] + state["projects_waiting"] + state["projects_intake"]
+    metrics["projects_open_at_end"] = float(open_count)
+    metrics["project_open_age_weeks_mean"] = _ratio(state["projects_open_age_hours"] / hours_per_week, open_count)
     metrics["rework_hours_per_project"] = _mean(samples["project_rework_hours"])
     metrics["rework_hours_per_week"] = recorder.totals["rework_hours"] / measured_weeks
     metrics["projects_active_at_end"] = float(state["projects_active"])
@@ -155,7 +174,11 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
         if any(duty in FIREFIGHTING for duty in role.duties):
             firefighting = sum(busy.get(duty, 0.0) for duty in FIREFIGHTING)
             metrics[f"firefighting_share.{role.name}"] = firefighting / (n * measured_hours)
-        on_duties = sum(hours for label, hours in busy.items() if label != CONTEXT_SWITCH)
+        if "project_work" in role.duties:
+            lost = busy.get(MULTITASKING, 0.0)
+            metrics[f"hours_per_person_week.{role.name}.{MULTITASKING}"] = lost / (n * measured_weeks)
+            metrics[f"multitasking_loss.{role.name}"] = _ratio(lost, lost + busy.get("project_work", 0.0))
+        on_duties = sum(hours for label, hours in busy.items() if label not in (CONTEXT_SWITCH, MULTITASKING))
         operations = sum(hours for label, hours in busy.items() if DUTY_FAMILY.get(label) == "operations")
         metrics[f"operations_share.{role.name}"] = _ratio(operations, on_duties)
         metrics[f"context_switches_per_person_day.{role.name}"] = data["switches"] / (n * days)
@@ -218,7 +241,7 @@ def growing_queues(timeseries, measure_start: float) -> list[str]:
         return []
     growing = []
     days = np.arange(int(measured.sum()), dtype=float)
-    for key in [k for k in columns if k.startswith("queue.")] + ["projects_waiting"]:
+    for key in [k for k in columns if k.startswith("queue.")] + ["projects_waiting", "projects_active"]:
         level = np.frombuffer(columns[key], dtype=float)[measured]
         rise = np.polyfit(days, level, 1)[0] * len(days)  # linear trend over the measured period
         if rise > max(10.0, 0.5 * level.mean()):

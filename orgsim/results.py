@@ -111,6 +111,9 @@ class Results:
     ticket_times : resolution-time histogram over all replications (after warm-up): ticket_class,
         bin_low_hours, bin_high_hours, tickets (constant memory, see :mod:`orgsim.monitors`).
     project_lead_times : per completed project: replication, lead time in weeks.
+    projects : per completed project: replication, class, effort and estimate (hours), lead time
+        (weeks), on time, rework hours.
+    project_arrivals : per project arrived after the warm-up: replication, class, effort (hours).
     """
 
     scenario: Scenario
@@ -122,6 +125,8 @@ class Results:
     ticket_times: pd.DataFrame
     project_lead_times: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+    projects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    project_arrivals: pd.DataFrame = field(default_factory=pd.DataFrame)
     event_parts: list[str] | None = None
     _events_dir: Path | None = None
 
@@ -133,6 +138,27 @@ class Results:
         lead_times = pd.DataFrame(
             [(o.replication, weeks) for o in outputs for weeks in o.project_lead_times],
             columns=["replication", "lead_time_weeks"],
+        )
+        hours_per_week = scenario.calendar.hours_per_week
+        projects = pd.DataFrame(
+            [
+                (o.replication, name, effort, estimate, lead / hours_per_week, on_time, rework)
+                for o in outputs
+                for name, effort, estimate, lead, on_time, rework in o.projects
+            ],
+            columns=[
+                "replication",
+                "project_class",
+                "effort_hours",
+                "estimate_hours",
+                "lead_time_weeks",
+                "on_time",
+                "rework_hours",
+            ],
+        )
+        arrivals = pd.DataFrame(
+            [(o.replication, name, effort) for o in outputs for name, effort in o.project_arrivals],
+            columns=["replication", "project_class", "effort_hours"],
         )
         warnings = _growth_warnings([o.warnings for o in outputs])
         check = warmup_check(timeseries, scenario.simulation.warmup_weeks, scenario.calendar.days_per_week)
@@ -152,6 +178,8 @@ class Results:
             _histogram_frame(outputs),
             lead_times,
             warnings,
+            projects,
+            arrivals,
         )
 
     def metric(self, name: str) -> float:

@@ -101,13 +101,27 @@ CASES = [
     ),
     Case(
         "unknown-distribution-kind",
-        '[projects]\neffort = { dist = "gamma", mean = 100 }\n',
-        expect=("field 'projects.effort.dist'", "'gamma'", "allowed: fixed, exponential, lognormal, triangular"),
+        '[projects.classes.small]\neffort = { dist = "gamma", mean = 100 }\n',
+        expect=(
+            "field 'projects.classes.small.effort.dist'",
+            "'gamma'",
+            "allowed: fixed, exponential, lognormal, triangular",
+        ),
     ),
     Case(
         "triangular-low-above-high",
-        '[projects]\neffort = { dist = "triangular", low = 10, mode = 5, high = 1 }\n',
-        expect=("field 'projects.effort'", "low <= mode <= high"),
+        '[projects.classes.medium]\neffort = { dist = "triangular", low = 10, mode = 5, high = 1 }\n',
+        expect=("field 'projects.classes.medium.effort'", "low <= mode <= high"),
+    ),
+    Case(
+        "scheduled-project-of-unknown-class",
+        '[[projects.scheduled]]\nweek = 10\nclass = "erp"\n',
+        expect=("field 'projects.scheduled[0].class'", "'erp'", "allowed: one of small, medium"),
+    ),
+    Case(
+        "multitasking-loss-above-1",
+        "[projects]\nmultitasking_loss = [0, 0.17, 1.5]\n",
+        expect=("field 'projects.multitasking_loss[2]'", "found 1.5", "from 0 to below 1"),
     ),
     Case(
         "name-with-path-traversal",

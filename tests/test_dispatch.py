@@ -119,7 +119,7 @@ def _organisation(duties, headcount=1, switch=0.0, check_in=8.0, weeks=1, assign
         dispatch={"assign": assign, "resume": resume},
         roles={"solo": {"headcount": headcount, "duties": list(duties), "context_switch_hours": switch}},
         tickets={"per_employee_per_month": 0.0},
-        projects={"per_100_employees_per_year": 0.0},
+        projects={"arrival_scale": 0.0},
         simulation={"horizon_weeks": weeks, "warmup_weeks": 0, "check_in_hours": check_in},
     )
     rows = []

@@ -65,24 +65,39 @@ PRESET_BASE = {
         },
     },
     "projects": {
-        "per_100_employees_per_year": 8,
+        "arrival_scale": 1.5,
         "initial_portfolio": 1,
-        "effort": {"dist": "exponential", "mean": 150},
-        "work_package_hours": 40,
-        "team_size": 3,
-        "initiation_hours": 4,
-        "planning_hours": 8,
+        "estimate_error": {"dist": "lognormal", "mean": 1.0, "cv": 0.3},
+        "initiation_share": 0.01,
+        "planning_share": 0.03,
         "handoff_hours": 1,
-        "closing_hours": 4,
-        "status_hours_per_week": 1.5,
+        "closing_share": 0.01,
+        "coordination_share": 0.03,
+        "status_share": 0.04,
         "exception_probability": 0.2,
         "decision_hours": 1,
         "decision_wait_limit_hours": 16,
-        "rework_share": 0.25,
+        "rework_per_day_waited": 0.1,
+        "rework_cap": 0.5,
+        "multitasking_loss": [0, 0.17, 0.3],
         "wip_limit": 4,
-        "due_date_factor": 2.5,
         "intake_hours": 2,
         "portfolio_review_hours_per_week": 2,
+        "classes": {
+            "small": {
+                "per_100_employees_per_year": 8,
+                "effort": {"dist": "exponential", "mean": 150},
+                "work_package_hours": 40,
+                "team_size": 3,
+                "member_hours_per_week": 10,
+                "due_date_factor": 2.5,
+            },
+            "erp": {"per_100_employees_per_year": 0.05, "effort": 2000, "team_size": 4},
+        },
+        "scheduled": [
+            {"week": 3, "class": "erp", "effort_hours": 800, "team_size": 2},
+            {"week": 5.5, "class": "small"},
+        ],
     },
     "management": {
         "one_to_one_hours_per_report_per_week": 0.5,
@@ -99,6 +114,11 @@ CUSTOM_BASE = {
     "simulation": {"horizon_weeks": 6, "warmup_weeks": 1},
     "org": {"employees": 30, "structure": "custom"},
     "tickets": {"manager_escalation_share": 0},
+    "projects": {
+        "arrival_scale": 0,
+        "multitasking_loss": [0.1],
+        "scheduled": [{"week": 1, "class": "medium", "effort_hours": 120, "team_size": 3}],
+    },
     "roles": {
         "lead": {
             "headcount": {"per_reports": 6, "minimum": 1},
@@ -146,23 +166,35 @@ FIELDS: dict[tuple[str, ...], str] = {
     ("tickets", "classes", "p2", "sla_hours"): "float>0",
     ("tickets", "classes", "p2", "manager_duty"): "choice",
     ("tickets", "classes", "p2", "manager_effort"): "dist",
-    ("projects", "per_100_employees_per_year"): "float>=0",
+    ("projects", "arrival_scale"): "float>=0",
     ("projects", "initial_portfolio"): "int>=0",
-    ("projects", "effort"): "dist",
-    ("projects", "work_package_hours"): "float>0",
-    ("projects", "team_size"): "int>=1",
-    ("projects", "initiation_hours"): "float>=0",
-    ("projects", "planning_hours"): "float>=0",
+    ("projects", "estimate_error"): "dist",
+    ("projects", "initiation_share"): "prob",
+    ("projects", "planning_share"): "prob",
     ("projects", "handoff_hours"): "float>=0",
-    ("projects", "closing_hours"): "float>=0",
-    ("projects", "status_hours_per_week"): "float>=0",
+    ("projects", "closing_share"): "prob",
+    ("projects", "coordination_share"): "prob",
+    ("projects", "status_share"): "prob",
     ("projects", "exception_probability"): "prob",
     ("projects", "decision_hours"): "float>=0",
     ("projects", "decision_wait_limit_hours"): "float>0",
-    ("projects", "rework_share"): "prob",
+    ("projects", "rework_per_day_waited"): "prob",
+    ("projects", "rework_cap"): "prob",
+    ("projects", "multitasking_loss"): "shares",
     ("projects", "wip_limit"): "int>=1",
-    ("projects", "due_date_factor"): "float>0",
     ("projects", "intake_hours"): "float>=0",
+    ("projects", "classes", "small", "per_100_employees_per_year"): "float>=0",
+    ("projects", "classes", "small", "effort"): "dist",
+    ("projects", "classes", "small", "work_package_hours"): "float>0",
+    ("projects", "classes", "small", "team_size"): "int>=1",
+    ("projects", "classes", "small", "member_hours_per_week"): "float>0",
+    ("projects", "classes", "small", "due_date_factor"): "float>0",
+    ("projects", "classes", "erp", "effort"): "dist",
+    ("projects", "classes", "erp", "team_size"): "int>=1",
+    ("projects", "scheduled", 0, "week"): "float>=0",
+    ("projects", "scheduled", 0, "class"): "project_class",
+    ("projects", "scheduled", 0, "effort_hours"): "float>=0",
+    ("projects", "scheduled", 0, "team_size"): "int>=0",
     ("projects", "portfolio_review_hours_per_week"): "float>=0",
     ("management", "one_to_one_hours_per_report_per_week"): "float>=0",
     ("management", "appraisal_hours_per_report_per_year"): "float>=0",
@@ -191,7 +223,12 @@ TABLES = (
     ("tickets", "classes"),
     ("tickets", "classes", "p2"),
     ("projects",),
-    ("projects", "effort"),
+    ("projects", "estimate_error"),
+    ("projects", "classes"),
+    ("projects", "classes", "small"),
+    ("projects", "classes", "small", "effort"),
+    ("projects", "classes", "erp"),
+    ("projects", "scheduled", 0),
     ("management",),
     ("roles",),
     ("roles", "engineer"),
@@ -202,7 +239,9 @@ TABLES = (
     ("roles", "staff"),
 )
 # Tables whose keys are names the user may choose: a new key there is a new class or role.
-OPEN_TABLES = {("tickets", "classes"), ("roles",)}
+OPEN_TABLES = {("tickets", "classes"), ("projects", "classes"), ("roles",)}
+# Fields whose value is a distribution: a number there is a valid fixed one.
+DISTRIBUTION_TABLES = ("effort", "estimate_error")
 
 
 def _get(data, path):
@@ -221,6 +260,11 @@ def _has(data, path) -> bool:
 
 def _set(data, path, value) -> None:
     _get(data, path[:-1])[path[-1]] = value
+
+
+def _dotted(path) -> str:
+    """A path as the file spells it: projects.scheduled[0].week."""
+    return "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in path).lstrip(".")
 
 
 # ---------------------------------------------------------------- invalid values
@@ -355,6 +399,31 @@ def invalid_values(kind: str):
         )
     if kind == "reports_to":
         return st.one_of(garbage_key, st.integers(), st.booleans(), nested_garbage)
+    if kind == "project_class":  # a class nobody defined, or no name at all
+        return st.one_of(garbage_key, st.just("Small"), st.just(""), st.integers(), st.booleans(), nested_garbage)
+    if kind == "shares":  # multitasking_loss: a non-empty list of shares from 0 to below 1
+        share = st.floats(0, 0.99)
+        bad_entry = st.one_of(
+            st.floats(min_value=1.0, max_value=1e300),
+            negative_float,
+            non_finite,
+            text_not_number,
+            st.booleans(),
+            st.lists(st.integers(), max_size=2),
+        )
+        return st.one_of(
+            st.just([]),
+            share,  # a bare number is not a list
+            text_not_number,
+            st.booleans(),
+            st.builds(
+                lambda head, bad, tail: [*head, bad, *tail],
+                st.lists(share, max_size=3),
+                bad_entry,
+                st.lists(share, max_size=2),
+            ),
+            st.dictionaries(garbage_key, share, min_size=1, max_size=2),
+        )
     raise AssertionError(kind)
 
 
@@ -384,6 +453,9 @@ def invalid_scenarios(draw, text_keys_only: bool = True) -> tuple[dict, str, tup
                 "new role incomplete",
                 "bad role name",
                 "bad class name",
+                "bad project class name",
+                "scheduled not a list",
+                "scheduled entry not a table",
                 "custom without roles",
                 "cycle through per_reports",
             )
@@ -393,30 +465,30 @@ def invalid_scenarios(draw, text_keys_only: bool = True) -> tuple[dict, str, tup
         path = draw(st.sampled_from([p for p in FIELDS if _has(data, p)]))
         value = draw(invalid_values(FIELDS[path]))
         _set(data, path, value)
-        return data, f"{'.'.join(path)} = {value!r}", (path[0],)
+        return data, f"{_dotted(path)} = {value!r}", (path[0],)
     if how == "unknown key":
         path = draw(st.sampled_from([t for t in (*TABLES, ()) if _has(data, t) and t not in OPEN_TABLES]))
         table = _get(data, path)
         assume(isinstance(table, dict))
         key = draw(garbage_key)
         table[key] = draw(garbage)
-        return data, f"unknown key {key!r} in {'.'.join(path) or 'the top level'}", (path[0] if path else key,)
+        return data, f"unknown key {key!r} in {_dotted(path) or 'the top level'}", (path[0] if path else key,)
     if how == "key not text":
         path = draw(st.sampled_from([t for t in (*TABLES, ()) if _has(data, t)]))
         table = _get(data, path)
         key = draw(st.one_of(st.integers(), st.none(), st.floats(), st.booleans(), st.tuples(st.text(max_size=3))))
         table[key] = draw(garbage)
-        return data, f"key {key!r} in {'.'.join(path) or 'the top level'}", (path[0] if path else "",)
+        return data, f"key {key!r} in {_dotted(path) or 'the top level'}", (path[0] if path else "",)
     if how == "table replaced":
         path = draw(st.sampled_from([t for t in TABLES if _has(data, t)]))
-        if path[-1] in ("effort", "headcount"):  # a number is a valid fixed distribution or headcount
-            value = draw(invalid_values("dist" if path[-1] == "effort" else "headcount"))
+        if path[-1] in (*DISTRIBUTION_TABLES, "headcount"):  # a number is a valid fixed distribution or headcount
+            value = draw(invalid_values("headcount" if path[-1] == "headcount" else "dist"))
         elif path in OPEN_TABLES:  # {new_name: {}} is a valid new class or role
             value = draw(st.one_of(scalars, st.lists(scalars, max_size=3)))
         else:
             value = draw(st.one_of(scalars, st.lists(scalars, max_size=3), nested_garbage))
         _set(data, path, value)
-        return data, f"{'.'.join(path)} = {value!r}", (path[0],)
+        return data, f"{_dotted(path)} = {value!r}", (path[0],)
     if how == "mix":
         names = draw(st.lists(st.sampled_from(("p1", "p2", "p3", "p4", "service_request", "change")), unique=True))
         shares = [draw(st.floats(0, 1)) for _ in names]
@@ -466,6 +538,18 @@ def invalid_scenarios(draw, text_keys_only: bool = True) -> tuple[dict, str, tup
         name = draw(st.sampled_from(("P5", "5x", "class one", "a-b", "")))
         data.setdefault("tickets", {}).setdefault("classes", {})[name] = {}
         return data, f"class name {name!r}", ("tickets",)
+    if how == "bad project class name":
+        name = draw(st.sampled_from(("Big", "5x", "class one", "a-b", "", "ERP")))
+        data.setdefault("projects", {}).setdefault("classes", {})[name] = {}
+        return data, f"project class name {name!r}", ("projects",)
+    if how == "scheduled not a list":
+        value = draw(st.one_of(scalars, st.dictionaries(garbage_key, garbage, max_size=2), st.just({"week": 3})))
+        data.setdefault("projects", {})["scheduled"] = value
+        return data, f"projects.scheduled = {value!r}", ("projects",)
+    if how == "scheduled entry not a table":
+        value = draw(st.one_of(scalars, st.lists(scalars, max_size=2)))
+        data.setdefault("projects", {}).setdefault("scheduled", []).append(value)
+        return data, f"a scheduled project {value!r}", ("projects",)
     if how == "custom without roles":
         data["org"]["structure"] = "custom"
         del data["roles"]
@@ -743,12 +827,15 @@ def test_zero_projects(tmp_path):
     results = _simulate(
         {
             "org": {"employees": 120, "structure": "separate"},
-            "projects": {"per_100_employees_per_year": 0},
+            "projects": {"arrival_scale": 0},
             "simulation": {"horizon_weeks": 12, "warmup_weeks": 2},
         },
         replications=2,
     )
     assert _m(results, "projects_per_quarter") == 0
+    assert _m(results, "projects_per_quarter.small") == _m(results, "projects_per_quarter.medium") == 0
+    assert _m(results, "projects_open_at_end") == 0 and len(results.project_arrivals) == 0
+    assert _m(results, "hours_per_person_week.engineer.multitasking") == 0
     assert _m(results, "projects_active_at_end") == 0 and _m(results, "projects_waiting_at_end") == 0
     assert _m(results, "utilisation.project_manager") == 0
     assert _m(results, "hours_per_person_week.engineer.project_work") == 0
@@ -766,16 +853,18 @@ def test_zero_tickets_and_zero_projects_with_plots(tmp_path):
         {
             "org": {"employees": 40},
             "tickets": {"per_employee_per_month": 0},
-            "projects": {"per_100_employees_per_year": 0},
+            "projects": {"arrival_scale": 0},
             "simulation": {"horizon_weeks": 10, "warmup_weeks": 2},
         }
     )
+    routine = results.scenario.role("engineer").routine_hours_per_week
     assert _m(results, "tickets_per_week.total") == 0
     assert _m(results, "tickets_open_at_end") == 0
     assert math.isnan(_m(results, "ticket_resolution_hours_mean.total"))
     assert math.isnan(_m(results, "sla_attainment.total"))
-    # only routine operations (12 h of the engineer's 40) and management work are left
-    assert _m(results, "utilisation.engineer") == pytest.approx(12 / 40)
+    # only routine operations (a fixed number of the engineer's 40 hours) and management work are left
+    assert 0 < routine < 40
+    assert _m(results, "utilisation.engineer") == pytest.approx(routine / 40)
     assert 0 < _m(results, "utilisation.it_manager") < 0.8
     assert len(results.ticket_times) == 0
     assert not _growing(results)
@@ -805,7 +894,9 @@ def test_one_person_holding_every_duty():
         {
             "org": {"employees": 10, "structure": "custom"},
             "roles": {"solo": {"headcount": 1, "duties": ALL_DUTIES}},
-            "projects": {"initial_portfolio": 2, "per_100_employees_per_year": 20},
+            # small projects of 40 hours: with interrupts, escalations and admin the one person has
+            # time for them (of the default 120 hours they would crowd out the admin for months)
+            "projects": {"initial_portfolio": 2, "arrival_scale": 2, "classes": {"small": {"effort": 40}}},
             "simulation": {"horizon_weeks": 26, "warmup_weeks": 2},
         }
     )
@@ -842,7 +933,8 @@ def test_a_five_year_horizon_runs_and_stays_stable():
     arrivals_per_week = 40 * 1.25 * 12 / 52
     assert _m(results, "tickets_per_week.total") == pytest.approx(arrivals_per_week, rel=0.1)
     assert len(results.timeseries) == 260 * 5
-    assert _m(results, "projects_per_quarter") == pytest.approx(40 / 100 * 8 / 4, rel=0.5)
+    per_year = sum(c.per_100_employees_per_year for c in results.scenario.projects.classes) * 40 / 100
+    assert _m(results, "projects_per_quarter") == pytest.approx(per_year / 4, rel=0.5)
     assert 0 < _m(results, "utilisation.engineer") < 0.9  # the realism band's upper end
     assert not _growing(results)
 
@@ -918,16 +1010,95 @@ def test_a_name_ending_in_a_newline_is_a_scenario_error(how, sandbox, capsys, no
     [
         {"simulation": {"check_in_hours": 1e-300}},
         {"tickets": {"per_employee_per_month": 1e12}},
-        {"projects": {"initial_portfolio": 1, "work_package_hours": 1e-9}},
-        {"projects": {"initial_portfolio": 1, "effort": {"dist": "fixed", "mean": 1e300}}},
+        {"projects": {"initial_portfolio": 1, "classes": {"small": {"work_package_hours": 1e-9}}}},
+        {"projects": {"initial_portfolio": 1, "classes": {"medium": {"effort": {"dist": "fixed", "mean": 1e300}}}}},
+        {
+            "org": {"employees": 1000},
+            "projects": {"classes": {"small": {"per_100_employees_per_year": 10_000, "effort": 1e5}}},
+        },
+        {
+            "org": {"employees": 1000},
+            "projects": {"arrival_scale": 1000, "classes": {"small": {"per_100_employees_per_year": 10_000}}},
+        },
     ],
-    ids=["check_in_hours", "ticket-rate", "work_package_hours", "project-effort"],
+    ids=["check_in_hours", "ticket-rate", "work_package_hours", "project-effort", "class-packages", "arrival-scale"],
 )
 def test_values_that_make_a_run_never_end_are_a_scenario_error(data):
     """Was: accepted, and the run never ended: the clock stopped advancing (check-ins or arrivals
     every 1e-300 h) or a project was cut into ~1e11 work packages (a list of that many draws)."""
     with pytest.raises(ScenarioError):
         scenario_from_dict(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"projects": {"initial_portfolio": 10**8}},
+        {"projects": {"scheduled": [{"week": 0, "class": "medium", "effort_hours": 1e12}]}},
+        {"projects": {"scheduled": [{"week": 0, "class": "small", "effort_hours": 1e6}] * 1000}},
+    ],
+    ids=["initial-portfolio", "scheduled-effort", "many-scheduled"],
+)
+def test_projects_that_make_a_run_never_end_are_a_scenario_error(data):
+    with pytest.raises(ScenarioError):
+        scenario_from_dict(data)
+
+
+# The new project fields through the real command: exit 2 and one line naming the field.
+PROJECT_FIELD_CASES = {
+    "scheduled-unknown-class": (
+        '[[projects.scheduled]]\nweek = 10\nclass = "huge"\n',
+        "field 'projects.scheduled[0].class'",
+        "one of small, medium",
+    ),
+    "scheduled-negative-week": (
+        '[[projects.scheduled]]\nweek = -2\nclass = "medium"\n',
+        "field 'projects.scheduled[0].week'",
+        ">= 0",
+    ),
+    "scheduled-second-entry": (
+        "[[projects.scheduled]]\nweek = 1\n[[projects.scheduled]]\nweek = 2\nteam = 3\n",
+        "field 'projects.scheduled[1].team'",
+        "did you mean 'team_size'",
+    ),
+    "scheduled-as-table": ("[projects.scheduled]\nweek = 1\n", "field 'projects.scheduled'", "list of tables"),
+    "multitasking-loss-above-1": (
+        "[projects]\nmultitasking_loss = [0, 1.5]\n",
+        "field 'projects.multitasking_loss[1]'",
+        "found 1.5",
+    ),
+    "multitasking-loss-not-a-list": (
+        "[projects]\nmultitasking_loss = 0.17\n",
+        "field 'projects.multitasking_loss'",
+        "a list of numbers",
+    ),
+    "multitasking-loss-empty": ("[projects]\nmultitasking_loss = []\n", "field 'projects.multitasking_loss'", "list"),
+    "class-unknown-key": (
+        "[projects.classes.small]\nteam = 2\n",
+        "field 'projects.classes.small.team'",
+        "did you mean 'team_size'",
+    ),
+    "new-class-unknown-key": (
+        "[projects.classes.erp]\nper_100_employees = 1\n",
+        "field 'projects.classes.erp.per_100_employees'",
+        "per_100_employees_per_year",
+    ),
+    "class-name-case": ("[projects.classes.ERP]\nteam_size = 2\n", "field 'projects.classes.ERP'", "lower-case"),
+    "share-above-1": ("[projects]\nstatus_share = 2\n", "field 'projects.status_share'", "from 0 to 1"),
+    "old-key": ("[projects]\nrework_share = 0.25\n", "field 'projects.rework_share'", "no longer a key: use"),
+}
+
+
+@pytest.mark.parametrize("case", list(PROJECT_FIELD_CASES), ids=list(PROJECT_FIELD_CASES))
+def test_bad_project_fields_exit_2_with_one_line_naming_the_field(case, tmp_path, capsys, no_simulation):
+    content, field, allowed = PROJECT_FIELD_CASES[case]
+    path = tmp_path / "projects.toml"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = _cli(["run", str(path), "--out", str(tmp_path / "out"), "-q", "--no-plots"], capsys)
+    _assert_clean_refusal(code, out, err, case)
+    assert err.count("\n") == 1 and out == "", err
+    assert field in err and allowed in err and "projects.toml" in err, err
+    assert not (tmp_path / "out").exists()
 
 
 def test_hostile_cases_run_in_the_checkout():

@@ -3,10 +3,13 @@
 A strategy draws valid scenario dicts: 1-800 employees, the four structure presets
 and custom role layouts (one person holding every duty, two or three roles splitting
 the duties along a reporting tree), ticket rates, class mixes, effort distributions,
-projects, WIP limits, exception probabilities, context-switch times, calendars and
-short horizons.  Each example runs one replication and checks:
+project classes (the defaults changed and new ones), scheduled projects, arrival scales,
+the coordination shares, estimation errors, multitasking losses, rework, WIP limits,
+exception probabilities, context-switch times, calendars and short horizons.  Each
+example runs one replication and checks:
 
-- conservation (``Model.run`` raises ``ConservationError`` when work is lost);
+- conservation (``Model.run`` raises ``ConservationError`` when work is lost): every project
+  arrived is done or open, and the per-class counts and rates add up to the totals;
 - utilisation in [0, 1] for every role and every person;
 - no negative times or other negative quantities, and shares in [0, 1];
 - busy hours per person <= the hours a working week has;
@@ -36,6 +39,7 @@ from orgsim.scenario import DEFAULT_TICKET_CLASSES
 
 EPS = 1e-9
 TICKET_CLASSES = (*DEFAULT_TICKET_CLASSES, "extra_class")
+PROJECT_CLASSES = ("small", "medium", "extra_project")
 SETTINGS = settings(
     max_examples=150,
     deadline=None,
@@ -98,6 +102,37 @@ def ticket_class_tables(draw, name: str) -> dict:
         table["manager_duty"] = draw(st.sampled_from(("none", "major_incident", "approval")))
         table["manager_effort"] = draw(distributions(0.0, 3.0))
     return table
+
+
+@st.composite
+def project_class_tables(draw) -> dict:
+    """Some fields of a project class (a new class takes the ProjectClass defaults for the rest)."""
+    table = {}
+    if draw(st.booleans()):
+        table["per_100_employees_per_year"] = draw(_hours(30.0))
+    if draw(st.booleans()):
+        table["effort"] = draw(distributions(1.0, 600.0))
+        table["work_package_hours"] = draw(_hours(80.0, 8.0))
+    if draw(st.booleans()):
+        table["team_size"] = draw(st.integers(1, 5))
+    if draw(st.booleans()):
+        table["member_hours_per_week"] = draw(_hours(40.0, 1.0))
+    if draw(st.booleans()):
+        table["due_date_factor"] = draw(_hours(5.0, 0.1))
+    return table
+
+
+@st.composite
+def scheduled_projects(draw, classes: list[str], horizon: int) -> dict:
+    """A scheduled project of one of ``classes``, in the run or after it; its effort and team given or not."""
+    project = {"week": draw(st.one_of(st.integers(0, horizon + 2), _hours(horizon)))}
+    if draw(st.booleans()):
+        project["class"] = draw(st.sampled_from(classes))
+    if draw(st.booleans()):
+        project["effort_hours"] = draw(st.one_of(st.just(0.0), _hours(800.0, 1.0)))
+    if draw(st.booleans()):
+        project["team_size"] = draw(st.integers(0, 6))
+    return project
 
 
 def _split(draw, duties, holders: int) -> list[list[str]]:
@@ -206,13 +241,13 @@ def valid_scenarios(draw) -> dict:
         "org": org,
         "tickets": {"per_employee_per_month": draw(_hours(5.0))},
         "projects": {
-            "per_100_employees_per_year": draw(_hours(30.0)),
+            "arrival_scale": draw(st.one_of(st.just(0.0), _hours(3.0))),
             "initial_portfolio": draw(st.integers(0, 3)),
             "wip_limit": draw(st.integers(1, 6)),
             "exception_probability": draw(_hours(1.0)),
-            "rework_share": draw(_hours(1.0)),
+            "rework_per_day_waited": draw(_hours(1.0)),
+            "rework_cap": draw(_hours(1.0)),
             "decision_wait_limit_hours": draw(_hours(40.0, 0.5)),
-            "team_size": draw(st.integers(1, 5)),
         },
     }
     if roles:
@@ -227,14 +262,23 @@ def valid_scenarios(draw) -> dict:
     if classes:
         data["tickets"]["classes"] = classes
     projects = data["projects"]
+    project_classes = {}
+    for name in draw(st.lists(st.sampled_from(PROJECT_CLASSES), max_size=3, unique=True)):
+        project_classes[name] = draw(project_class_tables())
+    if project_classes:
+        projects["classes"] = project_classes
     if draw(st.booleans()):
-        projects["effort"] = draw(distributions(1.0, 300.0))
-        projects["work_package_hours"] = draw(_hours(80.0, 8.0))
+        names = [*PROJECT_CLASSES[:2], *(n for n in project_classes if n not in PROJECT_CLASSES[:2])]
+        projects["scheduled"] = draw(st.lists(scheduled_projects(names, horizon), max_size=3))
     if draw(st.booleans()):
-        for key in ("initiation_hours", "planning_hours", "handoff_hours", "closing_hours", "decision_hours"):
+        projects["multitasking_loss"] = draw(st.lists(_hours(0.9), min_size=1, max_size=5))
+    if draw(st.booleans()):
+        projects["estimate_error"] = draw(distributions(0.3, 2.0))
+    if draw(st.booleans()):
+        for key in ("initiation_share", "planning_share", "closing_share", "coordination_share", "status_share"):
+            projects[key] = draw(_hours(0.2))
+        for key in ("handoff_hours", "decision_hours"):
             projects[key] = draw(_hours(8.0))
-        projects["status_hours_per_week"] = draw(_hours(3.0))
-        projects["due_date_factor"] = draw(_hours(5.0, 0.1))
         projects["intake_hours"] = draw(_hours(4.0))
         projects["portfolio_review_hours_per_week"] = draw(_hours(4.0))
     if draw(st.booleans()):
@@ -306,7 +350,7 @@ def _nan_equal(a, b) -> bool:
 
 
 def _share(name: str) -> bool:
-    return name.startswith(("utilisation.", "sla_attainment.", "project_on_time_share"))
+    return name.startswith(("utilisation.", "sla_attainment.", "project_on_time_share", "multitasking_loss."))
 
 
 def check_invariants(scenario, model: CheckedModel, output) -> None:
@@ -382,6 +426,27 @@ def check_invariants(scenario, model: CheckedModel, output) -> None:
     assert len(samples["project_lead_time_hours"]) == len(samples["project_on_time"]) == completed
     assert completed <= model.sources["projects"].completed
 
+    # projects: every one arrived is done or open; the classes add up to the totals
+    office = model.sources["projects"]
+    state = model.recorder.state
+    open_now = state["projects_intake"] + state["projects_waiting"] + state["projects_active"]
+    assert office.arrived == office.completed + open_now == office.completed + len(list(office.open_projects()))
+    assert output.metrics["projects_open_at_end"] == open_now
+    names = [c.name for c in scenario.projects.classes]
+    assert completed == sum(counts[f"projects_completed.{name}"] for name in names)
+    assert output.metrics["projects_per_quarter"] == pytest.approx(
+        sum(output.metrics[f"projects_per_quarter.{name}"] for name in names), rel=1e-9, abs=1e-12
+    )
+    assert len(output.projects) == completed and len(output.project_arrivals) <= office.arrived
+    assert all(rework >= 0 for *_, rework in output.projects)
+    # nobody is on a negative number of projects, and the people on projects are those of the active ones
+    on_projects = sum(len(p.team) for p in office.active.values())
+    assert all(w.projects >= 0 and w.project_hours >= -EPS for w in model.workers)
+    assert sum(w.projects for w in model.workers) == on_projects
+    for worker in model.workers:  # time lost to multitasking only by people who do project work
+        if worker.busy.get("multitasking", 0.0) > 0:
+            assert worker.holds("project_work") and worker.busy.get("project_work", 0.0) > 0
+
 
 @SETTINGS
 @given(data=valid_scenarios(), replication=st.integers(0, 3))
@@ -393,6 +458,10 @@ def test_random_valid_scenarios_keep_every_invariant(data, replication):
     model = CheckedModel(scenario, replication)
     output = model.run()  # raises ConservationError if anything was lost
     event("a queue grows (overloaded)" if output.warnings else "stable")
+    event("scheduled projects" if scenario.projects.scheduled else "no scheduled project")
+    lost = any(w.busy.get("multitasking", 0.0) > 0 for w in model.workers)
+    event("time lost to multitasking" if lost else "no multitasking loss")
+    event("projects completed" if model.recorder.counts["projects_completed"] else "no project completed")
     check_invariants(scenario, model, output)
 
     again = CheckedModel(scenario, replication).run()
@@ -439,7 +508,7 @@ def test_a_project_still_in_intake_at_the_end_does_not_crash_the_metrics():
         {
             "name": "intake",
             "org": {"structure": "pmo"},
-            "projects": {"initial_portfolio": 1, "intake_hours": 1000, "effort": 10},
+            "projects": {"initial_portfolio": 1, "intake_hours": 1000, "classes": {"small": {"effort": 10}}},
             "simulation": {"horizon_weeks": 4, "warmup_weeks": 1},
         }
     )

@@ -77,7 +77,7 @@ def test_utilisation_and_busy_hours_stay_within_available_time():
 def test_rates_are_the_recorders_counts_over_the_measured_weeks_exactly(warmup, measured_weeks):
     scenario = make_scenario(
         org={"employees": 300, "structure": "separate"},
-        projects={"initial_portfolio": 4, "per_100_employees_per_year": 20},
+        projects={"initial_portfolio": 4, "arrival_scale": 2},
         simulation={"horizon_weeks": 20, "warmup_weeks": warmup},
     )
     model, output = _run(scenario)
@@ -87,6 +87,9 @@ def test_rates_are_the_recorders_counts_over_the_measured_weeks_exactly(warmup, 
         assert metrics[f"tickets_per_week.{klass.name}"] == counts[f"tickets_resolved.{klass.name}"] / measured_weeks
     assert metrics["tickets_per_week.total"] == _resolved(model) / measured_weeks
     assert metrics["projects_per_quarter"] == counts["projects_completed"] / measured_weeks * WEEKS_PER_QUARTER
+    for klass in model.scenario.projects.classes:
+        completed = counts[f"projects_completed.{klass.name}"]
+        assert metrics[f"projects_per_quarter.{klass.name}"] == completed / measured_weeks * WEEKS_PER_QUARTER
     assert metrics["rework_hours_per_week"] == model.recorder.totals["rework_hours"] / measured_weeks
     assert _resolved(model) > 500 and counts["projects_completed"] > 0
 
@@ -152,7 +155,9 @@ def test_utilisation_is_the_hours_per_person_week_over_the_working_week():
     staffed = [role for role in scenario.roles if scenario.headcounts()[role.name] > 0]
     assert len(staffed) < len(scenario.roles)  # nobody heads a single IT manager: no metrics for head_of_it
     for role in staffed:
-        hours = sum(metrics[f"hours_per_person_week.{role.name}.{label}"] for label in (*role.duties, "context_switch"))
+        # the time lost to switching between projects is busy time of its own
+        labels = (*role.duties, "context_switch", *(("multitasking",) if "project_work" in role.duties else ()))
+        hours = sum(metrics[f"hours_per_person_week.{role.name}.{label}"] for label in labels)
         assert metrics[f"utilisation.{role.name}"] == pytest.approx(hours / 40.0, rel=1e-12)
         assert 0 < metrics[f"utilisation.{role.name}"] <= 1
 

@@ -8,7 +8,7 @@ import pytest
 
 import orgsim
 from orgsim.cli import main
-from orgsim.realism import BENCHMARKS, COLUMNS, realism
+from orgsim.realism import BENCHMARKS, COLUMNS, calibrated, realism
 from tests.conftest import SCENARIOS
 
 SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.toml"))
@@ -28,13 +28,42 @@ def test_every_benchmark_states_its_source_and_a_band():
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_every_shipped_scenario_lands_in_the_published_bands(name, shipped_runs):
+def test_every_shipped_scenario_is_a_real_organisation(name, shipped_runs):
+    """Every calibration figure (work, staff, sizes, the managers' week, coordination load) lies in
+    its published band; the outcomes of the structure (on time, durations, losses) are set beside
+    theirs as findings."""
     table = realism(shipped_runs[name])
     assert list(table.columns) == COLUMNS
-    assert len(table) >= 6, "the figures that apply to every organisation are all there"
+    assert len(table) >= 10, "the figures that apply to every organisation are all there"
     assert (table["band_low"] < table["band_high"]).all()
-    outside = table[~table["within"]]
+    assert set(table["kind"]) == {"calibration", "outcome"}
+    assert {"projects on time", "rework share of project work"} <= set(
+        table.loc[table["kind"] == "outcome", "quantity"]
+    )
+    calibration = table[table["kind"] == "calibration"]
+    outside = calibration[~calibration["within"]]
     assert outside.empty, "\n" + outside[["quantity", "band_low", "band_high", "simulated"]].to_string()
+    assert calibrated(table)
+
+
+def test_the_project_rows_are_there_where_projects_run(shipped_runs):
+    table = realism(shipped_runs["large-separate"]).set_index("quantity")
+    for quantity in (
+        "small project effort (mean of the class, person-days)",
+        "medium project effort (median of the class, person-months)",
+        "medium project duration (median, months)",
+        "project management effort share of project effort",
+        "status reporting share of a project manager's time",
+        "concurrent projects per project manager",
+        "projects on time",
+        "small projects on time",
+        "engineers' multitasking loss (share of project time)",
+        "rework share of project work",
+        "run share of all IT staff hours (operations and management, not projects)",
+    ):
+        assert quantity in table.index, quantity
+    # the rework the shipped large organisation has is real and small
+    assert 0 < table.loc["rework share of project work", "simulated"] < 0.1
 
 
 def test_the_small_combined_it_manager_is_fully_booked_and_a_quarter_firefighting(shipped_runs):
@@ -65,6 +94,7 @@ def test_strict_exits_1_when_a_figure_is_out_of_its_band_and_writes_the_table(tm
     table = pd.read_csv(tmp_path / "calm" / "realism.csv")
     assert list(table.columns) == COLUMNS
     row = table[table["quantity"] == "IT manager busy share"].iloc[0]
+    assert row["kind"] == "calibration"
     assert not row["within"] and row["simulated"] < row["band_low"]
     assert row["ci_low"] <= row["simulated"] <= row["ci_high"]
     # without --strict the same finding is reported, and the command succeeds

@@ -32,6 +32,7 @@ from orgsim.scenario import (
 )
 from orgsim.scenario.reference import field_reference, reference_markdown
 from orgsim.scenario.roles import Headcount, Role
+from orgsim.scenario.schema import DEFAULT_PROJECT_CLASSES, ProjectClass, ScheduledProject
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 SECTIONS = {
@@ -86,8 +87,28 @@ def test_empty_dict_gives_the_documented_defaults():
     assert s.management.interrupts_per_manager_per_day == 10.0
     assert s.tickets.manager_escalation_share == 0.05
     assert s.dispatch.assign == "longest_idle" and s.dispatch.resume == "same_person"
-    assert s.projects.wip_limit == 4
-    assert s.projects.team_size == 3
+    assert s.projects.wip_limit == 5
+    assert s.projects.arrival_scale == 1.0 and s.projects.initial_portfolio == 0
+    assert s.projects.multitasking_loss == (0.0, 0.17)
+    assert s.projects.scheduled == ()
+
+
+def test_default_project_classes():
+    """small: frequent, ~120 h, one person; medium: rare, ~4,100 h, a team of 4 (the rates and
+    the planned weekly hours are calibrated, so they are read from DEFAULT_PROJECT_CLASSES)."""
+    classes = scenario_from_dict({}).projects.by_name()
+    assert list(classes) == ["small", "medium"]
+    small, medium = classes["small"], classes["medium"]
+    assert small.effort == Distribution("lognormal", mean=120.0, cv=0.8)
+    assert medium.effort == Distribution("lognormal", mean=4100.0, cv=0.6)
+    assert (small.work_package_hours, small.team_size, small.due_date_factor) == (16.0, 1, 1.0)
+    assert (medium.work_package_hours, medium.team_size, medium.due_date_factor) == (40.0, 4, 1.0)
+    for name, klass in classes.items():
+        default = DEFAULT_PROJECT_CLASSES[name]
+        assert klass.per_100_employees_per_year == default.per_100_employees_per_year
+        assert klass.member_hours_per_week == default.member_hours_per_week
+    assert 5 <= small.per_100_employees_per_year <= 20 and 0 < medium.per_100_employees_per_year < 1
+    assert 10 <= small.member_hours_per_week <= 25 and 10 <= medium.member_hours_per_week <= 25
 
 
 def test_default_ticket_classes_and_mix():
@@ -115,11 +136,18 @@ def test_default_ticket_classes_and_mix():
     assert all(c.has_level1 for c in classes.values())
 
 
-@pytest.mark.parametrize("section", list(SECTIONS), ids=list(SECTIONS))
+DEFAULT_OBJECTS = {
+    **{section: cls() for section, cls in SECTIONS.items()},
+    "project_class": ProjectClass(),
+    "scheduled_project": ScheduledProject(),
+    **{f"projects.classes.{name}": klass for name, klass in DEFAULT_PROJECT_CLASSES.items()},
+}
+
+
+@pytest.mark.parametrize("section", list(DEFAULT_OBJECTS), ids=list(DEFAULT_OBJECTS))
 def test_every_default_passes_its_own_range_check(section):
-    cls = SECTIONS[section]
-    defaults = cls()
-    for f in dataclasses.fields(cls):
+    defaults = DEFAULT_OBJECTS[section]
+    for f in dataclasses.fields(defaults):
         check = f.metadata.get("check")
         if check is not None:
             assert check(getattr(defaults, f.name)) is None, f"{section}.{f.name}"
@@ -136,9 +164,17 @@ def test_default_scenario_holds_every_duty_its_work_needs():
 
 # ------------------------------------------------------------------------- presets
 
+
+def _coordinators(employees: int) -> int:
+    """Project managers (or senior engineers): one per 3 projects expected to run at once, at least 1."""
+    expected = scenario_from_dict({"org": {"employees": employees}}).expected_concurrent_projects
+    return max(1, math.ceil(expected / 3 - 1e-9))
+
+
+PM_1500 = _coordinators(1500)
 # structure -> employees -> headcounts.  Ratios: service desk 1 per 70 employees
-# (rounded down, min 0), engineers 1 per 40 (min 1), coordinators 1 per 250 (min 1),
-# IT managers 1 per 8 direct reports (rounded up, min 1), one PMO lead.
+# (rounded down, min 0), engineers 1 per 40 (min 1), coordinators 1 per 3 projects expected
+# to run at once (min 1), IT managers 1 per 8 direct reports (rounded up, min 1), one PMO lead.
 EXPECTED_HEADCOUNTS = {
     "combined": {
         40: {"service_desk": 0, "engineer": 1, "it_manager": 1, "head_of_it": 0},
@@ -146,14 +182,20 @@ EXPECTED_HEADCOUNTS = {
     },
     "separate": {
         40: {"service_desk": 0, "engineer": 1, "project_manager": 1, "it_manager": 1, "head_of_it": 0},
-        1500: {"service_desk": 21, "engineer": 37, "project_manager": 6, "it_manager": 8, "head_of_it": 1},
+        1500: {
+            "service_desk": 21,
+            "engineer": 37,
+            "project_manager": PM_1500,
+            "it_manager": math.ceil((21 + 37 + PM_1500) / 8),
+            "head_of_it": 1,
+        },
     },
     "pmo": {
         40: {"service_desk": 0, "engineer": 1, "project_manager": 1, "pmo_lead": 1, "it_manager": 1, "head_of_it": 0},
         1500: {
             "service_desk": 21,
             "engineer": 37,
-            "project_manager": 6,
+            "project_manager": PM_1500,
             "pmo_lead": 1,
             "it_manager": 8,
             "head_of_it": 1,
@@ -162,7 +204,13 @@ EXPECTED_HEADCOUNTS = {
     # the senior engineer is one of the engineers: same headcount and cost as combined
     "no_pm": {
         40: {"service_desk": 0, "engineer": 0, "senior_engineer": 1, "it_manager": 1, "head_of_it": 0},
-        1500: {"service_desk": 21, "engineer": 31, "senior_engineer": 6, "it_manager": 8, "head_of_it": 1},
+        1500: {
+            "service_desk": 21,
+            "engineer": 37 - PM_1500,
+            "senior_engineer": PM_1500,
+            "it_manager": 8,
+            "head_of_it": 1,
+        },
     },
 }
 PRESET_CASES = [(s, n) for s, sizes in EXPECTED_HEADCOUNTS.items() for n in sizes]
@@ -192,6 +240,30 @@ def test_small_firm_has_no_service_desk_and_engineers_take_level_1_first(structu
     assert large.role("service_desk").duties == ("ticket_l1", "ops_routine")
     assert "ticket_l2" not in large.role("it_manager").duties
     assert large.role("it_manager").routine_hours_per_week == 0
+
+
+def test_the_coordinators_are_one_per_three_projects_expected_to_run_at_once():
+    """Little's law: the projects expected at once are every class's arrivals a week times its
+    planned duration in weeks (mean effort / (team_size x member_hours_per_week)); project managers
+    and senior engineers are one per 3 of them (rounded up), at least one."""
+    s = scenario_from_dict({"org": {"employees": 1500, "structure": "separate"}})
+    expected = sum(
+        1500 / 100 * c.per_100_employees_per_year / 52 * c.effort.expected / (c.team_size * c.member_hours_per_week)
+        for c in s.projects.classes
+    )
+    assert s.expected_concurrent_projects == pytest.approx(expected, rel=1e-12)
+    assert 6 < expected < 60 and math.ceil(expected / 3) == PM_1500
+    assert s.headcounts()["project_manager"] == PM_1500
+    busier = s.with_changes({"projects.arrival_scale": 3})
+    assert busier.expected_concurrent_projects == pytest.approx(3 * expected, rel=1e-12)
+    assert busier.headcounts()["project_manager"] == math.ceil(3 * expected / 3 - 1e-9)
+    assert busier.headcounts()["engineer"] == 37  # the engineers are sized by the employees
+    # more hours a week planned per member: shorter projects, fewer at once
+    longer_weeks = s.with_changes({"projects.classes.medium.member_hours_per_week": 5})
+    assert longer_weeks.expected_concurrent_projects > expected
+    none = s.with_changes({"projects.arrival_scale": 0})
+    assert none.expected_concurrent_projects == 0 and none.headcounts()["project_manager"] == 1
+    assert none.with_changes({"org.structure": "no_pm"}).headcounts()["senior_engineer"] == 1
 
 
 def test_service_desk_appears_at_70_employees():
@@ -282,19 +354,27 @@ def test_with_changes_accumulates_and_can_create_tables():
     assert s.org.employees == 400
 
 
+def _small(scenario):
+    return scenario.projects.by_name()["small"]
+
+
 def test_with_changes_sets_a_distribution_from_a_number():
-    s = scenario_from_dict({}).with_changes({"projects.effort": 100})
-    assert s.projects.effort == Distribution("fixed", mean=100.0)
+    s = scenario_from_dict({}).with_changes({"projects.classes.small.effort": 100})
+    assert _small(s).effort == Distribution("fixed", mean=100.0)
+    assert s.projects.by_name()["medium"] == dataclasses.replace(DEFAULT_PROJECT_CLASSES["medium"], name="medium")
 
 
 def test_with_changes_sets_one_parameter_of_a_distribution_the_file_spells_out():
-    s = scenario_from_dict({"projects": {"effort": {"dist": "lognormal", "mean": 100, "cv": 1}}})
-    assert s.with_changes({"projects.effort.cv": 0.5}).projects.effort == Distribution("lognormal", mean=100, cv=0.5)
+    s = scenario_from_dict(
+        {"projects": {"classes": {"small": {"effort": {"dist": "lognormal", "mean": 100, "cv": 1}}}}}
+    )
+    changed = s.with_changes({"projects.classes.small.effort.cv": 0.5})
+    assert _small(changed).effort == Distribution("lognormal", mean=100, cv=0.5)
 
 
 def test_with_changes_sets_one_parameter_of_a_default_distribution():
-    default = scenario_from_dict({}).projects.effort
-    changed = scenario_from_dict({}).with_changes({"projects.effort.cv": 0.5}).projects.effort
+    default = _small(scenario_from_dict({})).effort
+    changed = _small(scenario_from_dict({}).with_changes({"projects.classes.small.effort.cv": 0.5})).effort
     assert changed == dataclasses.replace(default, cv=0.5)
 
 
@@ -337,10 +417,12 @@ def test_with_changes_is_validated(changes, path, allowed):
         ('roles.engineer.duties=["ticket_l2", "admin"]', ("roles.engineer.duties", ["ticket_l2", "admin"])),
         ("tickets.classes.p1.preemptive=false", ("tickets.classes.p1.preemptive", False)),
         ("tickets.classes.p2.preemptive=true", ("tickets.classes.p2.preemptive", True)),
-        ("projects.effort={dist='fixed', mean=3}", ("projects.effort", {"dist": "fixed", "mean": 3})),
+        ("projects.classes.small.effort={dist='fixed', mean=3}",
+         ("projects.classes.small.effort", {"dist": "fixed", "mean": 3})),
+        ("projects.multitasking_loss=[0, 0.2, 0.4]", ("projects.multitasking_loss", [0, 0.2, 0.4])),
     ],
     ids=["int", "float", "bare-string", "quoted-string", "spaces-in-text", "equals-in-value", "padded",
-         "list", "false", "true", "inline-table"],
+         "list", "false", "true", "inline-table", "list-of-numbers"],
 )  # fmt: skip
 def test_parse_assignment(text, expected):
     result = parse_assignment(text)
@@ -373,7 +455,9 @@ def _frozen_cases():
         (s.management, "admin_hours_per_week", 0.0),
         (s.role("engineer"), "duties", ()),
         (s.role("engineer").headcount, "minimum", 5),
-        (s.projects.effort, "mean", 1.0),
+        (s.projects.classes[0].effort, "mean", 1.0),
+        (s.projects.classes[0], "team_size", 9),
+        (ScheduledProject(), "week", 3.0),
     ]
 
 
@@ -381,7 +465,7 @@ def _frozen_cases():
     ("obj", "attr", "value"),
     _frozen_cases(),
     ids=["Scenario.name", "Scenario.org", "Simulation", "Calendar", "Org", "Tickets", "TicketClass", "Projects",
-         "Management", "Role", "Headcount", "Distribution"],
+         "Management", "Role", "Headcount", "Distribution", "ProjectClass", "ScheduledProject"],
 )  # fmt: skip
 def test_scenario_values_are_frozen(obj, attr, value):
     before = getattr(obj, attr)
@@ -391,7 +475,9 @@ def test_scenario_values_are_frozen(obj, attr, value):
 
 
 def test_classes_and_roles_are_tuples():
-    s = scenario_from_dict({})
+    s = scenario_from_dict({"projects": {"scheduled": [{"week": 1}], "multitasking_loss": [0, 0.1]}})
+    assert isinstance(s.projects.classes, tuple) and isinstance(s.projects.scheduled, tuple)
+    assert s.projects.multitasking_loss == (0.0, 0.1)
     assert isinstance(s.tickets.classes, tuple)
     assert isinstance(s.roles, tuple)
     assert isinstance(s.role("engineer").duties, tuple)
@@ -414,7 +500,7 @@ def test_mix_given_replaces_the_whole_default_mix():
 def test_a_mix_without_p1_and_change_lets_a_custom_org_skip_manager_duties():
     data = {
         "tickets": {"mix": {"p3": 1.0}, "manager_escalation_share": 0},
-        "projects": {"per_100_employees_per_year": 0},
+        "projects": {"arrival_scale": 0},
         "org": {"structure": "custom"},
         "roles": {"desk": {"headcount": 2, "duties": ["ticket_l1", "ticket_l2"]}},
     }
@@ -501,6 +587,104 @@ def test_level_1_can_be_skipped_with_a_fixed_zero_effort():
 )  # fmt: skip
 def test_bad_ticket_tables_name_the_field(tickets, path, allowed):
     err = raises_at(path, {"tickets": tickets})
+    assert allowed in str(err)
+
+
+# ----------------------------------------------------------------- project classes
+
+
+def test_a_new_project_class_can_be_defined_and_a_default_one_changed():
+    s = scenario_from_dict(
+        {
+            "projects": {
+                "classes": {
+                    "medium": {"team_size": 6},
+                    "erp": {
+                        "per_100_employees_per_year": 0.01,
+                        "effort": {"dist": "lognormal", "mean": 20000, "cv": 0.5},
+                    },
+                }
+            }
+        }
+    )
+    classes = s.projects.by_name()
+    assert list(classes) == ["small", "medium", "erp"]
+    assert classes["medium"].team_size == 6
+    assert classes["medium"].effort == DEFAULT_PROJECT_CLASSES["medium"].effort  # other fields kept
+    erp = classes["erp"]
+    assert erp.effort == Distribution("lognormal", mean=20000.0, cv=0.5)
+    # fields not given take the ProjectClass defaults
+    for name in ("work_package_hours", "team_size", "member_hours_per_week", "due_date_factor"):
+        assert getattr(erp, name) == getattr(ProjectClass(), name)
+    assert erp.name == "erp" and erp.per_100_employees_per_year == 0.01
+
+
+def test_scheduled_projects_take_the_class_and_its_defaults():
+    s = scenario_from_dict(
+        {"projects": {"scheduled": [{"week": 10, "class": "medium", "effort_hours": 3000}, {"week": 4.5}]}}
+    )
+    first, second = s.projects.scheduled
+    assert first == ScheduledProject(week=10.0, project_class="medium", effort_hours=3000.0, team_size=0)
+    assert second == ScheduledProject(week=4.5)  # class medium, effort drawn, the class's team
+    assert s.to_dict()["projects"]["scheduled"][0] == {
+        "week": 10.0, "class": "medium", "effort_hours": 3000.0, "team_size": 0,
+    }  # fmt: skip
+
+
+def test_what_project_duties_the_projects_need():
+    """Project duties are needed when projects can come: by arrival, the initial portfolio or a
+    scheduled project; status reporting only when status_share > 0."""
+    assert "project_coordination" in needed_duties(scenario_from_dict({}))
+    off = scenario_from_dict({"projects": {"arrival_scale": 0}})
+    assert not {"project_coordination", "project_work", "status_reporting"} & set(needed_duties(off))
+    zero_rates = scenario_from_dict(
+        {
+            "projects": {
+                "classes": {"small": {"per_100_employees_per_year": 0}, "medium": {"per_100_employees_per_year": 0}}
+            }
+        }
+    )
+    assert "project_work" not in needed_duties(zero_rates)
+    for projects in ({"initial_portfolio": 1}, {"scheduled": [{"week": 3}]}):
+        needs = needed_duties(scenario_from_dict({"projects": {"arrival_scale": 0, **projects}}))
+        assert {"project_coordination", "project_work", "status_reporting"} <= set(needs), projects
+    quiet = scenario_from_dict({"projects": {"status_share": 0}})
+    assert "status_reporting" not in needed_duties(quiet) and "project_work" in needed_duties(quiet)
+
+
+def test_multitasking_loss_by_concurrent_projects():
+    projects = scenario_from_dict({"projects": {"multitasking_loss": [0, 0.2, 0.4]}}).projects
+    assert [projects.loss(k) for k in range(6)] == [0.0, 0.0, 0.2, 0.4, 0.4, 0.4]  # the last value holds
+
+
+@pytest.mark.parametrize(
+    ("projects", "path", "allowed"),
+    [
+        ({"per_100_employees_per_year": 8}, "projects.per_100_employees_per_year", "classes"),
+        ({"status_hours_per_week": 1}, "projects.status_hours_per_week", "status_share"),
+        ({"classes": {"small": {"team": 2}}}, "projects.classes.small.team", "did you mean 'team_size'"),
+        ({"classes": {"small": {"member_hours_per_week": 0}}}, "projects.classes.small.member_hours_per_week",
+         "from 0.1 to 168"),
+        ({"classes": {"Big": {}}}, "projects.classes.Big", "lower-case"),
+        ({"classes": 3}, "projects.classes", "expected a table"),
+        ({"scheduled": [{"week": 3, "class": "huge"}]}, "projects.scheduled[0].class", "one of small, medium"),
+        ({"scheduled": [{"week": -1}]}, "projects.scheduled[0].week", ">= 0"),
+        ({"scheduled": [{"week": 1, "effort": 3}]}, "projects.scheduled[0].effort", "did you mean 'effort_hours'"),
+        ({"scheduled": [{"week": 1, "team_size": 1.5}]}, "projects.scheduled[0].team_size", "whole number"),
+        ({"scheduled": {"week": 1}}, "projects.scheduled", "list of tables"),
+        ({"multitasking_loss": [0, 1.5]}, "projects.multitasking_loss[1]", "from 0 to below 1"),
+        ({"multitasking_loss": 0.17}, "projects.multitasking_loss", "a list of numbers"),
+        ({"multitasking_loss": ["a"]}, "projects.multitasking_loss[0]", "expected a number"),
+        ({"status_share": 1.5}, "projects.status_share", "from 0 to 1"),
+        ({"arrival_scale": -1}, "projects.arrival_scale", "from 0 to 1,000"),
+    ],
+    ids=["old-rate-key", "old-status-key", "class-unknown-field", "member-hours-zero", "class-name-case",
+         "classes-not-table", "scheduled-unknown-class", "scheduled-negative-week", "scheduled-unknown-key",
+         "scheduled-fraction-team", "scheduled-not-list", "loss-above-1", "loss-not-list", "loss-text",
+         "share-above-1", "negative-scale"],
+)  # fmt: skip
+def test_bad_project_tables_name_the_field(projects, path, allowed):
+    err = raises_at(path, {"projects": projects})
     assert allowed in str(err)
 
 
@@ -601,17 +785,21 @@ def test_a_reporting_cycle_error_names_a_role_in_the_cycle():
         ({"simulation": {"warmup_weeks": 60}}, "simulation.warmup_weeks", "less than simulation.horizon_weeks (52)"),
         ({"tickets": {"per_employee_per_month": -1}}, "tickets.per_employee_per_month", "from 0 to 1,000"),
         ({"calendar": {"hours_per_day": 25}}, "calendar.hours_per_day", "from 0.5 to 24"),
-        ({"projects": {"effort": {"dist": "gamma"}}}, "projects.effort.dist", "fixed, exponential, lognormal"),
-        ({"projects": {"effort": {"dist": "lognormal", "mean": 3}}}, "projects.effort.cv", "needs mean, cv"),
-        ({"projects": {"effort": {"dist": "triangular", "low": 5, "mode": 4, "high": 3}}}, "projects.effort",
-         "low <= mode <= high"),
-        ({"projects": {"effort": -3}}, "projects.effort.mean", ">= 0"),
+        ({"projects": {"classes": {"small": {"effort": {"dist": "gamma"}}}}}, "projects.classes.small.effort.dist",
+         "fixed, exponential, lognormal"),
+        ({"projects": {"classes": {"medium": {"effort": {"dist": "lognormal", "mean": 3}}}}},
+         "projects.classes.medium.effort.cv", "needs mean, cv"),
+        ({"projects": {"classes": {"small": {"effort": {"dist": "triangular", "low": 5, "mode": 4, "high": 3}}}}},
+         "projects.classes.small.effort", "low <= mode <= high"),
+        ({"projects": {"classes": {"small": {"effort": -3}}}}, "projects.classes.small.effort.mean", ">= 0"),
+        ({"projects": {"estimate_error": {"dist": "gamma"}}}, "projects.estimate_error.dist", "fixed, exponential"),
         ({"name": "../escape"}, "name", "no path separators"),
         ({"name": 5}, "name", "text string"),
     ],
     ids=["unknown-top-level", "unknown-nested", "section-not-table", "text-for-number", "infinite", "fraction-for-int",
          "bool-for-int", "warmup-too-long", "negative-rate", "hours-per-day", "unknown-distribution",
-         "lognormal-without-cv", "triangular-order", "negative-fixed", "name-traversal", "name-not-text"],
+         "lognormal-without-cv", "triangular-order", "negative-fixed", "estimate-error", "name-traversal",
+         "name-not-text"],
 )  # fmt: skip
 def test_bad_values_name_the_field_and_what_is_allowed(data, path, allowed):
     err = raises_at(path, data)
@@ -671,6 +859,9 @@ def test_reference_mentions_every_field_path_with_a_source_column():
             assert f"`{section}.{name}`" in text, f"{section}.{name} missing from the reference"
     for name in public_fields(TicketClass):
         assert f"`tickets.classes.CLASS.{name}`" in text
+    for name in public_fields(ProjectClass):
+        assert f"`projects.classes.CLASS.{name}`" in text, f"projects.classes.CLASS.{name} missing from the reference"
+    assert "projects.scheduled" in text
     assert "`tickets.mix.CLASS`" in text
     for key in ("headcount", "duties", "reports_to", "hourly_cost", "context_switch_hours"):
         assert f"`roles.ROLE.{key}`" in text
@@ -718,8 +909,23 @@ ROUND_TRIP_CASES = {
                 "p3": {"l1_effort": {"dist": "exponential", "mean": 0.2}},
             },
         },
-        "projects": {"effort": 120, "initial_portfolio": 3},
+        "projects": {"classes": {"small": {"effort": 120}}, "initial_portfolio": 3},
         "simulation": {"horizon_weeks": 20, "warmup_weeks": 2, "seed": 9},
+    },
+    "project-classes-and-scheduled": {
+        "projects": {
+            "arrival_scale": 0.5,
+            "multitasking_loss": [0, 0.2, 0.4, 0.6],
+            "estimate_error": {"dist": "triangular", "low": 0.5, "mode": 1, "high": 2},
+            "classes": {
+                "medium": {"team_size": 5, "member_hours_per_week": 12},
+                "erp": {"per_100_employees_per_year": 0.01, "effort": 20000, "work_package_hours": 80, "team_size": 8},
+            },
+            "scheduled": [
+                {"week": 10, "class": "erp", "effort_hours": 12000, "team_size": 6},
+                {"week": 2.5, "class": "small"},
+            ],
+        },
     },
 }
 
@@ -764,8 +970,10 @@ def test_a_file_name_with_spaces_gives_a_usable_default_name(tmp_path):
 def test_set_changes_one_field_of_a_default_distribution_from_the_command_line(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text("[org]\nemployees = 50\n")
-    scenario = load_scenario(path, {"projects.effort.cv": 0.5, "roles.engineer.headcount.minimum": 2})
-    assert scenario.projects.effort == Distribution("lognormal", mean=150.0, cv=0.5)
+    scenario = load_scenario(path, {"projects.classes.medium.effort.cv": 0.5, "roles.engineer.headcount.minimum": 2})
+    medium = DEFAULT_PROJECT_CLASSES["medium"].effort
+    assert scenario.projects.by_name()["medium"].effort == Distribution("lognormal", mean=medium.mean, cv=0.5)
+    assert medium.cv != 0.5
     assert scenario.role("engineer").headcount.minimum == 2
     assert scenario.role("engineer").headcount.per_employees == 40
 
@@ -779,7 +987,7 @@ def test_replace_then_with_changes_keeps_both_changes():
     both = replaced.with_changes({"org.structure": "separate"})
     assert both.org.employees == 400 and both.org.structure == "separate"
     # the roles follow the tree: the separate preset at 400 employees (a service desk, a PM)
-    assert both.headcounts()["service_desk"] == 5 and both.headcounts()["project_manager"] == 1
+    assert both.headcounts()["service_desk"] == 5 and both.headcounts()["project_manager"] == _coordinators(400)
     # and a role change made with replace survives too
     tweaked = dataclasses.replace(both, projects=dataclasses.replace(both.projects, wip_limit=2))
     again = tweaked.with_changes({"roles.engineer.hourly_cost": 65})
@@ -788,10 +996,13 @@ def test_replace_then_with_changes_keeps_both_changes():
 
 def test_get_reads_the_paths_with_changes_writes():
     scenario = scenario_from_dict({"org": {"employees": 120}})
-    changed = scenario.with_changes({"org.employees": 300, "roles.engineer.hourly_cost": 65, "projects.effort.cv": 0.5})
+    changed = scenario.with_changes(
+        {"org.employees": 300, "roles.engineer.hourly_cost": 65, "projects.classes.small.effort.cv": 0.5}
+    )
     assert changed.get("org.employees") == 300
     assert changed.get("roles.engineer.hourly_cost") == 65
-    assert changed.get("projects.effort.cv") == 0.5
+    assert changed.get("projects.classes.small.effort.cv") == 0.5
+    assert changed.get("projects.classes.medium.team_size") == 4
     assert changed.get("resolved_headcounts.engineer") == 300 // 40
     with pytest.raises(KeyError):
         changed.get("org.nope")

@@ -44,6 +44,8 @@ def test_shipped_scenario_runs_through_the_cli_and_writes_every_file(name, tmp_p
         "--quiet",
         "--set",
         "simulation.horizon_weeks=26",
+        "--set",
+        "simulation.warmup_weeks=4",  # the large scenarios warm up for 26 weeks
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
@@ -53,11 +55,14 @@ def test_shipped_scenario_runs_through_the_cli_and_writes_every_file(name, tmp_p
     assert summary["scenario"]["name"] == name
     assert summary["scenario"]["simulation"]["horizon_weeks"] == 26
     assert summary["scenario"]["projects"]["wip_limit"] >= 1  # defaults filled in
+    assert {"small", "medium"} <= set(summary["scenario"]["projects"]["classes"])
     metric = summary["metrics"]["tickets_per_week.total"]
     assert metric["ci_low"] <= metric["mean"] <= metric["ci_high"] and metric["n"] == 2
     replications = pd.read_csv(out / "replications.csv")
     assert list(replications["replication"]) == [0, 1]
     assert "utilisation.it_manager" in replications.columns
+    assert {"projects_per_quarter.small", "projects_per_quarter.medium"} <= set(replications.columns)
+    assert any(column.startswith("multitasking_loss.") for column in replications.columns)
     timeseries = pd.read_csv(out / "timeseries.csv")
     assert len(timeseries) == 2 * 26 * 5
     assert {"day", "queue.ticket_l2", "busy_hours.engineer"} <= set(timeseries.columns)

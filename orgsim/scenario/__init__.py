@@ -13,12 +13,16 @@ from .checks import ScenarioError, needed_duties
 from .load import Scenario, load_scenario, parse_assignment, scenario_from_dict, scenario_from_toml
 from .roles import STRUCTURES, Headcount, Role, RoleChange
 from .schema import (
+    DEFAULT_PROJECT_CLASSES,
     DEFAULT_TICKET_CLASSES,
     DEFAULT_TICKET_MIX,
     Calendar,
+    Dispatch,
     Management,
     Org,
+    ProjectClass,
     Projects,
+    ScheduledProject,
     Simulation,
     TicketClass,
     Tickets,
@@ -45,4 +49,8 @@ __all__ = [
     "Management",
     "DEFAULT_TICKET_CLASSES",
     "DEFAULT_TICKET_MIX",
+    "DEFAULT_PROJECT_CLASSES",
+    "ProjectClass",
+    "ScheduledProject",
+    "Dispatch",
 ]

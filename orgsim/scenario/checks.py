@@ -157,11 +157,12 @@ def needed_duties(scenario) -> dict[str, str]:
                 needs.setdefault(klass.manager_duty, why)
             if tickets.manager_escalation_share > 0 and (klass.l1_resolution_share < 1 or not klass.has_level1):
                 needs.setdefault("escalation", "tickets.manager_escalation_share > 0")
-    if projects.per_100_employees_per_year > 0 or projects.initial_portfolio > 0:
+    arriving = projects.arrival_scale > 0 and any(c.per_100_employees_per_year > 0 for c in projects.classes)
+    if arriving or projects.initial_portfolio > 0 or projects.scheduled:
         needs["project_coordination"] = "projects"
         needs["project_work"] = "projects"
-        if projects.status_hours_per_week > 0:
-            needs["status_reporting"] = "projects.status_hours_per_week > 0"
+        if projects.status_share > 0:
+            needs["status_reporting"] = "projects.status_share > 0"
     return needs
 
 
@@ -243,20 +244,41 @@ def _check_run_is_finite(scenario) -> None:
             "(lower the rate, org.employees or simulation.horizon_weeks)",
         )
     projects = scenario.projects
-    packages_each = projects.effort.expected / projects.work_package_hours
-    if packages_each > 10_000:
-        raise ScenarioError(
-            "projects.work_package_hours",
-            f"a mean project would be cut into {packages_each:,.0f} work packages; allowed: at most 10,000 "
-            "(raise work_package_hours or lower projects.effort)",
-        )
-    count = employees / 100 * projects.per_100_employees_per_year * weeks / 52 + projects.initial_portfolio
-    if count * max(1.0, packages_each) > MAX_ARRIVALS:
-        raise ScenarioError(
-            "projects.per_100_employees_per_year",
-            f"about {count * packages_each:,.0f} work packages expected per replication; allowed: at most "
-            f"{MAX_ARRIVALS:,}",
-        )
+    by_name = {c.name: c for c in projects.classes}
+    packages = 0.0
+    known = []  # (work packages, the field that asks for them): projects there at time 0 or scheduled
+    if projects.classes and projects.initial_portfolio:
+        first = projects.classes[0]
+        each = max(1.0, first.effort.expected / first.work_package_hours)
+        known.append((projects.initial_portfolio * each, "projects.initial_portfolio"))
+    for i, spec in enumerate(projects.scheduled):
+        klass = by_name[spec.project_class]
+        each = max(1.0, (spec.effort_hours or klass.effort.expected) / klass.work_package_hours)
+        known.append((each, f"projects.scheduled[{i}].effort_hours"))
+    for count, path in known:
+        packages += count
+        if packages > MAX_ARRIVALS:
+            raise ScenarioError(
+                path,
+                f"about {packages:,.0f} work packages to draw; allowed: at most {MAX_ARRIVALS:,} per replication "
+                "(fewer or smaller projects, or larger work packages)",
+            )
+    for klass in projects.classes:
+        path = f"projects.classes.{klass.name}"
+        packages_each = klass.effort.expected / klass.work_package_hours
+        if packages_each > 10_000:
+            raise ScenarioError(
+                f"{path}.work_package_hours",
+                f"a mean project would be cut into {packages_each:,.0f} work packages; allowed: at most 10,000 "
+                "(raise work_package_hours or lower the effort)",
+            )
+        count = employees / 100 * klass.per_100_employees_per_year * projects.arrival_scale * weeks / 52
+        packages += count * max(1.0, packages_each)
+        if packages > MAX_ARRIVALS:
+            raise ScenarioError(
+                f"{path}.per_100_employees_per_year",
+                f"about {packages:,.0f} work packages expected per replication; allowed: at most {MAX_ARRIVALS:,}",
+            )
 
 
 def _check_no_reporting_cycle(roles) -> None:

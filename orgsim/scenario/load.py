@@ -35,6 +35,7 @@ from .checks import (
 )
 from .roles import Headcount, Role, RoleChange, resolve_headcounts, resolve_roles
 from .schema import (
+    DEFAULT_PROJECT_CLASSES,
     DEFAULT_TICKET_CLASSES,
     DEFAULT_TICKET_MIX,
     SECTIONS,
@@ -42,7 +43,9 @@ from .schema import (
     Dispatch,
     Management,
     Org,
+    ProjectClass,
     Projects,
+    ScheduledProject,
     Simulation,
     TicketClass,
     Tickets,
@@ -94,23 +97,30 @@ class Scenario:
         raise KeyError(name)
 
     def headcounts(self) -> dict[str, int]:
-        """People per role for this organisation size."""
-        return resolve_headcounts(self.roles, self.org.employees)
+        """People per role for this organisation size (and its expected project load)."""
+        return resolve_headcounts(self.roles, self.org.employees, self.expected_concurrent_projects)
+
+    @property
+    def expected_concurrent_projects(self) -> float:
+        """Projects expected to run at once: every class's arrival rate times its planned
+        duration (mean effort / (team x member hours per week)), in weeks (Little's law)."""
+        projects = self.projects
+        total = 0.0
+        for klass in projects.classes:
+            per_week = self.org.employees / 100.0 * klass.per_100_employees_per_year * projects.arrival_scale / 52.0
+            weeks = klass.effort.expected / (klass.team_size * klass.member_hours_per_week)
+            total += per_week * weeks
+        return total
 
     @property
     def ticket_rate_per_hour(self) -> float:
         """Tickets arriving per working hour: employees x tickets per employee per month."""
         return self.org.employees * self.tickets.per_employee_per_month * 12.0 / (52.0 * self.calendar.hours_per_week)
 
-    @property
-    def project_rate_per_hour(self) -> float:
-        """Projects arriving per working hour: per 100 employees per year, scaled by size."""
-        return (
-            self.org.employees
-            / 100.0
-            * self.projects.per_100_employees_per_year
-            / (52.0 * self.calendar.hours_per_week)
-        )
+    def project_rate_per_hour(self, klass) -> float:
+        """Projects of ``klass`` arriving per working hour: per 100 employees per year, scaled."""
+        scale = self.org.employees / 100.0 * self.projects.arrival_scale
+        return scale * klass.per_100_employees_per_year / (52.0 * self.calendar.hours_per_week)
 
     # ------------------------------------------------------------------ paths
     def get(self, path: str):
@@ -142,12 +152,20 @@ class Scenario:
             out[key] = _to_data(getattr(self, key))
         out["tickets"]["mix"] = {c.name: c.share for c in self.tickets.classes}
         out["tickets"]["classes"] = {c.name: _to_data(c) for c in self.tickets.classes}
+        out["projects"]["classes"] = {c.name: _to_data(c) for c in self.projects.classes}
+        out["projects"]["scheduled"] = [_scheduled_data(p) for p in self.projects.scheduled]
         if resolved:
             out["roles"] = {r.name: r.to_data() for r in self.roles}
             out["resolved_headcounts"] = self.headcounts()
         else:
             out["roles"] = {c.name: c.to_data() for c in self.role_changes}
         return out
+
+
+def _scheduled_data(project) -> dict:
+    data = _to_data(project)
+    data["class"] = data.pop("project_class")
+    return data
 
 
 def _to_data(obj):
@@ -244,6 +262,18 @@ def _distribution(value, path) -> Distribution:
     return Distribution(kind, **numbers)
 
 
+def _shares(value, path) -> tuple[float, ...]:
+    """A non-empty list of shares (numbers from 0 to 1)."""
+    if not isinstance(value, list) or not value:
+        found = "an empty list" if isinstance(value, list) else show(value)
+        raise ScenarioError(path, f"expected a list of numbers from 0 to below 1 (one at least), found {found}")
+    shares = tuple(_convert_scalar(float, v, f"{path}[{i}]") for i, v in enumerate(value))
+    for i, share in enumerate(shares):
+        if not 0.0 <= share < 1.0:
+            raise ScenarioError(f"{path}[{i}]", f"found {share:g}; allowed: a number from 0 to below 1")
+    return shares
+
+
 def build_section(cls, data: dict, path: str, base=None):
     """Instance of dataclass ``cls`` from ``data``, fields missing from data taken from ``base``."""
     table = _require_table(data, path)
@@ -262,6 +292,8 @@ def build_section(cls, data: dict, path: str, base=None):
         kind = hints[f.name]
         if kind is Distribution:
             value = _distribution(table[f.name], where)
+        elif kind == tuple[float, ...]:
+            value = _shares(table[f.name], where)
         else:
             value = _convert_scalar(kind, table[f.name], where)
             check = f.metadata.get("check")
@@ -304,6 +336,78 @@ def _ticket_classes(data: dict) -> tuple[TicketClass, ...]:
     return tuple(result)
 
 
+_RENAMED_PROJECT_KEYS = {
+    "per_100_employees_per_year": "each class has its rate: projects.classes.CLASS.per_100_employees_per_year "
+    "(projects.arrival_scale scales them all; 0 switches random projects off)",
+    "effort": "each class has its effort: projects.classes.CLASS.effort",
+    "work_package_hours": "use projects.classes.CLASS.work_package_hours",
+    "team_size": "use projects.classes.CLASS.team_size",
+    "due_date_factor": "use projects.classes.CLASS.due_date_factor",
+    "initiation_hours": "use projects.initiation_share (a share of the estimated effort)",
+    "planning_hours": "use projects.planning_share (a share of the estimated effort)",
+    "closing_hours": "use projects.closing_share (a share of the estimated effort)",
+    "status_hours_per_week": "use projects.status_share (a share of the team's weekly project hours)",
+    "rework_share": "use projects.rework_per_day_waited and projects.rework_cap",
+}
+
+
+def _projects(data) -> Projects:
+    """The projects section: its scalars, its classes (merged with the default classes) and the
+    scheduled projects."""
+    data = _require_table(data, "projects")
+    scalars = {k: v for k, v in data.items() if k not in ("classes", "scheduled")}
+    for old, new in _RENAMED_PROJECT_KEYS.items():
+        if old in scalars:
+            raise ScenarioError(f"projects.{old}", f"no longer a key: {new}")
+    try:
+        projects = build_section(Projects, scalars, "projects")
+    except ScenarioError as error:
+        if "unknown key" in error.detail:
+            key = error.path.rsplit(".", 1)[-1]
+            allowed = [f.name for f in fields(Projects) if not f.metadata.get("internal")]
+            raise unknown_key("projects", key, (*allowed, "classes", "scheduled")) from None
+        raise
+    classes_data = _require_table(data.get("classes", {}), "projects.classes")
+    names = list(DEFAULT_PROJECT_CLASSES)
+    for name in classes_data:
+        if name not in names:
+            if not _NAME_RE.fullmatch(str(name)):
+                raise ScenarioError(f"projects.classes.{name}", "a class name is lower-case letters, digits and _")
+            check_name(name, "project_class", f"projects.classes.{name}")
+            names.append(name)
+    classes = []
+    for name in names:
+        base = DEFAULT_PROJECT_CLASSES.get(name, ProjectClass())
+        klass = build_section(ProjectClass, classes_data.get(name, {}), f"projects.classes.{name}", base)
+        classes.append(replace(klass, name=name))
+    scheduled_data = data.get("scheduled", [])
+    if not isinstance(scheduled_data, list):
+        raise ScenarioError(
+            "projects.scheduled", f"expected a list of tables ([[projects.scheduled]]), found {show(scheduled_data)}"
+        )
+    scheduled = []
+    for i, entry in enumerate(scheduled_data):
+        path = f"projects.scheduled[{i}]"
+        entry = dict(_require_table(entry, path))
+        if "class" in entry:
+            if not isinstance(entry["class"], str):
+                raise ScenarioError(f"{path}.class", f"expected a class name, found {show(entry['class'])}")
+            entry["project_class"] = entry.pop("class")
+        try:
+            project = build_section(ScheduledProject, entry, path)
+        except ScenarioError as error:
+            if "unknown key" in error.detail:
+                key = error.path.rsplit(".", 1)[-1]
+                raise unknown_key(path, key, ("week", "class", "effort_hours", "team_size")) from None
+            raise
+        if project.project_class not in names:
+            raise ScenarioError(f"{path}.class", f"found {project.project_class!r}; allowed: one of {', '.join(names)}")
+        scheduled.append(project)
+    if len(scheduled) > 1000:
+        raise ScenarioError("projects.scheduled", f"{len(scheduled)} scheduled projects; allowed: at most 1,000")
+    return replace(projects, classes=tuple(classes), scheduled=tuple(scheduled))
+
+
 _ROLE_KEYS = ("headcount", "duties", "reports_to", "hourly_cost", "context_switch_hours", "routine_hours_per_week")
 
 
@@ -314,13 +418,16 @@ def _headcount(value, path) -> Headcount:
             raise ScenarioError(path, f"found {count}; allowed: a whole number >= 0")
         return Headcount(fixed=count)
     table = _require_table(value, path)
-    allowed = ("per_employees", "per_reports", "minimum", "min_reports", "taken_from")
+    allowed = ("per_employees", "per_reports", "per_concurrent_projects", "minimum", "min_reports", "taken_from")
     for key in table:
         if key not in allowed:
             raise unknown_key(path, key, allowed)
-    given = [k for k in ("per_employees", "per_reports") if k in table]
+    given = [k for k in ("per_employees", "per_reports", "per_concurrent_projects") if k in table]
     if len(given) != 1:
-        raise ScenarioError(path, "give a whole number, or exactly one of per_employees, per_reports (with minimum)")
+        raise ScenarioError(
+            path,
+            "give a whole number, or exactly one of per_employees, per_reports, per_concurrent_projects (with minimum)",
+        )
     ratio = _convert_scalar(float, table[given[0]], f"{path}.{given[0]}")
     if ratio <= 0:
         raise ScenarioError(f"{path}.{given[0]}", f"found {ratio:g}; allowed: a number > 0")
@@ -412,7 +519,7 @@ def _scenario_from_dict(data: dict) -> Scenario:
     description = _convert_scalar(str, data.get("description", ""), "description")
     sections = {}
     for key, cls in SECTIONS.items():
-        if key != "tickets":
+        if key not in ("tickets", "projects"):
             sections[key] = build_section(cls, data.get(key, {}), key)
     tickets_data = _require_table(data.get("tickets", {}), "tickets")
     scalars = {k: v for k, v in tickets_data.items() if k not in ("classes", "mix")}
@@ -426,6 +533,7 @@ def _scenario_from_dict(data: dict) -> Scenario:
         raise
     tickets = replace(tickets, classes=_ticket_classes(tickets_data))
     sections["tickets"] = tickets
+    sections["projects"] = _projects(data.get("projects", {}))
     role_changes = _role_changes(data, sections["org"].structure, sections["org"].employees)
     scenario = Scenario(name=name, description=description, role_changes=role_changes, **sections)
     check_scenario(scenario)

@@ -12,7 +12,17 @@ from dataclasses import MISSING, fields
 from .. import catalogue
 from ..distributions import Distribution
 from .roles import ROLE_FIELDS, SOURCES_OF_PRESETS, preset_roles
-from .schema import DEFAULT_TICKET_CLASSES, DEFAULT_TICKET_MIX, SECTIONS, TICKET_CLASS_SOURCES, TicketClass
+from .schema import (
+    DEFAULT_PROJECT_CLASSES,
+    DEFAULT_TICKET_CLASSES,
+    DEFAULT_TICKET_MIX,
+    PROJECT_CLASS_SOURCES,
+    SECTIONS,
+    TICKET_CLASS_SOURCES,
+    ProjectClass,
+    ScheduledProject,
+    TicketClass,
+)
 
 __all__ = ["field_reference", "reference_markdown", "preset_markdown", "metrics_markdown"]
 
@@ -45,6 +55,20 @@ def field_reference() -> list[dict]:
             "source": TICKET_CLASS_SOURCES["mix"],
         }
     )
+    for f in fields(ProjectClass):
+        if f.metadata.get("internal"):
+            continue
+        per_class = {n: getattr(c, f.name) for n, c in DEFAULT_PROJECT_CLASSES.items()}
+        shown = ", ".join(f"{n}: {_format_default(v)}" for n, v in per_class.items())
+        row = _reference_row(f"projects.classes.CLASS.{f.name}", f, None)
+        row["default"] = shown
+        row["source"] = PROJECT_CLASS_SOURCES.get(f.name, row["source"])
+        rows.append(row)
+    for f in fields(ScheduledProject):
+        key = "class" if f.name == "project_class" else f.name
+        row = _reference_row(f"projects.scheduled[].{key}", f, getattr(ScheduledProject(), f.name))
+        row["default"] = "none scheduled" if key == "week" else row["default"]
+        rows.append(row)
     for key, unit, doc, default, source in ROLE_FIELDS:
         rows.append({"path": f"roles.ROLE.{key}", "unit": unit, "doc": doc, "default": default, "source": source})
     return rows
@@ -57,6 +81,8 @@ def _format_default(value) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_format_default(v) for v in value) + "]"
     return str(value)
 
 
@@ -116,8 +142,14 @@ def preset_markdown() -> list[str]:
                 count = str(spec.fixed)
             elif spec.per_employees is not None:
                 count = f"1 per {spec.per_employees:g} employees (at least {spec.minimum})"
+            elif spec.per_concurrent_projects is not None:
+                count = f"1 per {spec.per_concurrent_projects:g} projects expected at once (at least {spec.minimum})"
             else:
                 count = f"1 per {spec.per_reports:g} direct reports (at least {spec.minimum})"
+                if spec.min_reports:
+                    count += f", nobody below {spec.min_reports} reports"
+            if spec.taken_from:
+                count += f", one of the {spec.taken_from}s"
             lines.append(
                 f"| {role.name} | {count} | {', '.join(role.duties)} | {role.reports_to or '-'} | "
                 f"{role.hourly_cost:g} |"

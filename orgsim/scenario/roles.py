@@ -34,7 +34,8 @@ STRUCTURES: tuple[str, ...] = ("combined", "separate", "pmo", "no_pm", "custom")
 class Headcount:
     """How many people a role has: ``fixed``, or one per ``per_employees`` employees
     (rounded down), or one per ``per_reports`` direct reports (rounded up: a span of
-    control is a limit); never fewer than ``minimum``.  With ``min_reports``, a role sized by
+    control is a limit), or one per ``per_concurrent_projects`` projects expected to run at
+    once (rounded up: sized by the project load); never fewer than ``minimum``.  With ``min_reports``, a role sized by
     its reports has nobody until it would have at least that many (a head of IT exists once
     there are two IT managers to lead).  With ``taken_from``, the role's people are counted out
     of another role's (a senior engineer who coordinates projects is one of the engineers: same
@@ -43,6 +44,7 @@ class Headcount:
     fixed: int | None = None
     per_employees: float | None = None
     per_reports: float | None = None
+    per_concurrent_projects: float | None = None
     minimum: int = 0
     min_reports: int = 0
     taken_from: str | None = None
@@ -55,6 +57,8 @@ class Headcount:
             out["per_employees"] = self.per_employees
         if self.per_reports is not None:
             out["per_reports"] = self.per_reports
+        if self.per_concurrent_projects is not None:
+            out["per_concurrent_projects"] = self.per_concurrent_projects
         if self.min_reports:
             out["min_reports"] = self.min_reports
         if self.taken_from:
@@ -88,7 +92,7 @@ class Role:
 
 
 _SD_ROUTINE = 24.0  # hours per analyst per week: calibrated so ~70 users per analyst keep the desk busy (estimate)
-_ENGINEER_ROUTINE = 12.0  # hours per engineer per week: with level-2 tickets, operations ~70% of engineers' time
+_ENGINEER_ROUTINE = 10.0  # hours per engineer per week: with level-2 tickets, operations ~70% of engineers' time
 _MANAGER_ROUTINE = 4.0  # a small firm's hands-on IT manager (no service desk): hours per week (estimate)
 
 # Role field reference: path, unit, meaning, default, source.
@@ -146,7 +150,7 @@ ROLE_FIELDS = (
 
 _SERVICE_DESK_PER_EMPLOYEES = 70  # Gartner: ~70 users per level-1 analyst
 _ENGINEERS_PER_EMPLOYEES = 40  # Mercer/ITAA: IT staff 1:18-1:25 of employees, of which engineers ~ half to two thirds
-_COORDINATORS_PER_EMPLOYEES = 250  # ~1 PM per 3 concurrent projects at 8 projects per 100 employees a year
+_PROJECTS_PER_COORDINATOR = 3  # 2-5 concurrent projects per PM (practitioner surveys)
 _SPAN_OF_CONTROL = 8  # Namely, Deloitte: ~9 direct reports, 5-10 in tech
 _HEADS_SPAN = 12  # a head of IT leads up to 12 IT managers (estimate)
 
@@ -154,8 +158,8 @@ _HEADS_SPAN = 12  # a head of IT leads up to 12 IT managers (estimate)
 SOURCES_OF_PRESETS = (
     "service desk ~70 users per level-1 analyst (Gartner); engineers 1 per 40 employees, so that all IT staff "
     "come to about 1:18-1:25 (Mercer/ITAA 2003); IT managers 1 per 8 reports (span of control ~9, 5-10 in "
-    "tech: Namely, Deloitte); project managers and senior engineers 1 per 250 employees, about one per 3 "
-    "concurrent projects (2-5 per PM, practitioner surveys); a head of IT once there are two IT managers (up to "
+    "tech: Namely, Deloitte); project managers and senior engineers one per 3 projects expected to run at "
+    "once (2-5 per PM, practitioner surveys), at least one; a head of IT once there are two IT managers (up to "
     "12 each, estimate); hourly costs are estimates"
 )
 
@@ -219,7 +223,7 @@ def preset_roles(structure: str, employees: int) -> dict[str, Role]:
         None,
         110.0,
     )
-    coordinators = Headcount(per_employees=_COORDINATORS_PER_EMPLOYEES, minimum=1)
+    coordinators = Headcount(per_concurrent_projects=_PROJECTS_PER_COORDINATOR, minimum=1)
     if structure == "separate":
         roles["project_manager"] = Role(
             "project_manager", coordinators, ("project_coordination", "status_reporting"), "it_manager", 70.0
@@ -235,7 +239,7 @@ def preset_roles(structure: str, employees: int) -> dict[str, Role]:
         # one of the engineers coordinates projects without a PM title: no extra person
         roles["senior_engineer"] = Role(
             "senior_engineer",
-            Headcount(per_employees=_COORDINATORS_PER_EMPLOYEES, minimum=1, taken_from="engineer"),
+            Headcount(per_concurrent_projects=_PROJECTS_PER_COORDINATOR, minimum=1, taken_from="engineer"),
             (*engineer_duties[:-2], "project_coordination", "status_reporting", "ops_routine", "project_work"),
             "it_manager",
             70.0,
@@ -244,8 +248,9 @@ def preset_roles(structure: str, employees: int) -> dict[str, Role]:
     return roles
 
 
-def resolve_headcounts(roles: tuple[Role, ...], employees: int) -> dict[str, int]:
-    """People per role.  Roles sized by their reports are resolved after those reports."""
+def resolve_headcounts(roles: tuple[Role, ...], employees: int, concurrent_projects: float = 0.0) -> dict[str, int]:
+    """People per role.  Roles sized by their reports are resolved after those reports;
+    ``concurrent_projects`` is the number of projects expected to run at once."""
     counts: dict[str, int] = {}
     pending = list(roles)
     while pending:
@@ -257,6 +262,9 @@ def resolve_headcounts(roles: tuple[Role, ...], employees: int) -> dict[str, int
             if spec.per_reports is None:
                 if spec.fixed is not None:
                     counts[role.name] = spec.fixed
+                elif spec.per_concurrent_projects is not None:
+                    load = math.ceil(concurrent_projects / spec.per_concurrent_projects - 1e-9)
+                    counts[role.name] = max(spec.minimum, load)
                 else:
                     counts[role.name] = max(spec.minimum, math.floor(employees / spec.per_employees))
             else:
@@ -338,10 +346,9 @@ class Person:
         return f"{self.role.name}#{self.index + 1}"
 
 
-def staff(roles: tuple[Role, ...], employees: int) -> list[Person]:
+def staff(roles: tuple[Role, ...], counts: dict[str, int]) -> list[Person]:
     """Everyone in the organisation, with reporting lines: the people of a role are
     spread round-robin over the people of the role they report to."""
-    counts = resolve_headcounts(roles, employees)
     people_by_role = {r.name: [Person(r, i) for i in range(counts[r.name])] for r in roles}
     for role in roles:
         bosses = people_by_role.get(role.reports_to or "", [])

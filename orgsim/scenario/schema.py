@@ -24,6 +24,10 @@ __all__ = [
     "Projects",
     "Management",
     "Dispatch",
+    "ProjectClass",
+    "ScheduledProject",
+    "DEFAULT_PROJECT_CLASSES",
+    "PROJECT_CLASS_SOURCES",
     "SECTIONS",
     "DEFAULT_TICKET_CLASSES",
     "DEFAULT_TICKET_MIX",
@@ -237,58 +241,128 @@ class Tickets:
 
 
 @dataclass(frozen=True)
-class Projects:
-    """Projects: arrivals, size, and the coordination that gates them."""
+class ProjectClass:
+    """One class of projects: how often they come, how big they are, the team planned for them."""
 
+    name: str = field(default="", metadata={"internal": True})
     per_100_employees_per_year: float = param(
-        8.0,
+        0.0,
         "projects per 100 employees per year",
-        "project arrival rate (Poisson), scaled by org.employees; small projects included (rollouts, migrations)",
+        "arrival rate (Poisson), scaled by org.employees and projects.arrival_scale",
         check=between(0, 10_000),
     )
-    initial_portfolio: int = param(0, "projects", "projects already waiting at time 0", check=NONNEG)
-    effort: Distribution = _d(
-        _lognormal(150.0, 1.0),
-        "hours",
-        "engineering effort of a project",
-        "mostly small projects (< 50 person-days = 400 h, QSM 2012/2021), a long tail of larger ones; mean an estimate",
-    )
+    effort: Distribution = _d(_lognormal(120.0, 0.8), "hours", "actual engineering effort of a project")
     work_package_hours: float = param(
-        24.0,
-        "hours",
-        "size of one work package (about three days of one person's project time); effort is cut into equal packages",
-        check=between(0.5, 1e6),
+        16.0, "hours", "size of one work package; effort is cut into equal packages", check=between(0.5, 1e6)
     )
     team_size: int = param(
-        3, "engineers", "work packages of one project in flight at once", "3-5 FTE (QSM 2021)", check=at_least(1)
+        2, "engineers", "engineers assigned when the project starts (the planned team)", check=at_least(1)
     )
-    initiation_hours: float = param(
-        4.0,
-        "hours",
-        "coordinator effort before planning",
-        "with planning, hand-offs, closing and status: PM effort 10-20% of project effort (Capers Jones; Byrne, PMI)",
-        check=NONNEG,
-    )
-    planning_hours: float = param(
+    member_hours_per_week: float = param(
         8.0,
-        "hours",
-        "coordinator effort before execution",
-        "PM effort 10-20% of project effort (Capers Jones)",
-        check=NONNEG,
+        "hours per team member per week",
+        "project hours the plan counts on from each team member (the rest of their week is operations)",
+        check=between(0.1, 168),
     )
-    handoff_hours: float = param(1.0, "hours", "coordinator effort before each work package can start", check=NONNEG)
-    closing_hours: float = param(4.0, "hours", "coordinator effort to close the project", check=NONNEG)
-    status_hours_per_week: float = param(
+    due_date_factor: float = param(
         1.5,
-        "hours per project per week",
-        "status reporting while a project is active",
-        "PMs spend 20-30% of their time on status updates (Workfront 2015), 2-5 projects each",
-        check=NONNEG,
+        "factor",
+        "due date = arrival + factor x planned duration; planned duration = estimated effort / (team_size x"
+        " member_hours_per_week): from the estimate and the class, never from the structure's staff",
+        check=POSITIVE,
+    )
+
+
+def _project_class(rate, effort, package, team, member_hours, due, cv):
+    return ProjectClass(
+        per_100_employees_per_year=rate,
+        effort=_lognormal(effort, cv),
+        work_package_hours=package,
+        team_size=team,
+        member_hours_per_week=member_hours,
+        due_date_factor=due,
+    )
+
+
+# small: rollouts, upgrades, well under 50 person-days (QSM); medium: median 22-26 person-months
+# (3,500 h at 152 h a month, QSM 2012/2021), a team of 4, 5-13.5 months (QSM; PROMISE data sets)
+DEFAULT_PROJECT_CLASSES: dict[str, ProjectClass] = {
+    "small": _project_class(11.0, 120.0, 16.0, 1, 19.0, 1.0, 0.8),
+    "medium": _project_class(0.08, 4100.0, 40.0, 4, 20.0, 1.0, 0.6),
+}
+PROJECT_CLASS_SOURCES = {
+    "per_100_employees_per_year": "small 11, medium 0.08 (estimate): change work ~25-30% of IT staff hours, run ~70%"
+    " (Gartner run/grow/transform)",
+    "effort": "small: mean 120 h, well under 50 person-days = 400 h (QSM); medium: median ~3,500 h = 23 person-months"
+    " (QSM 2012 and 2021: median 22-26 person-months)",
+    "team_size": "small 1; medium 4 (3-5 FTE, QSM 2021)",
+    "member_hours_per_week": "small 14, medium 20 (estimate: the plan counts on 40-50% of a member's week; their"
+    " operational work often takes more)",
+    "due_date_factor": "small 1.0, medium 1.0: the plan is the due date (estimate); with the estimation error and"
+    " the team's operational work, ~40% on time overall, small more than medium (Standish CHAOS 2015)",
+}
+
+
+@dataclass(frozen=True)
+class ScheduledProject:
+    """A project known in advance ("we start an ERP rollout in week 10")."""
+
+    week: float = param(0.0, "weeks", "when it arrives", check=NONNEG)
+    project_class: str = param("medium", "class name", "its class (team, packages, due-date rule)")
+    effort_hours: float = param(
+        0.0, "hours", "its actual effort; 0 draws one from the class's effort distribution", check=NONNEG
+    )
+    team_size: int = param(0, "engineers", "its team; 0 takes the class's", check=NONNEG)
+
+
+@dataclass(frozen=True)
+class Projects:
+    """Projects: classes, arrivals, and the coordination that gates and accompanies them."""
+
+    arrival_scale: float = param(
+        1.0,
+        "factor",
+        "multiplies every class's arrival rate (0: no projects arrive but scheduled ones)",
+        "model convention",
+        check=between(0, 1000),
+    )
+    initial_portfolio: int = param(0, "projects", "small projects already waiting at time 0", check=NONNEG)
+    estimate_error: Distribution = _d(
+        _lognormal(1.009, 0.286),
+        "ratio",
+        "actual effort / first estimate, drawn per project; the due date is planned from the estimate",
+        "Kitchenham data set (145 projects, PROMISE): median 0.97, p10 0.65, p90 1.34 -> lognormal sigma 0.28",
+    )
+    initiation_share: float = param(
+        0.01,
+        "share of estimated effort",
+        "coordinator effort before planning",
+        "with planning, hand-offs, decisions, coordination, status and closing: PM effort 12-18% of project effort"
+        " (Capers Jones, Applied Software Measurement)",
+        check=PROBABILITY,
+    )
+    planning_share: float = param(
+        0.03, "share of estimated effort", "coordinator effort before execution", check=PROBABILITY
+    )
+    closing_share: float = param(0.01, "share of estimated effort", "coordinator effort to close", check=PROBABILITY)
+    handoff_hours: float = param(0.25, "hours", "coordinator effort before each work package can start", check=NONNEG)
+    coordination_share: float = param(
+        0.035,
+        "share of the planned weekly team hours",
+        "weekly coordination of each active project, proportional to the team working on it",
+        check=PROBABILITY,
+    )
+    status_share: float = param(
+        0.035,
+        "share of the planned weekly team hours",
+        "weekly status reporting of each active project",
+        "PMs running 2-5 projects spend 20-30% of their time on status updates (Workfront 2015)",
+        check=PROBABILITY,
     )
     exception_probability: float = param(
         0.2,
         "probability",
-        "chance a finished work package raises an exception needing a decision",
+        "chance a finished work package raises an exception needing the coordinator's decision",
         "Virtual Design Team model (Jin & Levitt 1996); value an estimate",
         check=PROBABILITY,
     )
@@ -299,22 +373,27 @@ class Projects:
         "longest an exception waits for a decision before work proceeds without it",
         check=POSITIVE,
     )
-    rework_share: float = param(
-        0.25, "share of the work package", "redone when a decision came too late", check=PROBABILITY
+    rework_per_day_waited: float = param(
+        0.1,
+        "share of the package per working day",
+        "share of a work package redone for every day its exception waited for a decision (VDT hidden work)",
+        "Virtual Design Team model (Jin & Levitt 1996); value an estimate",
+        check=PROBABILITY,
+    )
+    rework_cap: float = param(0.5, "share of the package", "most of a package ever redone", check=PROBABILITY)
+    multitasking_loss: tuple[float, ...] = param(
+        (0.0, 0.17),
+        "share of project time, by concurrent projects (1, 2, ...)",
+        "time lost to switching by an engineer on k projects at once; the last value holds beyond the list",
+        "~17% of effort at 2+ projects (Tregubov, Boehm et al., ICSSP 2017); Weinberg's pessimistic table is"
+        " [0, 0.2, 0.4, 0.6, 0.75]",
     )
     wip_limit: int = param(
-        4,
+        5,
         "projects per coordinator",
         "projects one coordinator runs at once",
         "2-5 concurrent projects per PM (practitioner surveys)",
         check=at_least(1),
-    )
-    due_date_factor: float = param(
-        2.5,
-        "factor",
-        "due date = arrival + factor x effort / planned team, in working hours; planned team = team_size, or"
-        " fewer when fewer people do project work without also coordinating it (the same in every structure)",
-        check=POSITIVE,
     )
     intake_hours: float = param(
         2.0, "hours", "portfolio-management intake effort per new project (PMO only)", check=NONNEG
@@ -325,6 +404,16 @@ class Projects:
         "weekly portfolio review by each holder of portfolio_management",
         check=NONNEG,
     )
+    classes: tuple[ProjectClass, ...] = field(default=(), metadata={"internal": True})
+    scheduled: tuple[ScheduledProject, ...] = field(default=(), metadata={"internal": True})
+
+    def by_name(self) -> dict[str, ProjectClass]:
+        return {c.name: c for c in self.classes}
+
+    def loss(self, concurrent: int) -> float:
+        """Share of project time lost by a person on ``concurrent`` projects at once."""
+        table = self.multitasking_loss
+        return table[min(concurrent, len(table)) - 1] if concurrent >= 1 and table else 0.0
 
 
 @dataclass(frozen=True)

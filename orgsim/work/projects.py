@@ -1,15 +1,24 @@
-"""Projects: arrivals, the WIP-limited start queue, and the project lifecycle.
+"""Projects: classes, arrivals (random or scheduled), the WIP-limited start queue, teams, and
+the lifecycle with coordination that grows with the project.
 
-Intake (where a portfolio manager exists) → wait for a coordinator under the WIP limit →
-initiation → planning → work packages, each gated by a hand-off → exceptions decided (or,
-past the wait limit, part of the package redone) → closing.  Every active project gets a
-status report from its coordinator each week.
+A project arrives with everything it will need drawn at once, from streams of its own: its
+actual effort (from its class), the estimation error (so its *estimate*, and from the estimate
+and the class's planned team its due date: never from who is on staff), which finished work
+packages raise exceptions, and a key that fixes its team.  Then: intake (where a portfolio
+manager exists) → wait for a coordinator under the WIP limit → a team of engineers is assigned
+(each engineer on k projects at once loses a share of their project time to switching: see
+:mod:`orgsim.dispatch`) → initiation → planning → work packages, each handed off by the
+coordinator to a team member → exceptions decided; the longer a decision waited, the more of
+the package is redone (Virtual Design Team) → closing.  Every week each active project needs
+coordination and a status report, both proportional to its planned team's weekly hours.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
+
+import numpy as np
 
 from ..distributions import Distribution, Sampler
 from .source import WorkSource
@@ -22,12 +31,18 @@ class Project:
 
     __slots__ = (
         "case_id",
+        "klass",
         "arrived_at",
         "due_at",
         "effort",
+        "estimate",
         "package_hours",
         "package_count",
         "exceptions",
+        "team_key",
+        "team_size",
+        "weekly_hours",
+        "team",
         "next_package",
         "in_flight",
         "open_exceptions",
@@ -38,14 +53,21 @@ class Project:
         "closing",
     )
 
-    def __init__(self, case_id, arrived_at, due_at, effort, package_count, exceptions):
+    def __init__(self, case_id, klass, arrived_at, effort, estimate, team_size, exceptions, team_key, hours_per_week):
         self.case_id = case_id
+        self.klass = klass
         self.arrived_at = arrived_at
-        self.due_at = due_at
         self.effort = effort
-        self.package_count = package_count
-        self.package_hours = effort / package_count
+        self.estimate = estimate
+        self.package_count = max(1, math.ceil(effort / klass.package_hours - 1e-9))
+        self.package_hours = effort / self.package_count
         self.exceptions = exceptions  # exceptions[k]: does the k-th finished package raise one?
+        self.team_key = team_key
+        self.team_size = team_size
+        self.weekly_hours = team_size * klass.member_hours  # what the plan counts on each week
+        planned_weeks = estimate / self.weekly_hours
+        self.due_at = arrived_at + klass.due_factor * planned_weeks * hours_per_week
+        self.team = []
         self.next_package = 0
         self.in_flight = 0
         self.open_exceptions = 0
@@ -56,13 +78,47 @@ class Project:
         self.closing = False
 
 
-class ProjectOffice(WorkSource):
-    """Project arrivals, the WIP-limited start queue, the lifecycle and weekly status reports.
+class _ClassRuntime:
+    """A project class with its samplers and recorder keys."""
 
-    Records ``projects_completed`` (count), ``rework_hours`` (total), and per completed
-    project ``project_lead_time_hours``, ``project_on_time`` and ``project_rework_hours``
-    (samples); at the end ``projects_intake``, ``projects_waiting``, ``projects_active`` and
-    ``projects_overdue_open``.
+    __slots__ = (
+        "index",
+        "name",
+        "rate_per_hour",
+        "gaps",
+        "effort",
+        "package_hours",
+        "team_size",
+        "member_hours",
+        "due_factor",
+    )
+
+    def __init__(self, index, klass, scenario, streams):
+        self.index = index
+        self.name = klass.name
+        self.rate_per_hour = scenario.project_rate_per_hour(klass)
+        self.gaps = (
+            Sampler(
+                Distribution("exponential", mean=1.0 / self.rate_per_hour), streams(f"project_arrivals.{klass.name}")
+            )
+            if self.rate_per_hour > 0
+            else None
+        )
+        self.effort = Sampler(klass.effort, streams(f"project_effort.{klass.name}"))
+        self.package_hours = klass.work_package_hours
+        self.team_size = klass.team_size
+        self.member_hours = klass.member_hours_per_week
+        self.due_factor = klass.due_date_factor
+
+
+class ProjectOffice(WorkSource):
+    """Project arrivals, the WIP-limited start queue, teams, the lifecycle and weekly coordination.
+
+    Records ``projects_completed`` (count, also ``.CLASS``), ``rework_hours`` (total), and per
+    completed project ``project_lead_time_hours``, ``project_on_time``, ``project_rework_hours``
+    (samples, also ``.CLASS``); at the end ``projects_intake``, ``projects_waiting``,
+    ``projects_active``, ``projects_overdue_open`` and ``projects_open_age_hours`` (the summed
+    age of every project still open).
     """
 
     name = "projects"
@@ -72,21 +128,29 @@ class ProjectOffice(WorkSource):
     def __init__(self, org, scenario):
         super().__init__(org, scenario)
         self.params = p = scenario.projects
-        self.rate_per_hour = scenario.project_rate_per_hour
-        self.gaps = (
-            Sampler(Distribution("exponential", mean=1.0 / self.rate_per_hour), org.streams("project_arrivals"))
-            if self.rate_per_hour > 0
-            else None
+        self.hours_per_week = scenario.calendar.hours_per_week
+        self.hours_per_day = scenario.calendar.hours_per_day
+        streams = org.streams
+        self.classes = [_ClassRuntime(i, c, scenario, streams) for i, c in enumerate(p.classes)]
+        self.by_name = {c.name: c for c in self.classes}
+        # (estimate error, exceptions, team key): random projects and scheduled ones draw from
+        # streams of their own, so that adding a scheduled project leaves every other one as it was
+        self.draws = (
+            Sampler(p.estimate_error, streams("project_estimate")),
+            Sampler.uniform(streams("project_exceptions")),
+            Sampler.uniform(streams("project_team")),
         )
-        self.sizes = Sampler(p.effort, org.streams("project_effort"))
-        self.exception_draws = Sampler.uniform(org.streams("project_exceptions"))
+        self.scheduled_draws = (
+            Sampler(p.estimate_error, streams("scheduled_estimate")),
+            Sampler.uniform(streams("scheduled_exceptions")),
+            Sampler.uniform(streams("scheduled_team")),
+        )
+        self.scheduled_effort = {c.name: Sampler(c.effort, streams(f"scheduled_effort.{c.name}")) for c in p.classes}
         self.coordinators = org.holders("project_coordination")
         self._position = {w: i for i, w in enumerate(self.coordinators)}  # staff order
-        # The team a due date is planned with: at most team_size of the people who do project
-        # work without coordinating it, so the same in every structure of one organisation.
-        doers = [w for w in org.holders("project_work") if not org.holds(w, "project_coordination")]
-        self.planned_team = max(1, min(p.team_size, len(doers)))
+        self.doers = list(org.holders("project_work"))
         self.active_count = {w: 0 for w in self.coordinators}
+        self.coordinated_hours = {w: 0.0 for w in self.coordinators}  # planned weekly team hours coordinated
         self.intake = bool(org.holders("portfolio_management")) and p.intake_hours > 0
         self.waiting: deque[Project] = deque()
         self.active: dict[int, Project] = {}
@@ -100,31 +164,68 @@ class ProjectOffice(WorkSource):
         self.lead_times = recorder.sample("project_lead_time_hours")
         self.on_time = recorder.sample("project_on_time")
         self.rework_of_completed = recorder.sample("project_rework_hours")
+        self.completed_projects = recorder.sample("projects")  # (class, effort, estimate, lead, on time, rework)
+        self.arrivals = recorder.sample("project_arrivals")  # (class, effort) of every project arrived
+        self.per_class = {
+            c.name: (
+                recorder.counter(f"projects_completed.{c.name}"),
+                recorder.sample(f"project_lead_time_hours.{c.name}"),
+                recorder.sample(f"project_on_time.{c.name}"),
+            )
+            for c in self.classes
+        }
         self.next_id = 0
 
+    # -- arrivals
     def start(self) -> None:
         env = self.org.env
-        for _ in range(self.params.initial_portfolio):
-            self._arrive(env.now)
-        if self.gaps is not None:
-            env.process(self._arrivals(env))
+        small = self.classes[0] if self.classes else None
+        for _ in range(self.params.initial_portfolio if small is not None else 0):
+            self._arrive(small, env.now)
+        for klass in self.classes:
+            if klass.gaps is not None:
+                self._arrivals(env, klass)
+        for project in self.params.scheduled:
+            env.timeout(project.week * self.hours_per_week).callbacks.append(
+                lambda _event, project=project: self._scheduled(project)
+            )
 
-    def _arrivals(self, env):
-        timeout = env.timeout
-        while True:
-            yield timeout(self.gaps())
-            self._arrive(env.now)
+    def _arrivals(self, env, klass) -> None:
+        gaps = klass.gaps.next
 
-    def _arrive(self, now):
+        def arrive(_event) -> None:
+            self._arrive(klass, env.now)
+            env.timeout(gaps()).callbacks.append(arrive)
+
+        env.timeout(gaps()).callbacks.append(arrive)
+
+    def _scheduled(self, spec) -> None:
+        klass = self.by_name[spec.project_class]
+        effort = spec.effort_hours or self.scheduled_effort[klass.name]()
+        self._arrive(klass, self.org.env.now, effort, spec.team_size or None, self.scheduled_draws)
+
+    def _arrive(self, klass, now, effort=None, team_size=None, draws=None):
         p = self.params
-        effort = max(self.sizes(), 1e-6)
-        count = max(1, math.ceil(effort / p.work_package_hours - 1e-9))
-        exceptions = [self.exception_draws() < p.exception_probability for _ in range(count)]
+        estimate_error, exception_draws, team_draws = draws or self.draws
+        effort = max(klass.effort() if effort is None else effort, 1e-6)
+        estimate = effort / max(estimate_error(), 1e-6)
+        count = max(1, math.ceil(effort / klass.package_hours - 1e-9))
+        exceptions = [exception_draws() < p.exception_probability for _ in range(count)]
         exceptions.reverse()  # popped from the end, in the order packages finish
-        nominal = effort / self.planned_team
         self.next_id += 1
-        project = Project(self.next_id, now, now + p.due_date_factor * nominal, effort, count, exceptions)
+        project = Project(
+            self.next_id,
+            klass,
+            now,
+            effort,
+            estimate,
+            team_size or klass.team_size,
+            exceptions,
+            team_draws(),
+            self.hours_per_week,
+        )
         self.arrived += 1
+        self.arrivals.append((klass.name, effort))
         if self.intake:
             self.in_intake[project.case_id] = project
             project.state = "intake"
@@ -148,13 +249,30 @@ class ProjectOffice(WorkSource):
             free = [w for w in self.coordinators if self.active_count[w] < limit]
             if not free:
                 return
-            coordinator = min(free, key=lambda w: (self.active_count[w], position[w]))
+            # the coordinator with the least project load (planned weekly team hours) takes it
+            coordinator = min(free, key=lambda w: (self.coordinated_hours[w], self.active_count[w], position[w]))
             project = self.waiting.popleft()
             project.coordinator = coordinator
             project.state = "active"
             self.active_count[coordinator] += 1
+            self.coordinated_hours[coordinator] += project.weekly_hours
             self.active[project.case_id] = project
-            self._coordinate(project, self.params.initiation_hours, self._after_initiation, "initiation")
+            self._assign_team(project)
+            effort = self.params.initiation_share * project.estimate
+            self._coordinate(project, effort, self._after_initiation, "initiation")
+
+    def _assign_team(self, project):
+        """The team: the engineers with the fewest planned project hours a week at the moment (a
+        resource manager's choice), ties broken by the project's own random key, drawn at arrival,
+        so that who is picked does not depend on the order in which streams were used.  When more
+        projects run than engineers can take one at a time, people hold several at once."""
+        doers = self.doers
+        size = min(project.team_size, len(doers))
+        tie = np.random.default_rng(int(project.team_key * 2**53)).permutation(len(doers))
+        order = sorted(range(len(doers)), key=lambda i: (doers[i].project_hours, tie[i]))[:size]
+        project.team = [doers[i] for i in sorted(order)]
+        for worker in project.team:
+            self.org.join_project(worker, project.klass.member_hours)
 
     # -- lifecycle steps
     def _coordinate(self, project, effort, then, activity):
@@ -162,59 +280,82 @@ class ProjectOffice(WorkSource):
         return self.org.submit("project_coordination", effort, project, then, activity, project.coordinator)
 
     def _after_initiation(self, item, now):
-        self._coordinate(item.case, self.params.planning_hours, self._after_planning, "planning")
+        effort = self.params.planning_share * item.case.estimate
+        self._coordinate(item.case, effort, self._after_planning, "planning")
 
     def _after_planning(self, item, now):
         self._fill(item.case)
 
     def _fill(self, project):
-        """Hand off work packages until the team is busy or none is left."""
-        while project.in_flight < self.params.team_size and project.next_package < project.package_count:
+        """Hand off work packages until every team member has one or none is left."""
+        while project.in_flight < len(project.team) and project.next_package < project.package_count:
+            member = project.team[project.next_package % len(project.team)]  # in turn
             project.in_flight += 1
             project.next_package += 1
-            self._coordinate(project, self.params.handoff_hours, self._after_handoff, "hand-off")
+            self._coordinate(
+                project, self.params.handoff_hours, lambda item, now, m=member: self._after_handoff(item, m), "hand-off"
+            )
         self._maybe_close(project)
 
-    def _after_handoff(self, item, now):
+    def _after_handoff(self, item, member):
         project = item.case
-        self.org.submit("project_work", project.package_hours, project, self._after_package, "work package")
+        self.org.submit(
+            "project_work",
+            project.package_hours,
+            project,
+            lambda package, now: self._after_package(package, member),
+            "work package",
+            member,
+        )
 
-    def _after_package(self, item, now):
+    def _after_package(self, item, member):
         project = item.case
         if project.exceptions.pop():
-            self._raise_exception(project)  # the package's slot is held until the decision
+            self._raise_exception(project, member)  # the package's slot is held until the decision
         else:
             project.in_flight -= 1
             self._fill(project)
 
-    def _raise_exception(self, project):
+    def _raise_exception(self, project, member):
         """A finished package needs a decision before the next one starts in its place."""
         p = self.params
         project.open_exceptions += 1
-        decision = self._coordinate(project, p.decision_hours, self._after_decision, "exception decision")
+        decision = self._coordinate(
+            project, p.decision_hours, lambda item, now: self._after_decision(item, now, member), "exception decision"
+        )
         if not decision.done:
             self.org.env.timeout(p.decision_wait_limit_hours).callbacks.append(
-                lambda _event: self._decision_overdue(decision, project)
+                lambda _event: self._decision_overdue(decision, project, member)
             )
 
-    def _after_decision(self, item, now):
+    def _rework(self, project, waited_hours, member):
+        """Part of the package redone, growing with how long its decision waited (capped)."""
+        p = self.params
+        share = min(p.rework_cap, p.rework_per_day_waited * waited_hours / self.hours_per_day)
+        if share <= 1e-9:  # decided at once: nothing to redo
+            return
+        hours = share * project.package_hours
+        project.rework_hours += hours
+        self.totals["rework_hours"] += hours
+        project.open_rework += 1
+        self.org.submit("project_work", hours, project, self._after_rework, "rework", member)
+
+    def _after_decision(self, item, now, member):
         project = item.case
         project.open_exceptions -= 1
         project.in_flight -= 1
+        # the time the exception waited for the coordinator, not the decision's own hours
+        self._rework(project, max(0.0, now - item.created_at - self.params.decision_hours), member)
         self._fill(project)
 
-    def _decision_overdue(self, decision, project):
-        """Past the wait limit: work proceeds without the decision and part of it is redone."""
+    def _decision_overdue(self, decision, project, member):
+        """Past the wait limit: work proceeds without the decision, and part of it is redone."""
         if decision.started or decision.done:
             return
         self.org.cancel(decision)
         project.open_exceptions -= 1
         project.in_flight -= 1
-        rework = self.params.rework_share * project.package_hours
-        project.rework_hours += rework
-        self.totals["rework_hours"] += rework
-        project.open_rework += 1
-        self.org.submit("project_work", rework, project, self._after_rework, "rework")
+        self._rework(project, self.params.decision_wait_limit_hours, member)
         self._fill(project)
 
     def _after_rework(self, item, now):
@@ -230,31 +371,47 @@ class ProjectOffice(WorkSource):
             and not project.closing
         ):
             project.closing = True
-            self._coordinate(project, self.params.closing_hours, self._after_closing, "closing")
+            effort = self.params.closing_share * project.estimate
+            self._coordinate(project, effort, self._after_closing, "closing")
 
     def _after_closing(self, item, now):
         project = item.case
         project.state = "done"
         del self.active[project.case_id]
         self.active_count[project.coordinator] -= 1
+        self.coordinated_hours[project.coordinator] -= project.weekly_hours
+        for worker in project.team:
+            self.org.leave_project(worker, project.klass.member_hours)
         self.completed += 1
         self.counts["projects_completed"] += 1
-        self.lead_times.append(now - project.arrived_at)
-        self.on_time.append(now <= project.due_at + 1e-9)
+        lead, on_time = now - project.arrived_at, now <= project.due_at + 1e-9
+        self.lead_times.append(lead)
+        self.on_time.append(on_time)
         self.rework_of_completed.append(project.rework_hours)
+        self.completed_projects.append(
+            (project.klass.name, project.effort, project.estimate, lead, on_time, project.rework_hours)
+        )
+        key, lead_times, on_times = self.per_class[project.klass.name]
+        self.counts[key] += 1
+        lead_times.append(lead)
+        on_times.append(on_time)
         self._start_waiting()
 
-    # -- weekly status
+    # -- every week
     def weekly(self, week: int) -> None:
-        """A status report for every active project, in the coordinator's own queue when
-        they hold status reporting, else in the shared one."""
-        org, hours = self.org, self.params.status_hours_per_week
-        if hours <= 0:
-            return
+        """Coordination and a status report for every active project, both proportional to the
+        weekly hours of the team working on it: coordination in the coordinator's own queue; status
+        there too when they hold status reporting, else in the shared queue."""
+        org, p = self.org, self.params
         for project in list(self.active.values()):
             coordinator = project.coordinator
-            owner = coordinator if org.holds(coordinator, "status_reporting") else None
-            org.submit("status_reporting", hours, project, None, "status report", owner)
+            weekly = len(project.team) * project.klass.member_hours  # the team actually on it
+            if p.coordination_share > 0:
+                hours = p.coordination_share * weekly
+                org.submit("project_coordination", hours, project, None, "weekly coordination", coordinator)
+            if p.status_share > 0:
+                owner = coordinator if org.holds(coordinator, "status_reporting") else None
+                org.submit("status_reporting", p.status_share * weekly, project, None, "status report", owner)
 
     # -- accounting
     def open_projects(self):
@@ -275,7 +432,13 @@ class ProjectOffice(WorkSource):
         states = {"intake": len(self.in_intake), "waiting": len(self.waiting), "active": len(self.active)}
         for key, count in states.items():
             state[f"projects_{key}"] = count
-        state["projects_overdue_open"] = sum(1 for project in self.open_projects() if project.due_at < now)
+        open_projects = list(self.open_projects())
+        state["projects_overdue_open"] = sum(1 for project in open_projects if project.due_at < now)
+        for klass in self.classes:
+            state[f"projects_overdue_open.{klass.name}"] = sum(
+                1 for project in open_projects if project.due_at < now and project.klass is klass
+            )
+        state["projects_open_age_hours"] = sum(now - project.arrived_at for project in open_projects)
         if self.arrived != self.completed + sum(states.values()):
             return [
                 f"projects: {self.arrived} arrived != {self.completed} done + {states['active']} active + "

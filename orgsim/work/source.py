@@ -33,7 +33,9 @@ class Organisation(Protocol):
     the people (workers, each with ``.person``) who hold a duty, in staff order.
     ``holds(worker, duty)``: does this person hold the duty.  ``submit(...)``: create a work
     item, stamp it, queue it (in the duty's shared queue, or the ``owner``'s own queue) and
-    wake someone for it.  ``cancel(item)``: withdraw a waiting item.
+    wake someone for it.  ``cancel(item)``: withdraw a waiting item.  ``join_project(worker, hours)`` and
+    ``leave_project(worker, hours)``: a person starts or stops working on one more project at once,
+    planned at ``hours`` a week (people on several projects lose time to switching between them).
     """
 
     env: object
@@ -58,6 +60,10 @@ class Organisation(Protocol):
     ) -> WorkItem: ...
 
     def cancel(self, item: WorkItem) -> None: ...
+
+    def join_project(self, worker, hours_per_week: float) -> None: ...
+
+    def leave_project(self, worker, hours_per_week: float) -> None: ...
 
 
 class WorkSource:
