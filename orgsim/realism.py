@@ -1,11 +1,13 @@
 """Realism: a scenario's measurements beside the published figures they should match.
 
-Each :class:`Benchmark` is one published figure (``../shared/DOMAIN.md`` lists them with their
-sources): the quantity, what was published, the band a real organisation lies in, the source,
-when it applies (a span of control means little in a two-person IT team), and how to read the
-simulated value from a run.  A band is the published range; where a source gives a single
-figure the band is stated as an estimate around it, and says so.  :func:`realism` runs the
-comparison; ``orgsim realism SCENARIO --strict`` fails when a value lies outside its band.
+Each :class:`Benchmark` is one published figure: the quantity, what was published, the band a
+real organisation lies in, the source, when it applies (a span of control means little in a
+two-person IT team), and how to read the simulated value from a run.  A band is the published
+range; where a source gives a single figure the band is stated as an estimate around it, and
+says so.  Calibration rows check that the organisation is real (its work, staff and sizes);
+outcome rows set what its structure achieves (projects on time, durations, losses) beside the
+published figure.  :func:`realism` runs the comparison; ``orgsim realism SCENARIO --strict``
+fails when a calibration value lies outside its band.
 """
 
 from __future__ import annotations
@@ -144,7 +146,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         _staffed("it_manager"),
     ),
     Benchmark(
-        "IT manager firefighting share (major incidents, approvals, escalations) of working time",
+        "IT manager firefighting share (major incidents, approvals, escalations, interrupts) of working time",
         "~30% of time, more than a day a week",
         "survey of UK IT managers (Computing)",
         _metric("firefighting_share.it_manager"),
@@ -217,7 +219,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark(
         "tickets escalated to management",
         "1-3%",
-        "estimate (DOMAIN.md)",
+        "estimate (no published figure found)",
         _metric("manager_escalation_share"),
         _fixed(0.01, 0.03),
         lambda results: results.scenario.tickets.manager_escalation_share > 0,

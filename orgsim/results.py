@@ -208,11 +208,13 @@ class Results:
         return "\n".join(lines)
 
     def write(self, folder: OutputFolder) -> None:
-        """summary.json, replications.csv, timeseries.csv, people.csv, and events.csv when recorded."""
+        """summary.json, replications.csv, timeseries.csv, people.csv, projects.csv (every completed
+        project), and events.csv when recorded."""
         folder.text("summary.json", json.dumps(self._summary_data(), indent=2, allow_nan=False))
         folder.frame("replications.csv", self.replications)
         folder.frame("timeseries.csv", self.timeseries)
         folder.frame("people.csv", self.people)
+        folder.frame("projects.csv", self.projects)
         if self.event_parts:
             folder.write("events.csv", self._write_events)
 

@@ -171,6 +171,8 @@ def _section(title_start: str) -> str:
 def test_readme_scenario_example_is_valid(tmp_path):
     blocks = re.findall(r"^```toml\n(.*?)^```$", _section("Scenarios"), re.S | re.M)
     assert len(blocks) == 1, "the Scenarios section should hold one toml code block"
+    for table in ("[projects.classes.", "[[projects.scheduled]]"):
+        assert table in blocks[0], f"the scenario example should show a {table} table"
     path = tmp_path / "example.toml"
     path.write_text(blocks[0], encoding="utf-8")
     done = _run([sys.executable, "-m", "orgsim", "validate", str(path)], cwd=tmp_path)
@@ -206,3 +208,4 @@ def test_readme_realism_section_names_the_command_every_column_and_strict():
         assert f"`{column}`" in section, f"the realism section should explain the column {column}"
     assert "$ orgsim realism scenarios/large-separate.toml" in section
     assert "within the published band" in section
+    assert "**calibration**" in section and "**outcome**" in section, "explain both kinds of rows"

@@ -153,7 +153,7 @@ def test_figures_of_a_sweep_without_a_varied_parameter_and_of_anything_else(swee
 
 def test_save_a_run_writes_data_and_readable_pngs(results, tmp_path):
     written = plots.save(results, tmp_path / "run")
-    data = ["summary.json", "replications.csv", "timeseries.csv", "people.csv"]
+    data = ["summary.json", "replications.csv", "timeseries.csv", "people.csv", "projects.csv"]
     assert [p.name for p in written] == data + RESULTS_PNGS
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == sorted(data + RESULTS_PNGS)  # nothing partial
     figures = plots.figures(results)

@@ -76,7 +76,7 @@ def test_results_write_summary_json_and_the_event_log(tmp_path):
     folder = OutputFolder(tmp_path)
     results.write(folder)
     names = sorted(p.name for p in folder.written)
-    assert names == ["events.csv", "people.csv", "replications.csv", "summary.json", "timeseries.csv"]
+    assert names == ["events.csv", "people.csv", "projects.csv", "replications.csv", "summary.json", "timeseries.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == names  # no partial files left
     data = json.loads((tmp_path / "summary.json").read_text())
     assert data["replications"] == 2 and data["seed"] == 3 and data["confidence"] == 0.95

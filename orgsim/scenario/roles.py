@@ -111,14 +111,14 @@ ROLE_FIELDS = (
         "list",
         "duties held, highest priority first; one of " + ", ".join(DUTIES),
         "see presets",
-        "DESIGN.md presets",
+        "the structure presets below",
     ),
     (
         "reports_to",
         "role name",
         "the role this one reports to (its people get 1:1s and appraisals from it)",
         "see presets",
-        "DESIGN.md",
+        "model convention",
     ),
     (
         "hourly_cost",
@@ -169,7 +169,7 @@ def service_desk_headcount(employees: int) -> int:
 
 
 def preset_roles(structure: str, employees: int) -> dict[str, Role]:
-    """The DESIGN.md role layout for ``structure``.
+    """The role layout of ``structure`` (combined, separate, pmo, no_pm).
 
     A small firm has no service desk (fewer than 70 employees): its engineers then
     take level 1 first, so that no duty is left unheld, and its IT manager is hands-on,

@@ -95,13 +95,13 @@ class Calendar:
     """The working-time clock: nights and weekends do not exist in the model."""
 
     hours_per_day: float = param(
-        8.0, "hours", "working hours per day", "standard working day (DESIGN.md)", check=between(0.5, 24)
+        8.0, "hours", "working hours per day", "a standard working day (model convention)", check=between(0.5, 24)
     )
     days_per_week: float = param(
         5.0,
         "days",
         "working days per week (whole days)",
-        "standard working week (DESIGN.md)",
+        "a standard working week (model convention)",
         check=whole_between(1, 7),
     )
 
@@ -118,14 +118,14 @@ class Org:
         40,
         "people",
         "employees (users) the IT organisation serves; scales demand and staff",
-        "the small firm of DESIGN.md",
+        "a small firm (model convention)",
         check=between(1, 1_000_000),
     )
     structure: str = param(
         "combined",
         "choice",
         "role layout preset: " + ", ".join(STRUCTURES) + " ('custom': the file spells out every role)",
-        source="DESIGN.md structure presets",
+        source="the structure presets of orgsim (see the presets below)",
         check=one_of(*STRUCTURES),
     )
 
@@ -159,7 +159,7 @@ class TicketClass:
         "none",
         "choice",
         "manager involvement: 'major_incident' (in parallel with level 2), 'approval' (before level 2) or 'none'",
-        source="DESIGN.md",
+        source="the ticket workflow of orgsim (ITIL major incidents and change approval)",
         check=one_of("none", "major_incident", "approval"),
     )
     manager_effort: Distribution = _d(_fixed(0.0), "hours", "manager effort when manager_duty is not 'none'")
@@ -226,7 +226,7 @@ class Tickets:
         "share of level-2 tickets",
         "share of the tickets that reach level 2 and then also need a manager (a complaint, a decision, a vendor)",
         "estimate: with ~39% of tickets reaching level 2, about 2% of all tickets, in the 1-3% escalated to"
-        " management (DOMAIN.md, estimate)",
+        " management (estimate)",
         check=PROBABILITY,
     )
     manager_escalation_effort: Distribution = _d(
@@ -296,7 +296,7 @@ PROJECT_CLASS_SOURCES = {
     "effort": "small: mean 120 h, well under 50 person-days = 400 h (QSM); medium: median ~3,500 h = 23 person-months"
     " (QSM 2012 and 2021: median 22-26 person-months)",
     "team_size": "small 1; medium 4 (3-5 FTE, QSM 2021)",
-    "member_hours_per_week": "small 14, medium 20 (estimate: the plan counts on 40-50% of a member's week; their"
+    "member_hours_per_week": "small 19, medium 20 (estimate: the plan counts on about half a member's week; their"
     " operational work often takes more)",
     "due_date_factor": "small 1.0, medium 1.0: the plan is the due date (estimate); with the estimation error and"
     " the team's operational work, ~40% on time overall, small more than medium (Standish CHAOS 2015)",
@@ -479,7 +479,7 @@ class Dispatch:
         "longest_idle",
         "choice",
         "which idle holder of a duty gets a new item: the one idle longest, one at random, or the first in staff order",
-        "DESIGN.md: never always the first",
+        "model convention: never always the first",
         check=one_of("longest_idle", "random", "first"),
     )
     resume: str = param(
@@ -487,7 +487,7 @@ class Dispatch:
         "choice",
         "who resumes work interrupted by a more urgent item: the same person, or any free holder of its duty"
         " (the textbook multi-server preemptive queue)",
-        "DESIGN.md",
+        "model convention",
         check=one_of("same_person", "any_holder"),
     )
 
