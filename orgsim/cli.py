@@ -87,14 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(sweep)
     validate = commands.add_parser("validate", help="check a scenario file without running it")
     validate.add_argument("scenario", help="scenario file (TOML)")
-    validate.add_argument(
-        "--set",
-        dest="changes",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="change a parameter by its dotted path (repeatable)",
-    )
+    _add_set_option(validate)
     verify = commands.add_parser("verify", help="check the engine against queueing theory (M/M/1, M/M/c, ...)")
     verify.add_argument("--quick", action="store_true", help="short runs with wider tolerances (under a minute)")
     verify.add_argument("--replications", "-r", type=_positive_int, help="replications of every case")
@@ -111,14 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     realism.add_argument("scenario", help="scenario file (TOML)")
     realism.add_argument("--replications", "-r", type=_positive_int, help="replications (default: the scenario's)")
     realism.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
-    realism.add_argument(
-        "--set",
-        dest="changes",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="change a parameter by its dotted path (repeatable)",
-    )
+    _add_set_option(realism)
     realism.add_argument("--out", help="output folder (default: outputs/realism-NAME)")
     realism.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
     realism.add_argument("--strict", action="store_true", help="exit 1 when a calibration figure lies outside its band")
@@ -127,17 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_run_options(command) -> None:
-    command.add_argument("--replications", "-r", type=_positive_int, help="replications (default: the scenario's)")
-    command.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
+def _add_set_option(command) -> None:
     command.add_argument(
         "--set",
         dest="changes",
         action="append",
         default=[],
         metavar="PATH=VALUE",
-        help="change a parameter of every scenario by its dotted path (repeatable)",
+        help="change a parameter (of every scenario) by its dotted path (repeatable)",
     )
+
+
+def _add_run_options(command) -> None:
+    command.add_argument("--replications", "-r", type=_positive_int, help="replications (default: the scenario's)")
+    command.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
+    _add_set_option(command)
     command.add_argument("--out", help="output folder")
     command.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
     command.add_argument(

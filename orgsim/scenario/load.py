@@ -305,15 +305,21 @@ def build_section(cls, data: dict, path: str, base=None):
     return replace(base, **values)
 
 
-def _ticket_classes(data: dict) -> tuple[TicketClass, ...]:
-    classes_data = _require_table(data.get("classes", {}), "tickets.classes")
-    names = list(DEFAULT_TICKET_CLASSES)
+def _class_names(classes_data: dict, defaults, path: str, placeholder: str) -> list[str]:
+    """The default classes' names, then every new class the file defines (names checked)."""
+    names = list(defaults)
     for name in classes_data:
         if name not in names:
             if not _NAME_RE.fullmatch(str(name)):
-                raise ScenarioError(f"tickets.classes.{name}", "a class name is lower-case letters, digits and _")
-            check_name(name, "ticket_class", f"tickets.classes.{name}")
+                raise ScenarioError(f"{path}.{name}", "a class name is lower-case letters, digits and _")
+            check_name(name, placeholder, f"{path}.{name}")
             names.append(name)
+    return names
+
+
+def _ticket_classes(data: dict) -> tuple[TicketClass, ...]:
+    classes_data = _require_table(data.get("classes", {}), "tickets.classes")
+    names = _class_names(classes_data, DEFAULT_TICKET_CLASSES, "tickets.classes", "ticket_class")
     mix_given = "mix" in data
     mix = _require_table(data["mix"], "tickets.mix") if mix_given else DEFAULT_TICKET_MIX
     for name, share in mix.items():
@@ -368,13 +374,7 @@ def _projects(data) -> Projects:
             raise unknown_key("projects", key, (*allowed, "classes", "scheduled")) from None
         raise
     classes_data = _require_table(data.get("classes", {}), "projects.classes")
-    names = list(DEFAULT_PROJECT_CLASSES)
-    for name in classes_data:
-        if name not in names:
-            if not _NAME_RE.fullmatch(str(name)):
-                raise ScenarioError(f"projects.classes.{name}", "a class name is lower-case letters, digits and _")
-            check_name(name, "project_class", f"projects.classes.{name}")
-            names.append(name)
+    names = _class_names(classes_data, DEFAULT_PROJECT_CLASSES, "projects.classes", "project_class")
     classes = []
     for name in names:
         base = DEFAULT_PROJECT_CLASSES.get(name, ProjectClass())

@@ -37,15 +37,7 @@ def field_reference() -> list[dict]:
                 continue
             default = getattr(defaults, f.name)
             rows.append(_reference_row(f"{section}.{f.name}", f, default))
-    for f in fields(TicketClass):
-        if f.metadata.get("internal"):
-            continue
-        per_class = {n: getattr(c, f.name) for n, c in DEFAULT_TICKET_CLASSES.items()}
-        shown = ", ".join(f"{n}: {_format_default(v)}" for n, v in per_class.items())
-        row = _reference_row(f"tickets.classes.CLASS.{f.name}", f, None)
-        row["default"] = shown
-        row["source"] = TICKET_CLASS_SOURCES.get(f.name, row["source"])
-        rows.append(row)
+    rows.extend(_class_rows("tickets.classes.CLASS", TicketClass, DEFAULT_TICKET_CLASSES, TICKET_CLASS_SOURCES))
     rows.append(
         {
             "path": "tickets.mix.CLASS",
@@ -55,15 +47,7 @@ def field_reference() -> list[dict]:
             "source": TICKET_CLASS_SOURCES["mix"],
         }
     )
-    for f in fields(ProjectClass):
-        if f.metadata.get("internal"):
-            continue
-        per_class = {n: getattr(c, f.name) for n, c in DEFAULT_PROJECT_CLASSES.items()}
-        shown = ", ".join(f"{n}: {_format_default(v)}" for n, v in per_class.items())
-        row = _reference_row(f"projects.classes.CLASS.{f.name}", f, None)
-        row["default"] = shown
-        row["source"] = PROJECT_CLASS_SOURCES.get(f.name, row["source"])
-        rows.append(row)
+    rows.extend(_class_rows("projects.classes.CLASS", ProjectClass, DEFAULT_PROJECT_CLASSES, PROJECT_CLASS_SOURCES))
     for f in fields(ScheduledProject):
         key = "class" if f.name == "project_class" else f.name
         row = _reference_row(f"projects.scheduled[].{key}", f, getattr(ScheduledProject(), f.name))
@@ -71,6 +55,20 @@ def field_reference() -> list[dict]:
         rows.append(row)
     for key, unit, doc, default, source in ROLE_FIELDS:
         rows.append({"path": f"roles.ROLE.{key}", "unit": unit, "doc": doc, "default": default, "source": source})
+    return rows
+
+
+def _class_rows(prefix: str, cls, defaults: dict, sources: dict) -> list[dict]:
+    """One row per field of a class (ticket or project class), with every default class's value."""
+    rows = []
+    for f in fields(cls):
+        if f.metadata.get("internal"):
+            continue
+        shown = ", ".join(f"{n}: {_format_default(getattr(c, f.name))}" for n, c in defaults.items())
+        row = _reference_row(f"{prefix}.{f.name}", f, None)
+        row["default"] = shown
+        row["source"] = sources.get(f.name, row["source"])
+        rows.append(row)
     return rows
 
 
