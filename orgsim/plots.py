@@ -92,7 +92,7 @@ def throughput_figure(results) -> Figure:
             frame.index, frame["low"], frame["high"], color="#31a354", alpha=0.2, label="10th-90th percentile"
         )
         _warmup_line(right, results)
-        right.legend(loc="upper left")
+        right.legend(loc="lower right")  # the warm-up label stays readable at the top left
     mean, low, high = _metric(results, "projects_per_quarter")
     right.set_title(f"Projects completed, cumulative ({mean:.1f} per quarter)")
     right.set_xlabel("time (working weeks)")
@@ -123,6 +123,22 @@ def _stacked_duties(ax, x: float, results, role: str, used: set) -> float:
     return bottom
 
 
+def _duty_legend(ax) -> None:
+    """The legend of a stacked-duty chart in the duty table's order (operations, projects,
+    management, then setups and multitasking), whatever role drew a duty first."""
+    handles, labels = ax.get_legend_handles_labels()
+    order = [duties.label(name) for name in duties.BUSY_LABELS]
+    pairs = sorted(zip(labels, handles, strict=True), key=lambda pair: order.index(pair[0]) if pair[0] in order else 99)
+    ax.legend(
+        [h for _, h in pairs],
+        [lab for lab, _ in pairs],
+        title="duty",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8,
+    )
+
+
 def workload_figure(results) -> Figure:
     """Hours per person per week by duty, stacked per role, with utilisation."""
     scenario = results.scenario
@@ -137,7 +153,7 @@ def workload_figure(results) -> Figure:
         ax.text(i, bottom + 0.5, f"{util:.0%}{ci}", ha="center", va="bottom", fontsize=9, fontweight="bold")
     capacity = scenario.calendar.hours_per_week
     ax.axhline(capacity, color="black", linestyle="--", linewidth=1)
-    ax.text(len(roles) - 0.5, capacity, f"available: {capacity:g} h per week", ha="right", va="bottom", fontsize=8)
+    ax.text(-0.45, capacity, f"available: {capacity:g} h per week", ha="left", va="bottom", fontsize=8)
     counts = scenario.headcounts()
     ax.set_xticks(
         range(len(roles)),
@@ -149,7 +165,7 @@ def workload_figure(results) -> Figure:
     ax.set_ylim(0, capacity * 1.25)
     ax.set_ylabel("hours per person per week")
     ax.set_xlabel("role (bold: utilisation, ± half the 95% CI)")
-    ax.legend(title="duty", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    _duty_legend(ax)
     figure.suptitle(_title(results, "Workload by role and duty"), fontweight="bold")
     return figure
 
@@ -229,27 +245,42 @@ def leadtimes_figure(results) -> Figure:
                 label="SLA target" if i == 0 else None,
             )
             attained, _, _ = _metric(results, f"sla_attainment.{klass.name}")
-            left.text(
-                i, klass.sla_hours * 1.15, f"{attained:.0%}", ha="center", va="bottom", fontsize=8, color="#de2d26"
-            )
+            above = max(klass.sla_hours, stats[i]["whishi"]) * 1.25  # clear of the target and the whisker
+            left.text(i, above, f"{attained:.0%}", ha="center", va="bottom", fontsize=8, color="#de2d26")
         left.set_xticks(range(len(names)), names, rotation=20)
         left.set_yscale("log")
+        top = max(max(k.sla_hours for k in classes), max(s["whishi"] for s in stats))
+        left.set_ylim(top=top * 3)  # room for the labels above the highest target
         _plain_log_ticks(left)
         left.legend(loc="upper left")
     left.set_xlabel("ticket class (box: quartiles, whiskers: 5th-95th percentile; red: SLA met)")
     left.set_ylabel("resolution time (working hours, log scale)")
     left.set_title("Ticket resolution time by class")
+    projects = results.projects
     weeks = results.project_lead_times["lead_time_weeks"].to_numpy()
     if len(weeks):
-        right.hist(weeks, bins=min(30, max(5, len(weeks) // 3)), color="#31a354", alpha=0.8)
+        bins = np.linspace(0, float(weeks.max()) * 1.02, min(30, max(5, len(weeks) // 3)) + 1)
+        shades = ("#31a354", "#006d2c", "#74c476", "#00441b")
+        names = list(dict.fromkeys(projects["project_class"])) if not projects.empty else []
+        samples = [projects.loc[projects["project_class"] == n, "lead_time_weeks"].to_numpy() for n in names]
+        labels = []
+        for name in names:
+            share, _, _ = _metric(results, f"project_on_time_share.{name}")
+            labels.append(f"{name} ({share:.0%} on time)" if not np.isnan(share) else name)
+        if samples:
+            right.hist(samples, bins=bins, stacked=True, color=shades[: len(samples)], alpha=0.85, label=labels)
+        else:
+            right.hist(weeks, bins=bins, color="#31a354", alpha=0.8)
+        right.set_yscale("log")  # medium projects are few beside the small ones: a log count shows both
+        _plain_log_ticks(right)
         mean, low, high = _metric(results, "project_lead_time_weeks_mean")
         right.axvline(mean, color="black", linestyle="--", label=f"mean {mean:.1f} weeks")
         on_time, _, _ = _metric(results, "project_on_time_share")
-        right.legend(title=f"{on_time:.0%} on time")
+        right.legend(title=f"{on_time:.0%} on time in all", fontsize=8)
     else:
         right.text(0.5, 0.5, "no project completed after warm-up", ha="center", va="center", transform=right.transAxes)
     right.set_xlabel("project lead time, arrival to closing (working weeks)")
-    right.set_ylabel("projects (all replications)")
+    right.set_ylabel("projects (all replications, log scale)")
     right.set_title("Project lead time")
     figure.suptitle(_title(results, "Lead times"), fontweight="bold")
     return figure
@@ -375,7 +406,7 @@ def comparison_workload(comparison) -> Figure:
     ax.axhline(capacity, color="black", linestyle="--", linewidth=1)
     ax.set_ylim(0, capacity * 1.25)
     ax.set_ylabel("hours per person per week (bold: utilisation)")
-    ax.legend(title="duty", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    _duty_legend(ax)
     figure.suptitle(_compare_title(comparison, "Workload by role and duty"), fontweight="bold")
     return figure
 
