@@ -521,10 +521,15 @@ def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
                 top.text(
                     pair["crossover"], top.get_ylim()[1], f" crossover ~{pair['crossover']:,.0f}", va="top", fontsize=9
                 )
+    grid_values = sorted(v for v in sweep.vary[x_path] if isinstance(v, (int, float)) and not isinstance(v, bool))
     for ax in axes:
         if x_path in sweep.log_scale:
             ax.set_xscale("log")
-    axes[-1].set_xlabel(x_path + (" (log scale)" if x_path in sweep.log_scale else ""))
+        if grid_values:  # ticks at the grid's own values, as plain numbers (25, 50, ..., 1,600)
+            ax.set_xticks(grid_values, [format_number(v) for v in grid_values])
+            ax.xaxis.set_minor_formatter(NullFormatter())
+    x_label = {"org.employees": "employees"}.get(x_path, x_path)
+    axes[-1].set_xlabel(x_label + (" (log scale)" if x_path in sweep.log_scale else ""))
     n = len(sweep.results[0].replications)
     heading = (
         f"{_first_upper(catalogue.label(metric))} against {x_path}: {sweep.scenario.name}, {n} replications per point"
