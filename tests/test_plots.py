@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 import orgsim
 from orgsim import catalogue, plots
+from orgsim.stats import format_number
 from tests.conftest import SCENARIOS, make_scenario
 
 SMALL = {"simulation": {"horizon_weeks": 10, "warmup_weeks": 2}}
@@ -131,7 +132,9 @@ def test_figures_of_a_sweep(sweep_result):
     for name, figure in figures.items():
         _assert_labelled(name, figure)
         assert len(figure.axes) == 2  # the alternatives, and their paired difference
-        assert figure.axes[-1].get_xlabel() == "org.employees"
+        assert figure.axes[-1].get_xlabel().startswith("employees")  # the swept size, in words
+        ticks = [t.get_text() for t in figure.axes[-1].get_xticklabels()]
+        assert ticks == [format_number(v) for v in sorted(sweep_result.vary["org.employees"])]  # grid values
         assert "grid, 3 replications per point" in figure.get_suptitle()
     top = figures["sweep-utilisation.it_manager.png"].axes[0]
     assert [line.get_label() for line in top.get_lines()] == ["combined", "separate"]
