@@ -195,7 +195,7 @@ class Worker:
         self.projects = 0  # projects this person is on at once
         self.project_hours = 0.0  # the weekly project hours their projects' plans count on
         self.segment_speed = 1.0  # share of the current segment that is progress (the rest: multitasking)
-        self.multitasking_loss: tuple[float, ...] = ()  # share of project time lost with 1, 2, ... projects
+        self.multitasking_loss = _no_loss  # (k) -> share of project time lost on k projects at once
         self.requeue = None  # resume = any_holder: requeue(item) puts interrupted work back in its queue
         self.busy_at_restart: dict[str, float] = {}
         self.switches_at_restart = 0
@@ -346,9 +346,7 @@ class Worker:
                 speed = 1.0
                 if self.projects and duty == "project_work":
                     # on k projects at once, a share of the project time goes to switching between them
-                    table = self.multitasking_loss
-                    if table:
-                        speed = 1.0 - table[min(self.projects, len(table)) - 1]
+                    speed = 1.0 - self.multitasking_loss(self.projects)
                 self.segment_speed = speed
                 while True:
                     self.segment_start = working_since = now
@@ -394,6 +392,10 @@ class Worker:
             self.requeue(item)
         else:
             self.paused.append(item)
+
+
+def _no_loss(concurrent: int) -> float:
+    return 0.0
 
 
 def _compact(line: deque) -> None:

@@ -137,7 +137,7 @@ class Model:
         for index, person in enumerate(self.people):
             worker = Worker(self.env, person, index, check_in, self._finished)
             worker.requeue = requeue
-            worker.multitasking_loss = scenario.projects.multitasking_loss
+            worker.multitasking_loss = scenario.projects.loss
             self.workers.append(worker)
             for duty in person.role.duties:
                 self._holders[duty].append(worker)

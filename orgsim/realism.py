@@ -266,9 +266,9 @@ def _projects_per_coordinator(results: Results) -> np.ndarray:
     return (active / _headcount(results, "project_manager")).reindex(results.replications["replication"]).to_numpy()
 
 
-def _pooled(results: Results, project_class: str, column: str, reduce, scale: float = 1.0, frame="projects"):
-    """One value over every replication's projects of a class (too few per replication)."""
-    projects = getattr(results, frame)
+def _pooled(results: Results, project_class: str, column: str, reduce, scale: float = 1.0):
+    """One value over every replication's completed projects of a class (too few per replication)."""
+    projects = results.projects
     values = projects.loc[projects["project_class"] == project_class, column].to_numpy(dtype=float)
     return np.array([reduce(values) * scale])
 
@@ -289,14 +289,6 @@ def _class_effort(results: Results, project_class: str, statistic: str, hours_pe
     if statistic == "median" and effort.kind == "lognormal":
         value = effort.mean / math.sqrt(1.0 + effort.cv**2)
     return np.array([value / hours_per_unit])
-
-
-def _arrived(project_class: str, at_least: int):
-    def applies(results: Results) -> bool:
-        arrivals = results.project_arrivals
-        return not arrivals.empty and int((arrivals["project_class"] == project_class).sum()) >= at_least
-
-    return applies
 
 
 def _pms_sized_by_load(results: Results) -> bool:

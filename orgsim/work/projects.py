@@ -15,6 +15,7 @@ coordination and a status report, both proportional to its planned team's weekly
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import deque
 
@@ -269,7 +270,7 @@ class ProjectOffice(WorkSource):
         doers = self.doers
         size = min(project.team_size, len(doers))
         tie = np.random.default_rng(int(project.team_key * 2**53)).permutation(len(doers))
-        order = sorted(range(len(doers)), key=lambda i: (doers[i].project_hours, tie[i]))[:size]
+        order = heapq.nsmallest(size, range(len(doers)), key=lambda i: (doers[i].project_hours, tie[i]))
         project.team = [doers[i] for i in sorted(order)]
         for worker in project.team:
             self.org.join_project(worker, project.klass.member_hours)
