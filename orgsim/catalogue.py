@@ -302,6 +302,13 @@ CATALOGUE: tuple[Metric, ...] = (
         HIGHER,
     ),
     Metric("headcount.{role}", "headcount", "people", "people in the role at this organisation size", NEITHER),
+    Metric(
+        "fte.{role}",
+        "full-time equivalents",
+        "FTE",
+        "the role's working hours in full-time weeks (part-timers and fractional headcounts count in part)",
+        NEITHER,
+    ),
     # queues (Little's law: L = lambda W)
     Metric(
         "queue_length_mean.{duty}",

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .scenario import ScenarioError, load_scenario, parse_assignment
+from .scenario.load import format_count
 
 __all__ = ["main"]
 
@@ -300,8 +301,25 @@ def _sweep(args) -> int:
     if crossover is not None:
         for pair in crossover["pairs"]:
             print(pair["sentence"])
+        for line in _headcount_step_lines(crossover):
+            print(line)
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
     return 0
+
+
+def _headcount_step_lines(crossover: dict) -> list[str]:
+    """One line per alternative: every whole-person headcount step along the swept range."""
+    from .stats import format_number
+
+    steps: dict[str, list[dict]] = {}
+    for pair in crossover["pairs"]:
+        for side in ("baseline", "challenger"):
+            steps.setdefault(str(pair[side]), pair.get("headcount_steps", {}).get(side, []))
+    lines = []
+    for label, found in steps.items():
+        listed = "; ".join(f"{s['role']} {s['before']}->{s['after']} at {format_number(s['x'])}" for s in found)
+        lines.append(f"headcount steps under {label}: {listed or 'none'}")
+    return lines
 
 
 def _sweep_table(result, metric: str) -> str:
@@ -323,13 +341,16 @@ def _validate(args) -> int:
     changes = dict(parse_assignment(text) for text in args.changes)
     scenario = load_scenario(args.scenario, changes)
     counts = scenario.headcounts()
-    staff = ", ".join(f"{count} {role}" for role, count in counts.items() if count)
+    staff = ", ".join(f"{format_count(count)} {role}" for role, count in counts.items() if count)
     sim = scenario.simulation
     print(
         f"{args.scenario}: valid: '{scenario.name}', {scenario.org.employees:,} employees, structure "
-        f"{scenario.org.structure}, {sum(counts.values())} staff ({staff}); {sim.replications} replications of "
+        f"{scenario.org.structure}, {format_count(sum(counts.values()))} staff ({staff}); "
+        f"{sim.replications} replications of "
         f"{sim.horizon_weeks:g} weeks (warm-up {sim.warmup_weeks:g}), seed {sim.seed}"
     )
+    for warning in scenario.advice():
+        print(f"warning: {warning}")
     return 0
 
 

@@ -157,6 +157,7 @@ class Worker:
         "project_hours",
         "multitasking_loss",
         "segment_speed",
+        "away_hours",
     )
 
     def __init__(
@@ -195,6 +196,7 @@ class Worker:
         self.projects = 0  # projects this person is on at once
         self.project_hours = 0.0  # the weekly project hours their projects' plans count on
         self.segment_speed = 1.0  # share of the current segment that is progress (the rest: multitasking)
+        self.away_hours = 0.0  # a part-timer's hours off, from when they next stop work
         self.multitasking_loss = _no_loss  # (k) -> share of project time lost on k projects at once
         self.requeue = None  # resume = any_holder: requeue(item) puts interrupted work back in its queue
         self.busy_at_restart: dict[str, float] = {}
@@ -222,6 +224,17 @@ class Worker:
 
     def start(self) -> None:
         self.process = self.env.process(self._run())
+
+    def leave(self, hours: float) -> None:
+        """Stop work now and be away for ``hours`` (a part-timer's time off): work in hand is
+        set aside and resumed on return; nothing is offered to them meanwhile."""
+        self.away_hours = hours
+        if self.idle:
+            self.idle = False  # their entries in the idle lines go stale
+            self.wake.succeed()
+        elif self.current is not None and not self.interrupting:
+            self.interrupting = True
+            self.process.interrupt()
 
     # ------------------------------------------------------------- choosing
     def _best(self, bound=None):
@@ -300,6 +313,10 @@ class Worker:
         switch_hours = self.switch_hours
         check_in = self.check_in_hours
         while True:
+            if self.away_hours:
+                away, self.away_hours = self.away_hours, 0.0
+                yield timeout(away)
+                continue
             chosen = best_of()
             if chosen is None:
                 self.idle = True

@@ -124,7 +124,7 @@ class Model:
         self.completed = dict.fromkeys(DUTIES, 0)
         self.cancelled = dict.fromkeys(DUTIES, 0)
         self.queues = {duty: DutyQueue(duty) for duty in DUTIES}
-        self.people = staff(scenario.roles, scenario.headcounts())
+        self.people = staff(scenario.roles, scenario.headcounts(), scenario.calendar.hours_per_week)
         self.workers: list[Worker] = []
         self._holders: dict[str, list[Worker]] = {duty: [] for duty in DUTIES}
         check_in = scenario.simulation.check_in_hours
@@ -284,9 +284,17 @@ class Model:
         end the day's snapshot is taken."""
         calendar = self.scenario.calendar
         sources = list(self.sources.values())
+        week_hours = calendar.hours_per_week
+        part_timers = [
+            (w, w.person.hours_per_week) for w in self.workers if w.person.hours_per_week < week_hours - 1e-9
+        ]
         day = week = 0
         while True:
             if int(day / calendar.days_per_week + 1e-9) == week:  # the first day of a week
+                for worker, hours in part_timers:  # they work the first hours of the week
+                    self.env.timeout(hours).callbacks.append(
+                        lambda _event, w=worker, off=week_hours - hours: w.leave(off)
+                    )
                 for source in sources:
                     source.weekly(week)
                 week += 1

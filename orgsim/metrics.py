@@ -150,14 +150,15 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
         row = {
             "person": worker.person.label,
             "role": worker.role_name,
-            "utilisation": total / measured_hours if measured_hours else math.nan,
+            "utilisation": total / (measured_hours * worker.person.availability) if measured_hours else math.nan,
             "context_switches_per_day": switches / days if days else math.nan,
             "items_completed_per_week": finished / measured_weeks,
             **{f"hours_per_week.{label}": hours / measured_weeks for label, hours in sorted(busy.items())},
         }
         people.append(row)
-        role = by_role.setdefault(worker.role_name, {"people": 0, "busy": {}, "switches": 0, "finished": 0})
+        role = by_role.setdefault(worker.role_name, {"people": 0, "fte": 0.0, "busy": {}, "switches": 0, "finished": 0})
         role["people"] += 1
+        role["fte"] += worker.person.availability
         role["switches"] += switches
         role["finished"] += finished
         for label, hours in busy.items():
@@ -168,12 +169,12 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
             continue
         n = data["people"]
         busy = data["busy"]
-        metrics[f"utilisation.{role.name}"] = sum(busy.values()) / (n * measured_hours)
+        metrics[f"utilisation.{role.name}"] = sum(busy.values()) / (data["fte"] * measured_hours)
         for label in (*role.duties, CONTEXT_SWITCH):
             metrics[f"hours_per_person_week.{role.name}.{label}"] = busy.get(label, 0.0) / (n * measured_weeks)
         if any(duty in FIREFIGHTING for duty in role.duties):
             firefighting = sum(busy.get(duty, 0.0) for duty in FIREFIGHTING)
-            metrics[f"firefighting_share.{role.name}"] = firefighting / (n * measured_hours)
+            metrics[f"firefighting_share.{role.name}"] = firefighting / (data["fte"] * measured_hours)
         if "project_work" in role.duties:
             lost = busy.get(MULTITASKING, 0.0)
             metrics[f"hours_per_person_week.{role.name}.{MULTITASKING}"] = lost / (n * measured_weeks)
@@ -184,6 +185,7 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
         metrics[f"context_switches_per_person_day.{role.name}"] = data["switches"] / (n * days)
         metrics[f"items_completed_per_person_week.{role.name}"] = data["finished"] / (n * measured_weeks)
         metrics[f"headcount.{role.name}"] = float(n)
+        metrics[f"fte.{role.name}"] = data["fte"]
     return people
 
 
@@ -211,12 +213,11 @@ def _queue_metrics(model, metrics, measured_hours):
 
 def _cost_metrics(model, classes, metrics, measured_weeks):
     """Staff cost per week, and activity-based cost per resolved ticket and completed project."""
-    hours_per_week = model.scenario.calendar.hours_per_week
     ticket_duties, project_duties = model.sources["tickets"].duties, model.sources["projects"].duties
     ticket_cost = project_cost = staff_cost = 0.0
     for worker in model.workers:
         rate = worker.person.role.hourly_cost
-        staff_cost += rate * hours_per_week
+        staff_cost += rate * worker.person.hours_per_week
         busy = worker.measured_busy()
         ticket_cost += rate * sum(busy.get(d, 0.0) for d in ticket_duties)
         project_cost += rate * sum(busy.get(d, 0.0) for d in project_duties)

@@ -10,6 +10,8 @@ one of them by file name.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -522,6 +524,8 @@ def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
                     pair["crossover"], top.get_ylim()[1], f" crossover ~{pair['crossover']:,.0f}", va="top", fontsize=9
                 )
     grid_values = sorted(v for v in sweep.vary[x_path] if isinstance(v, (int, float)) and not isinstance(v, bool))
+    if grid_values and not others:
+        _mark_headcount_steps(axes, sweep, labels, x_path in sweep.log_scale)
     for ax in axes:
         if x_path in sweep.log_scale:
             ax.set_xscale("log")
@@ -534,10 +538,66 @@ def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
     heading = (
         f"{_first_upper(catalogue.label(metric))} against {x_path}: {sweep.scenario.name}, {n} replications per point"
     )
-    if crossover and crossover["metric"] == metric:
-        heading += "\n" + "\n".join(p["sentence"] for p in crossover["pairs"])
-    figure.suptitle(heading, fontweight="bold")
+    size = "large"
+    if crossover and crossover["metric"] == metric:  # a sentence names every region and step: wrapped, smaller
+        heading += "\n" + "\n".join(textwrap.fill(p["sentence"], 125) for p in crossover["pairs"])
+        size = "medium"
+    figure.suptitle(heading, fontweight="bold", fontsize=size)
     return figure
+
+
+def _mark_headcount_steps(axes, sweep, labels, log_x: bool) -> None:
+    """A light dotted line at every grid value where some role's headcount steps, labelled
+    along the line (on its left) with the roles and their counts before and after: in an
+    alternative's colour where only it hires so, in grey where every alternative hires
+    alike.  Where grid values lie close together only the labels that fit in the gap to the
+    previous one are written, an alternative's own steps first."""
+    per_label = [sweep.headcount_steps(label) for label in labels]
+    at: dict = {}
+    for j, steps in enumerate(per_label):
+        for step in steps:
+            at.setdefault(step["x"], {}).setdefault(j, []).append(step)
+    grid = sorted(float(x) for x in sweep.vary[next(iter(sweep.vary))])
+    scale = np.log if log_x else np.asarray
+    span = float(scale(grid[-1]) - scale(grid[0]))
+    for x, by_label in sorted(at.items()):
+        for ax in axes:  # a collection, not a Line2D: get_lines() stays the data
+            ax.vlines(x, 0, 1, transform=ax.get_xaxis_transform(), colors="0.6", linestyles=":", linewidth=1, zorder=0)
+        keys = {j: {(s["role"], s["before"], s["after"]) for s in steps} for j, steps in by_label.items()}
+        shared = set.intersection(*keys.values()) if len(keys) == len(labels) else set()
+        texts = []
+        for j, steps in sorted(by_label.items()):
+            own = [key for key in ((s["role"], s["before"], s["after"]) for s in steps) if key not in shared]
+            if own:
+                texts.append((f"{labels[j]}: {_step_list(own)}", _SCENARIO_COLOURS[j % len(_SCENARIO_COLOURS)]))
+        if shared:
+            prefix = "all: " if len(labels) > 1 else ""
+            texts.append((prefix + _step_list(sorted(shared, key=_role_order(by_label))), "0.35"))
+        previous = max(g for g in grid if g < float(x))
+        room = 560 * float(scale(float(x)) - scale(previous)) / span if span > 0 else 0  # points on a 10-inch figure
+        for k, (text, colour) in enumerate(texts[: int((room - 2) // 9)]):
+            axes[0].annotate(
+                text,
+                xy=(x, 0.02),
+                xycoords=("data", "axes fraction"),
+                xytext=(-2 - 9 * k, 0),
+                textcoords="offset points",
+                rotation=90,
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color=colour,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 0.3},
+            )
+
+
+def _role_order(by_label: dict):
+    order = {s["role"]: i for steps in by_label.values() for i, s in enumerate(steps)}
+    return lambda key: order.get(key[0], 0)
+
+
+def _step_list(steps) -> str:
+    return ", ".join(f"{role} {before}\N{RIGHTWARDS ARROW}{after}" for role, before, after in steps)
 
 
 # ------------------------------------------------------------------ every figure, and saving

@@ -356,10 +356,11 @@ PROJECT_BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark(
         "status reporting share of a project manager's time",
         "20-30% for more than half of PMs",
-        "Workfront survey 2015",
+        "Workfront survey 2015, of PMs running 2-5 projects (applies where the PMs are staffed to the load,"
+        " above their minimum: a small firm's one PM running one project at a time reports on fewer)",
         _status_share,
         _fixed(0.20, 0.30),
-        _staffed("project_manager"),
+        _pms_sized_by_load,
     ),
     Benchmark(
         "concurrent projects per project manager",

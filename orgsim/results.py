@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ from .scenario import Scenario
 from .stats import (
     CONFIDENCE,
     find_crossover,
+    find_regions,
     format_number,
     paired_difference,
     summarise,
@@ -168,6 +170,7 @@ class Results:
                 f"settles only after about {math.ceil(check['needed_weeks'])} weeks (Welch's method); "
                 f"set simulation.warmup_weeks to at least that"
             )
+        warnings = [*scenario.advice(), *warnings]
         return cls(
             scenario,
             seed,
@@ -480,12 +483,58 @@ class Sweep:
             out.extend(f"{label}: {w}" for w in result.warnings)
         return out
 
+    def headcount_steps(self, across_value=None) -> list[dict]:
+        """Whole-person headcount changes along the varied parameter, for one ``across`` value.
+
+        Between consecutive grid values of the one ``vary`` parameter (sorted), every role
+        whose number of people changes: ``{"x": where it steps, "previous_x", "role",
+        "before", "after"}`` (a role that is absent counts 0).  Where either of the two
+        points counts fractional FTE (``org.fractional_headcount``) there are no steps.
+        ``across_value`` picks the alternative (ignored without an ``across`` parameter).
+        """
+        if len(self.vary) != 1 or len(self.across) > 1:
+            raise ValueError("headcount steps need exactly one --vary and at most one --across parameter")
+        x_path = next(iter(self.vary))
+        across_path = next(iter(self.across), None)
+        chosen = sorted(
+            (
+                (point[x_path], result.scenario)
+                for point, result in zip(self.points, self.results, strict=True)
+                if across_path is None or point[across_path] == across_value
+            ),
+            key=lambda item: item[0],
+        )
+        steps = []
+        for (previous_x, before), (x, after) in pairwise(chosen):
+            if _fractional(before) or _fractional(after):
+                continue
+            old, new = before.headcounts(), after.headcounts()
+            for role in dict.fromkeys([*old, *new]):
+                if old.get(role, 0) != new.get(role, 0):
+                    steps.append(
+                        {
+                            "x": x,
+                            "previous_x": previous_x,
+                            "role": role,
+                            "before": old.get(role, 0),
+                            "after": new.get(role, 0),
+                        }
+                    )
+        return steps
+
     def crossover(self, metric: str = "project_lead_time_weeks_mean", net_of_cost: float | None = None) -> dict:
         """From which value of the swept parameter each ``across`` value beats the first.
 
         Needs one numeric ``vary`` parameter and one ``across`` parameter with two or more
         values.  ``net_of_cost``: the money one unit of the metric is worth per week; the
         comparison is then on ``staff_cost_per_week`` plus (or minus) that value.
+
+        Each pair holds what :func:`~orgsim.stats.find_crossover` finds (who wins at the top
+        of the range, and from about where), ``regions`` (:func:`~orgsim.stats.find_regions`:
+        who is significantly better where along the whole range, and where neither is),
+        ``headcount_steps`` of the baseline and the challenger (:meth:`headcount_steps`),
+        ``on_step`` (the crossover and region boundaries that lie on a headcount step), and
+        the ``sentence`` that says all of it.
         """
         if len(self.vary) != 1 or len(self.across) != 1:
             raise ValueError("a crossover needs exactly one --vary and one --across parameter")
@@ -509,17 +558,24 @@ class Sweep:
             return cost.to_numpy().T - direction * net_of_cost * values
 
         baseline = matrix(labels[0])
+        xs = np.asarray(order, dtype=float)
+        baseline_steps = self.headcount_steps(labels[0])
         pairs = []
         for label in labels[1:]:
+            challenger = matrix(label)
+            higher_is_better = direction > 0 and net_of_cost is None
             result = find_crossover(
-                np.asarray(order, dtype=float),
+                xs,
                 baseline,
-                matrix(label),
-                higher_is_better=direction > 0 and net_of_cost is None,
+                challenger,
+                higher_is_better=higher_is_better,
                 log_x=vary_path in self.log_scale,
                 seed=self.seed,
             )
             result.update({"baseline": labels[0], "challenger": label})
+            result["regions"] = find_regions(xs, baseline, challenger, higher_is_better=higher_is_better)["regions"]
+            result["headcount_steps"] = {"baseline": baseline_steps, "challenger": self.headcount_steps(label)}
+            result["on_step"] = _boundaries_on_steps(result)
             result["sentence"] = _sentence(result, metric, vary_path, net_of_cost)
             pairs.append(result)
         return {
@@ -546,22 +602,162 @@ def _unit(path: str) -> str:
     return {"org.employees": "employees"}.get(path, f"({path})")
 
 
+def _fractional(scenario: Scenario) -> bool:
+    """Does the scenario count fractional FTE (no whole-person steps)?  ``getattr``: the
+    field may be absent from the scenario schema."""
+    return bool(getattr(scenario.org, "fractional_headcount", False))
+
+
+def _boundaries_on_steps(result: dict) -> list[dict]:
+    """The boundaries of a pair that coincide with a headcount step: the crossover (the grid
+    interval its estimate lies in) and every boundary between two regions.  The boundary
+    between grid values x_i and x_i+1 coincides with a step when some role's headcount
+    changes from x_i to x_i+1 under either alternative.  Each entry: ``between`` (x_i,
+    x_i+1), ``x`` (where it steps), ``crossover`` and ``region_boundary`` (what lies there),
+    ``steps``: alternative, side (baseline or challenger), role, before, after, x, and
+    ``in_both`` (the other alternative steps the same role from the same count to the same),
+    and ``sets_apart`` (some step there is not taken alike by both)."""
+    xs = [float(x) for x in result["x"]]
+    kinds: dict[int, set] = {}
+    end = -1
+    for region in result.get("regions", [])[:-1]:
+        end += len(region["points"])
+        kinds.setdefault(end, set()).add("region_boundary")
+    crossover = result.get("crossover")
+    if crossover is not None and not result.get("whole_range") and len(xs) > 1:
+        i = max(k for k, x in enumerate(xs) if x <= crossover) if crossover >= xs[0] else 0
+        kinds.setdefault(min(i, len(xs) - 2), set()).add("crossover")
+    steps = result.get("headcount_steps", {})
+    out = []
+    for i, what in sorted(kinds.items()):
+        here = {
+            side: [s for s in steps.get(side, []) if float(s["x"]) == xs[i + 1]] for side in ("baseline", "challenger")
+        }
+        found = []
+        for side, other in (("baseline", "challenger"), ("challenger", "baseline")):
+            for step in here[side]:
+                twin = any(
+                    (o["role"], o["before"], o["after"]) == (step["role"], step["before"], step["after"])
+                    for o in here[other]
+                )
+                found.append({"alternative": result[side], "side": side, **step, "in_both": twin})
+        if found:
+            out.append(
+                {
+                    "between": [xs[i], xs[i + 1]],
+                    "x": xs[i + 1],
+                    "crossover": "crossover" in what,
+                    "region_boundary": "region_boundary" in what,
+                    "sets_apart": not all(step["in_both"] for step in found),
+                    "steps": found,
+                }
+            )
+    return out
+
+
+_ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+
+
+def _ordinal(n: int) -> str:
+    """``a second``, ``an 11th``: the article and the ordinal of a whole number."""
+    if 0 <= n < len(_ORDINALS):
+        word = _ORDINALS[n]
+    else:
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        word = f"{n}{suffix}"
+    digits = str(n)
+    vowel = word[0] in "aeiou8" or (digits[:2] in ("11", "18") and len(digits) % 3 == 2)
+    return f"{'an' if vowel else 'a'} {word}"
+
+
+def _step_phrase(step: dict) -> str:
+    """``a second project_manager is hired (1 -> 2)``, ``it_manager grows from 1 to 3``."""
+    role, before, after = step["role"], step["before"], step["after"]
+    if isinstance(before, int) and isinstance(after, int) and after == before + 1:
+        return f"{_ordinal(after)} {role} is hired ({before} -> {after})"
+    verb = "grows" if after > before else "drops"
+    return f"{role} {verb} from {before} to {after}"
+
+
+def _step_notes(result: dict) -> str:
+    """What the sentence says about boundaries that lie on a headcount step ('' if none).
+
+    Only steps that set the alternatives apart are named (one alternative hires and the
+    other does not, or hires differently): a step both take alike, such as one more
+    engineer wherever the size grows, is the growth the sweep is about.  crossover.json
+    lists every step (``on_step``, with ``in_both``)."""
+    clauses, entries = [], [e for e in result.get("on_step") or [] if e["sets_apart"]]
+    for entry in entries:
+        groups = []
+        for side in ("baseline", "challenger"):
+            phrases = [_step_phrase(s) for s in entry["steps"] if s["side"] == side and not s["in_both"]]
+            if phrases:
+                shown = phrases[:3] + ([f"{len(phrases) - 3} more roles change"] if len(phrases) > 3 else [])
+                groups.append(" and ".join(shown) + f" under {result[side]}")
+        clauses.append(f"at {format_number(entry['x'])} " + ", and ".join(groups))
+    if not clauses:
+        return ""
+    if len(entries) == 1:
+        subject = "this crossover measures" if entries[0]["crossover"] else "this boundary measures"
+    else:
+        subject = "these boundaries measure"
+    notes = "; ".join(clauses)
+    return (
+        f"{notes[0].upper()}{notes[1:]}: {subject} the headcount rule, not the roles; "
+        "try --across org.fractional_headcount=false,true or --set org.fractional_headcount=true"
+    )
+
+
 def _sentence(result: dict, metric: str, path: str, net_of_cost) -> str:
+    """Every region along the range in order (who is significantly better where, and where
+    neither is), the interpolated crossover for the winner at the top, and the headcount
+    steps that coincide with a boundary."""
     baseline, challenger = result["baseline"], result["challenger"]
     what = catalogue.label(metric)
     if net_of_cost is not None:
         what += f" net of staff cost (one unit worth {net_of_cost:g} a week)"
     xs = result["x"]
-    span = f"{format_number(xs[0])}-{format_number(xs[-1])} {_unit(path)}"
-    if result.get("winner") is None:
+    unit = _unit(path)
+    span = f"{format_number(xs[0])}-{format_number(xs[-1])} {unit}"
+    regions = result.get("regions") or []
+    if not regions:
         return f"no crossover between {baseline} and {challenger} on {what} in {span}: {result['reason']}"
-    winner, loser = (challenger, baseline) if result["winner"] == "challenger" else (baseline, challenger)
-    if result.get("whole_range"):
+    if all(r["winner"] is None for r in regions):
+        return (
+            f"no crossover between {baseline} and {challenger} on {what} in {span}: "
+            "neither is significantly better anywhere in the range"
+        )
+    names = {"baseline": (baseline, challenger), "challenger": (challenger, baseline)}
+    if len(regions) == 1:
+        winner, loser = names[regions[0]["winner"]]
         return f"{winner} beats {loser} on {what} across the whole range ({span})"
-    return (
-        f"{winner} beats {loser} on {what} from about {format_number(result['crossover'])} {_unit(path)}, "
-        f"95% CI {format_number(result['ci_low'])}-{format_number(result['ci_high'])}"
-    )
+    clauses = []
+    for k, region in enumerate(regions):
+        first, last = k == 0, k == len(regions) - 1
+        low, high = format_number(region["from"]), format_number(region["to"])
+        if last:
+            where = (
+                f"from {low} {unit} (to the top of the range, {high}"
+                if region["from"] != region["to"]
+                else f"at the top of the range ({high} {unit}"
+            )
+            if region["winner"] is not None and region["winner"] == result.get("winner"):
+                where += (
+                    f"; interpolated, from about {format_number(result['crossover'])}, "
+                    f"95% CI {format_number(result['ci_low'])}-{format_number(result['ci_high'])}"
+                )
+            where += ")"
+        else:
+            where = f"at {low}" + (f"-{high}" if region["from"] != region["to"] else "") + (f" {unit}" if first else "")
+        if region["winner"] is None:
+            between = f" between {baseline} and {challenger} on {what}" if first else ""
+            clauses.append(f"no significant difference{between} {where}")
+        else:
+            winner, loser = names[region["winner"]]
+            clauses.append(f"{winner} beats {loser}{f' on {what}' if first else ''} {where}")
+    sentence = "; ".join(clauses)
+    notes = _step_notes(result)
+    return f"{sentence}. {notes}" if notes else sentence
 
 
 def sweep(

@@ -30,6 +30,7 @@ __all__ = [
     "summary_value",
     "format_number",
     "find_crossover",
+    "find_regions",
     "warmup_check",
 ]
 
@@ -244,6 +245,51 @@ def find_crossover(
         "significant_from": float(xs[start]),
         "whole_range": bool(start == 0),
     }
+
+
+def find_regions(xs, baseline, challenger, higher_is_better: bool = False, confidence: float = CONFIDENCE) -> dict:
+    """Where along ``xs`` each of two alternatives is significantly better, and where neither is.
+
+    Same conventions as :func:`find_crossover`: ``baseline`` and ``challenger`` are arrays
+    (points x replications) of the metric, paired by replication; the challenger's advantage
+    is ``baseline - challenger`` (the reverse when higher is better), and replications that
+    lack a value at some point are left out.  At each grid point the paired t interval of
+    the advantage either excludes zero (one alternative is significantly better) or not.
+    ``regions`` are the maximal runs of consecutive grid points with the same verdict, in
+    the order of ``xs``: ``winner`` is ``"baseline"``, ``"challenger"`` or ``None`` (no
+    significant difference), ``from`` and ``to`` the first and last grid values of the run,
+    ``points`` its grid values, ``mean_advantage`` and ``ci_advantage`` the advantage
+    oriented so that positive favours the winner (the challenger's advantage where there is
+    no winner).  With fewer than 3 complete replications there are no regions, and
+    ``reason`` says why.
+    """
+    xs = np.asarray(xs, dtype=float)
+    a, b = np.asarray(baseline, dtype=float), np.asarray(challenger, dtype=float)
+    advantage = (b - a) if higher_is_better else (a - b)  # > 0: challenger better
+    advantage = advantage[:, ~np.isnan(advantage).any(axis=0)]
+    n = advantage.shape[1]
+    if n < 3:
+        return {"regions": [], "replications": int(n), "reason": "fewer than 3 replications with values at every point"}
+    mean, half = paired_t(advantage, confidence)
+    verdicts = [
+        "challenger" if m - h > 0 else "baseline" if m + h < 0 else None
+        for m, h in zip(mean.tolist(), half.tolist(), strict=True)
+    ]
+    regions: list[dict] = []
+    for i, verdict in enumerate(verdicts):
+        if not regions or regions[-1]["winner"] != verdict:
+            regions.append(
+                {"winner": verdict, "from": float(xs[i]), "points": [], "mean_advantage": [], "ci_advantage": []}
+            )
+        region = regions[-1]
+        sign = -1.0 if verdict == "baseline" else 1.0
+        low, high = sorted((sign * (mean[i] - half[i]), sign * (mean[i] + half[i])))
+        region["to"] = float(xs[i])
+        region["points"].append(float(xs[i]))
+        region["mean_advantage"].append(float(sign * mean[i]))
+        region["ci_advantage"].append([float(low), float(high)])
+    keys = ("winner", "from", "to", "points", "mean_advantage", "ci_advantage")
+    return {"regions": [{k: r[k] for k in keys} for r in regions], "replications": int(n), "reason": None}
 
 
 # ------------------------------------------------------------------ warm-up

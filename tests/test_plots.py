@@ -11,6 +11,7 @@ import sys
 import matplotlib.image
 import pandas as pd
 import pytest
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 import orgsim
@@ -145,6 +146,20 @@ def test_figures_of_a_sweep(sweep_result):
     assert list(combined.get_ydata()) == pytest.approx(list(rows.sort_values("org.employees")["mean"]))
 
 
+def test_the_sweep_figure_marks_every_headcount_step(sweep_result):
+    """40 -> 120 employees: a first service desk agent and two more engineers under both
+    structures; 120 -> 360: more of everyone, and under separate a second project manager.
+    A dotted line marks both grid values on both panels, labelled with the roles."""
+    figure = plots.sweep_figure(sweep_result, "utilisation.it_manager")
+    for ax in figure.axes:
+        dotted = [c for c in ax.collections if isinstance(c, LineCollection)]
+        assert sorted(c.get_segments()[0][0][0] for c in dotted) == [120, 360]
+    labels = [t.get_text() for t in figure.axes[0].texts]
+    assert "all: service_desk 0\N{RIGHTWARDS ARROW}1, engineer 1\N{RIGHTWARDS ARROW}3" in labels
+    assert any(t.startswith("separate: ") and "project_manager 1\N{RIGHTWARDS ARROW}2" in t for t in labels)
+    assert [line.get_label() for line in figure.axes[0].get_lines()] == ["combined", "separate"]  # data only
+
+
 def test_figures_of_a_sweep_without_a_varied_parameter_and_of_anything_else(sweep_result):
     assert plots.figures(dataclasses.replace(sweep_result, vary={})) == {}
     with pytest.raises(TypeError, match="no figures for DataFrame"):
@@ -270,5 +285,14 @@ def test_sweep_through_the_cli_writes_every_file_and_the_crossover(tmp_path):
     pair = crossover["pairs"][0]
     assert pair["baseline"] == "combined" and pair["challenger"] == "separate"
     assert pair["sentence"] in done.stdout
+    assert "headcount steps under combined: service_desk 0->2 at 200; engineer 1->5 at 200;" in done.stdout
+    assert "project_manager 1->4 at 800" in done.stdout.split("headcount steps under separate: ")[1]
+    assert pair["headcount_steps"]["challenger"][0] == {
+        "x": 200,
+        "previous_x": 40,
+        "role": "service_desk",
+        "before": 0,
+        "after": 2,
+    }
     assert (out / "sweep-utilisation.it_manager.png").stat().st_size > 20_000
     assert (out / "sweep-project_lead_time_weeks_mean.png").exists()

@@ -13,6 +13,7 @@ from scipy import stats as scipy_stats
 from orgsim.stats import (
     bootstrap_indices,
     find_crossover,
+    find_regions,
     format_number,
     mean_interval,
     paired_difference,
@@ -284,6 +285,73 @@ def test_crossover_needs_three_replications_with_values_at_every_point():
     assert result["replications"] == 2
     assert result["winner"] is None and result["crossover"] is None
     assert "fewer than 3 replications" in result["reason"]
+
+
+def _paired(xs, advantage, replications=12, seed=3):
+    """Baseline and challenger (points x replications) sharing large common noise, the
+    challenger lower (better, when lower is better) by exactly ``advantage`` on average at
+    each point: the paired noise (sd 0.05) is centred, so a zero advantage is never
+    significant by chance."""
+    rng = np.random.default_rng(seed)
+    baseline = rng.normal(50, 5, size=(len(xs), replications))
+    noise = rng.normal(0, 0.05, size=baseline.shape)
+    challenger = baseline - np.asarray(advantage, dtype=float)[:, None] + noise - noise.mean(axis=1, keepdims=True)
+    return baseline, challenger
+
+
+def test_regions_find_an_advantage_only_in_the_middle_of_the_range():
+    """The challenger is 2 better at 100-400 and equal elsewhere: one region in the middle,
+    no difference on either side; the top of the range has no winner, so no crossover."""
+    xs = np.array([25.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1600.0])
+    baseline, challenger = _paired(xs, [0, 0, 2, 2, 2, 0, 0])
+    found = find_regions(xs, baseline, challenger)
+    assert found["reason"] is None and found["replications"] == 12
+    regions = found["regions"]
+    assert [(r["winner"], r["from"], r["to"]) for r in regions] == [
+        (None, 25.0, 50.0),
+        ("challenger", 100.0, 400.0),
+        (None, 800.0, 1600.0),
+    ]
+    assert regions[1]["points"] == [100.0, 200.0, 400.0]
+    assert regions[1]["mean_advantage"] == pytest.approx([2.0, 2.0, 2.0])
+    assert all(low > 0 for low, _ in regions[1]["ci_advantage"])
+    assert all(low < 0 < high for r in (regions[0], regions[2]) for low, high in r["ci_advantage"])
+    assert find_crossover(xs, baseline, challenger)["winner"] is None  # the top-of-range view sees nothing
+
+
+def test_regions_baseline_wins_in_the_middle_and_the_challenger_at_the_top():
+    xs = np.array([10.0, 20.0, 30.0, 40.0, 50.0, 60.0])
+    baseline, challenger = _paired(xs, [0, -1.5, -1.5, 0, 3, 3])
+    regions = find_regions(xs, baseline, challenger)["regions"]
+    assert [(r["winner"], r["points"]) for r in regions] == [
+        (None, [10.0]),
+        ("baseline", [20.0, 30.0]),
+        (None, [40.0]),
+        ("challenger", [50.0, 60.0]),
+    ]
+    assert regions[1]["mean_advantage"] == pytest.approx([1.5, 1.5])  # positive: the winner's advantage
+    assert regions[3]["mean_advantage"] == pytest.approx([3.0, 3.0])
+    crossover = find_crossover(xs, baseline, challenger, bootstrap=200)
+    assert crossover["winner"] == "challenger" and crossover["significant_from"] == 50.0
+    # higher is better: the same numbers favour the other side, the regions mirror
+    mirrored = find_regions(xs, baseline, challenger, higher_is_better=True)["regions"]
+    assert [r["winner"] for r in mirrored] == [None, "challenger", None, "baseline"]
+    assert mirrored[3]["mean_advantage"] == pytest.approx([3.0, 3.0])
+
+
+def test_regions_leave_out_replications_with_a_nan_and_need_three():
+    xs = [1.0, 2.0, 3.0]
+    baseline = np.array([[1.0, 2.0, 3.0, 4.0]] * 3)
+    challenger = baseline + 1.0  # worse by exactly 1 everywhere: the baseline wins throughout
+    found = find_regions(xs, baseline, challenger)
+    assert [(r["winner"], r["from"], r["to"]) for r in found["regions"]] == [("baseline", 1.0, 3.0)]
+    assert found["regions"][0]["mean_advantage"] == [1.0, 1.0, 1.0]
+    challenger[1, 0] = math.nan  # replication 0 lacks a value at x = 2: left out everywhere
+    assert find_regions(xs, baseline, challenger)["replications"] == 3
+    challenger[1, 1] = math.nan
+    found = find_regions(xs, baseline, challenger)
+    assert found["regions"] == [] and found["replications"] == 2
+    assert "fewer than 3 replications" in found["reason"]
 
 
 # ------------------------------------------------------------------ warm-up

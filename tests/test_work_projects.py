@@ -17,7 +17,9 @@ from orgsim.work import projects as projects_module
 from orgsim.work.projects import Project
 from tests.conftest import make_scenario
 
-STRUCTURES = ("combined", "separate", "pmo", "no_pm")
+STRUCTURES = ("combined", "separate", "pmo", "embedded", "no_pm")
+# a project manager who starts a project with whoever is least loaded (the rule without protected teams)
+UNPROTECTED = {"project_manager": {"protects_team": False}}
 
 
 class RecordingModel(Model):
@@ -155,6 +157,7 @@ def test_a_scheduled_project_arrives_in_its_week_with_its_effort_team_and_class(
 def test_projects_respect_the_wip_limit():
     scenario = make_scenario(
         org={"employees": 200, "structure": "separate"},
+        roles=UNPROTECTED,  # every coordinator starts what they can, engineers free or not
         projects={"arrival_scale": 3, "wip_limit": 2, "initial_portfolio": 10},
         simulation={"horizon_weeks": 30, "warmup_weeks": 2},
     )
@@ -181,7 +184,8 @@ def test_a_portfolio_manager_takes_in_every_project_before_it_can_start(arrivals
     """PMO: each project's first step is an intake of intake_hours, in the shared portfolio
     queue, submitted on arrival; initiation comes after it.  Without a PMO there is none."""
     common = dict(
-        projects={"intake_hours": 2.0, "initial_portfolio": 2}, simulation={"horizon_weeks": 20, "warmup_weeks": 1}
+        projects={"intake_hours": 2.0, "initial_portfolio": 2, "staffing_hours": 0.0},
+        simulation={"horizon_weeks": 20, "warmup_weeks": 1},
     )
     model = RecordingModel(make_scenario(org={"employees": 1500, "structure": "pmo"}, **common), 0)
     model.run()
@@ -220,6 +224,7 @@ def test_a_team_of_distinct_engineers_chosen_by_two_random_choices(monkeypatch):
     the project (projects, planned hours a week) until it closes."""
     scenario = make_scenario(
         org={"employees": 400, "structure": "separate"},
+        roles=UNPROTECTED,
         projects={"arrival_scale": 2, "initial_portfolio": 6, "classes": {"small": {"team_size": 3}}},
         simulation={"horizon_weeks": 20, "warmup_weeks": 0},
     )
@@ -261,6 +266,7 @@ def test_a_team_of_distinct_engineers_chosen_by_two_random_choices(monkeypatch):
 def test_work_packages_go_in_turn_to_the_team_members_own_queues():
     scenario = make_scenario(
         org={"employees": 400, "structure": "separate"},
+        roles=UNPROTECTED,
         projects={
             "initial_portfolio": 4,
             "exception_probability": 0.0,
@@ -291,8 +297,10 @@ def test_a_project_runs_its_lifecycle_in_order_with_at_most_a_team_of_packages_i
     closing's end minus its arrival."""
     scenario = make_scenario(
         org={"employees": 400, "structure": "separate"},
+        roles=UNPROTECTED,
         projects={
             "initial_portfolio": 4,
+            "staffing_hours": 0.0,
             "exception_probability": 0.0,
             "initiation_share": 0.02,
             "planning_share": 0.05,
@@ -349,8 +357,11 @@ def test_a_project_runs_its_lifecycle_in_order_with_at_most_a_team_of_packages_i
 def test_every_exception_gets_a_decision_from_the_coordinator_before_its_slot_is_freed():
     scenario = make_scenario(
         org={"employees": 200, "structure": "separate"},
+        roles={"project_manager": {"protects_team": False, "exception_factor": 1.0}},
         projects={
             "initial_portfolio": 3,
+            "escalation_share": 0.0,
+            "staffing_hours": 0.0,
             "exception_probability": 1.0,
             "decision_wait_limit_hours": 10_000.0,
             "rework_per_day_waited": 0.0,
@@ -463,9 +474,11 @@ def test_every_active_project_gets_one_coordination_and_one_status_report_a_week
     queue; no other project gets either."""
     scenario = make_scenario(
         org={"employees": 200, "structure": structure},
+        roles=UNPROTECTED if structure == "separate" else {},
         projects={
             "arrival_scale": 2,
             "initial_portfolio": 3,
+            "staffing_hours": 0.0,
             "status_share": 0.05,
             "coordination_share": 0.1,
             "classes": {"small": {"team_size": 2, "member_hours_per_week": 10.0}},

@@ -33,7 +33,7 @@ from .checks import (
     show,
     unknown_key,
 )
-from .roles import Headcount, Role, RoleChange, resolve_headcounts, resolve_roles
+from .roles import ROLE_FLAGS, ROLE_NUMBERS, Headcount, Role, RoleChange, resolve_headcounts, resolve_roles
 from .schema import (
     DEFAULT_PROJECT_CLASSES,
     DEFAULT_TICKET_CLASSES,
@@ -88,7 +88,7 @@ class Scenario:
     @cached_property
     def roles(self) -> tuple[Role, ...]:
         """Every role: the structure's preset at this size, with the file's changes made."""
-        return resolve_roles(self.org.structure, self.org.employees, self.role_changes)
+        return resolve_roles(self.org.structure, self.org.employees, self.role_changes, self.org.culture)
 
     def role(self, name: str) -> Role:
         for role in self.roles:
@@ -96,9 +96,24 @@ class Scenario:
                 return role
         raise KeyError(name)
 
-    def headcounts(self) -> dict[str, int]:
-        """People per role for this organisation size (and its expected project load)."""
-        return resolve_headcounts(self.roles, self.org.employees, self.expected_concurrent_projects)
+    def headcounts(self) -> dict[str, float]:
+        """People per role for this organisation size (and its expected project load): whole
+        numbers, or full-time equivalents with ``org.fractional_headcount``."""
+        return resolve_headcounts(
+            self.roles, self.org.employees, self.expected_concurrent_projects, self.org.fractional_headcount
+        )
+
+    def advice(self) -> list[str]:
+        """Warnings about the organisation itself (not errors: it runs as given)."""
+        out = []
+        counts = self.headcounts()
+        if self.org.structure == "pmo" and counts.get("project_manager", 0) < 2:
+            out.append(
+                f"a PMO at {self.org.employees:,} employees: its lead oversees "
+                f"{format_count(counts.get('project_manager', 0))} project manager(s) and adds intake and reviews;"
+                " a PMO pays where several project managers share one portfolio (estimate)"
+            )
+        return out
 
     @property
     def expected_concurrent_projects(self) -> float:
@@ -160,6 +175,10 @@ class Scenario:
         else:
             out["roles"] = {c.name: c.to_data() for c in self.role_changes}
         return out
+
+
+def format_count(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) and not value.is_integer() else f"{int(value)}"
 
 
 def _scheduled_data(project) -> dict:
@@ -408,7 +427,7 @@ def _projects(data) -> Projects:
     return replace(projects, classes=tuple(classes), scheduled=tuple(scheduled))
 
 
-_ROLE_KEYS = ("headcount", "duties", "reports_to", "hourly_cost", "context_switch_hours", "routine_hours_per_week")
+_ROLE_KEYS = ("headcount", "duties", "reports_to", *ROLE_NUMBERS)
 
 
 def _headcount(value, path) -> Headcount:
@@ -441,6 +460,9 @@ def _headcount(value, path) -> Headcount:
     return Headcount(**{given[0]: ratio}, minimum=minimum, min_reports=min_reports, taken_from=taken_from)
 
 
+_ROLE_LIMITS = {"hours_per_week": 168.0, "exception_factor": 100.0, "context_switch_hours": 1000.0}
+
+
 def _role_change(name: str, table: dict, path: str, in_preset: bool) -> RoleChange:
     """A role change from its TOML table; a role not in the preset needs headcount and duties."""
     for key in table:
@@ -467,12 +489,18 @@ def _role_change(name: str, table: dict, path: str, in_preset: bool) -> RoleChan
         values["duties"] = tuple(duties)
     if "reports_to" in table:
         values["reports_to"] = _convert_scalar(str, table["reports_to"], f"{path}.reports_to")
-    for key in ("hourly_cost", "context_switch_hours", "routine_hours_per_week"):
-        if key in table:
-            number = _convert_scalar(float, table[key], f"{path}.{key}")
-            if number < 0:
-                raise ScenarioError(f"{path}.{key}", f"found {number:g}; allowed: a number >= 0")
-            values[key] = number
+    for key in ROLE_NUMBERS:
+        if key not in table:
+            continue
+        if key in ROLE_FLAGS:
+            values[key] = _convert_scalar(bool, table[key], f"{path}.{key}")
+            continue
+        number = _convert_scalar(float, table[key], f"{path}.{key}")
+        if not 0 <= number <= _ROLE_LIMITS.get(key, 1e6):
+            raise ScenarioError(
+                f"{path}.{key}", f"found {number:g}; allowed: a number from 0 to {_ROLE_LIMITS.get(key, 1e6):g}"
+            )
+        values[key] = number
     return RoleChange(name, **values)
 
 
@@ -480,7 +508,7 @@ def _role_changes(data: dict, structure: str, employees: int) -> tuple[RoleChang
     roles_data = _require_table(data.get("roles", {}), "roles")
     if structure == "custom" and not roles_data:
         raise ScenarioError("roles", "org.structure is 'custom' but no role is defined; add [roles.NAME] tables")
-    preset = {r.name for r in resolve_roles(structure, employees, ())}
+    preset = {r.name for r in resolve_roles(structure, employees, ())}  # every culture has the same roles
     changes = []
     for name, table in roles_data.items():
         path = f"roles.{name}"

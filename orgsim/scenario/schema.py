@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..distributions import Distribution
 from .checks import NONNEG, POSITIVE, PROBABILITY, at_least, between, one_of, whole_between
-from .roles import STRUCTURES
+from .roles import CULTURES, STRUCTURES
 
 __all__ = [
     "Simulation",
@@ -127,6 +127,34 @@ class Org:
         "role layout preset: " + ", ".join(STRUCTURES) + " ('custom': the file spells out every role)",
         source="the structure presets of orgsim (see the presets below)",
         check=one_of(*STRUCTURES),
+    )
+    culture: str = param(
+        "operations_first",
+        "choice",
+        "where project work ranks: 'operations_first' puts the IT manager's operational and admin work above project"
+        " coordination and status reporting, and the engineers' routine operations above project work;"
+        " 'projects_first' the reverse (major incidents first in both)",
+        "estimate: most IT departments run operations first (~70% of IT spending is 'run', Gartner IT Key Metrics;"
+        " 89% share one pool of people between projects and operations, Innotas 2016)",
+        check=one_of(*CULTURES),
+    )
+    role_clarity: float = param(
+        0.5,
+        "0-1",
+        "how clearly the PM's and the IT manager's roles are agreed: decisions that need both (a project's staffing,"
+        " escalated exceptions) wait projects.decision_latency_hours x (1 - role_clarity) before the IT manager"
+        " takes them up; no such hand-over exists when the IT manager coordinates the project",
+        "estimate (0.5: roles agreed in part); role clarity and the PM-IT manager relationship drive project success"
+        " (practitioners' claim, DESIGN Q8)",
+        check=PROBABILITY,
+    )
+    fractional_headcount: bool = param(
+        False,
+        "true/false",
+        "every headcount rule gives its exact load in full-time equivalents (2.4 PMs: two full-timers and one at"
+        " 40%) instead of whole people, so that no role's headcount steps as the organisation grows: compare"
+        " structures without the effect of the rounding rules",
+        "model convention",
     )
 
 
@@ -394,6 +422,52 @@ class Projects:
         "projects one coordinator runs at once",
         "2-5 concurrent projects per PM (practitioner surveys)",
         check=at_least(1),
+    )
+    escalation_share: float = param(
+        0.25,
+        "share of exceptions",
+        "exceptions that need the IT manager as well as the coordinator (resource conflicts, scope changes):"
+        " after the coordinator's decision they go to the IT manager, unless the coordinator is an IT manager",
+        check=PROBABILITY,
+    )
+    staffing_hours: float = param(
+        0.5,
+        "hours",
+        "IT manager effort to agree a project's team with a coordinator who is not an IT manager, before initiation"
+        " (engineers are shared between projects and operations)",
+        "estimate; 89% of organisations share one pool between projects and operations (Innotas 2016)",
+        check=NONNEG,
+    )
+    decision_latency_hours: float = param(
+        24.0,
+        "working hours",
+        "how long a decision that needs both coordinator and IT manager waits before the IT manager takes it up"
+        " when roles are not agreed at all (org.role_clarity 0); scaled by 1 - role_clarity",
+        check=between(0, 10_000),
+    )
+    protected_projects_per_engineer: int = param(
+        1,
+        "projects",
+        "with a coordinator who protects the team: a project starts with engineers on fewer than this many"
+        " projects (else it waits for one), and takes on more as they come free, up to its planned team",
+        "estimate: one project at a time avoids the multitasking loss (Weinberg 1992; Tregubov et al. 2017)",
+        check=at_least(1),
+    )
+    portfolio_slots_per_engineer: float = param(
+        1.0,
+        "planned team members per engineer",
+        "with portfolio management (PMO): projects start only while the planned team members of all active"
+        " projects stay within this many per engineer, organisation-wide (0: no limit)",
+        "estimate: a PMO limits work in progress to the people available (portfolio management practice)",
+        check=between(0, 100),
+    )
+    portfolio_order: str = param(
+        "due_date",
+        "choice",
+        "with portfolio management (PMO): the order in which waiting projects start: earliest due date, or first"
+        " come first served",
+        "estimate: a PMO orders the portfolio; earliest due date first keeps most projects on time",
+        check=one_of("due_date", "arrival"),
     )
     intake_hours: float = param(
         2.0, "hours", "portfolio-management intake effort per new project (PMO only)", check=NONNEG

@@ -40,11 +40,12 @@ class ManagerInterrupts(WorkSource):
         super().__init__(org, scenario)
         m, calendar = scenario.management, scenario.calendar
         holders = org.holders("escalation")
-        business = scenario.org.employees / 100.0 * m.interrupts_per_100_employees_per_week / max(1, len(holders))
+        # a part-timer gets their share of the day's interrupts and of the business's questions
+        attending = sum(worker.person.availability for worker in holders) or 1.0
+        business = scenario.org.employees / 100.0 * m.interrupts_per_100_employees_per_week / attending
         per_week = [
-            m.interrupts_per_manager_per_day * calendar.days_per_week
+            (m.interrupts_per_manager_per_day * calendar.days_per_week + business) * worker.person.availability
             + m.interrupts_per_report_per_week * len(worker.person.reports)
-            + business
             for worker in holders
         ]
         total = sum(per_week)

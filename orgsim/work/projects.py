@@ -40,6 +40,7 @@ class Project:
         "package_hours",
         "package_count",
         "exceptions",
+        "escalations",
         "team_key",
         "team_size",
         "weekly_hours",
@@ -52,9 +53,12 @@ class Project:
         "state",
         "rework_hours",
         "closing",
+        "protected",
     )
 
-    def __init__(self, case_id, klass, arrived_at, effort, estimate, team_size, exceptions, team_key, hours_per_week):
+    def __init__(
+        self, case_id, klass, arrived_at, effort, estimate, team_size, exceptions, escalations, team_key, hours_per_week
+    ):
         self.case_id = case_id
         self.klass = klass
         self.arrived_at = arrived_at
@@ -62,7 +66,12 @@ class Project:
         self.estimate = estimate
         self.package_count = max(1, math.ceil(effort / klass.package_hours - 1e-9))
         self.package_hours = effort / self.package_count
-        self.exceptions = exceptions  # exceptions[k]: does the k-th finished package raise one?
+        # uniform draws per package, in the order packages finish (popped from the end): the k-th
+        # raises an exception when its draw is below the exception probability x the coordinator's
+        # exception factor, and that exception needs the IT manager too when its escalation draw is
+        # below projects.escalation_share (the same draws under every structure: common random numbers)
+        self.exceptions = exceptions
+        self.escalations = escalations
         self.team_key = team_key
         self.team_size = team_size
         self.weekly_hours = team_size * klass.member_hours  # what the plan counts on each week
@@ -77,6 +86,7 @@ class Project:
         self.state = "arrived"
         self.rework_hours = 0.0
         self.closing = False
+        self.protected = False  # its coordinator keeps its team stable
 
 
 class _ClassRuntime:
@@ -140,17 +150,35 @@ class ProjectOffice(WorkSource):
             Sampler(p.estimate_error, streams("project_estimate")),
             Sampler.uniform(streams("project_exceptions")),
             Sampler.uniform(streams("project_team")),
+            Sampler.uniform(streams("project_escalations")),
         )
         self.scheduled_draws = (
             Sampler(p.estimate_error, streams("scheduled_estimate")),
             Sampler.uniform(streams("scheduled_exceptions")),
             Sampler.uniform(streams("scheduled_team")),
+            Sampler.uniform(streams("scheduled_escalations")),
         )
         self.scheduled_effort = {c.name: Sampler(c.effort, streams(f"scheduled_effort.{c.name}")) for c in p.classes}
         self.coordinators = org.holders("project_coordination")
         self._position = {w: i for i, w in enumerate(self.coordinators)}  # staff order
         self.doers = list(org.holders("project_work"))
         self.active_count = {w: 0 for w in self.coordinators}
+        # decisions that need the IT manager too: to the first holder of escalation up the
+        # coordinator's reporting line, or, when the line leaves IT (embedded PMs), to any of them
+        deciders = {id(w.person): w for w in org.holders("escalation")}
+        self.escalate_to = {w: _up_the_line(w.person, deciders) for w in self.coordinators}
+        self.hand_over = {w: bool(deciders) and not org.holds(w, "escalation") for w in self.coordinators}
+        clarity = scenario.org.role_clarity
+        self.latency = {
+            w: p.decision_latency_hours * (1.0 - clarity) + w.person.role.escalation_latency_hours
+            for w in self.coordinators
+        }
+        self.exception_probability = {
+            w: min(1.0, p.exception_probability * w.person.role.exception_factor) for w in self.coordinators
+        }
+        self.portfolio = bool(org.holders("portfolio_management"))
+        self.slot_limit = p.portfolio_slots_per_engineer * len(org.holders("project_work"))
+        self.active_slots = 0  # planned team members of every active project
         self.coordinated_hours = {w: 0.0 for w in self.coordinators}  # planned weekly team hours coordinated
         self.intake = bool(org.holders("portfolio_management")) and p.intake_hours > 0
         self.waiting: deque[Project] = deque()
@@ -207,12 +235,13 @@ class ProjectOffice(WorkSource):
 
     def _arrive(self, klass, now, effort=None, team_size=None, draws=None):
         p = self.params
-        estimate_error, exception_draws, team_draws = draws or self.draws
+        estimate_error, exception_draws, team_draws, escalation_draws = draws or self.draws
         effort = max(klass.effort() if effort is None else effort, 1e-6)
         estimate = effort / max(estimate_error(), 1e-6)
         count = max(1, math.ceil(effort / klass.package_hours - 1e-9))
-        exceptions = [exception_draws() < p.exception_probability for _ in range(count)]
+        exceptions = [exception_draws() for _ in range(count)]
         exceptions.reverse()  # popped from the end, in the order packages finish
+        escalations = [escalation_draws() < p.escalation_share for _ in range(count)]
         self.next_id += 1
         project = Project(
             self.next_id,
@@ -222,6 +251,7 @@ class ProjectOffice(WorkSource):
             estimate,
             team_size or klass.team_size,
             exceptions,
+            escalations,
             team_draws(),
             self.hours_per_week,
         )
@@ -244,6 +274,10 @@ class ProjectOffice(WorkSource):
         self._start_waiting()
 
     def _start_waiting(self):
+        """Start waiting projects while a coordinator is under the WIP limit: the least loaded
+        takes the next one (first come, first served; with portfolio management in the
+        portfolio's order and within its organisation-wide limit).  A coordinator who protects
+        the team starts a project only when an engineer is free for it."""
         limit = self.params.wip_limit
         position = self._position
         while self.waiting:
@@ -252,28 +286,78 @@ class ProjectOffice(WorkSource):
                 return
             # the coordinator with the least project load (planned weekly team hours) takes it
             coordinator = min(free, key=lambda w: (self.coordinated_hours[w], self.active_count[w], position[w]))
-            project = self.waiting.popleft()
+            project = self._next_in_portfolio() if self.portfolio else self.waiting[0]
+            if (
+                self.portfolio
+                and self.slot_limit > 0
+                and self.active
+                and self.active_slots + project.team_size > self.slot_limit + 1e-9
+            ):
+                return  # the portfolio is full: the next project waits for one to finish
+            protected = coordinator.person.role.protects_team
+            if protected and not self._free_engineers():
+                return  # no engineer is free for a protected team: wait for one
+            self.waiting.remove(project)
             project.coordinator = coordinator
+            project.protected = protected
             project.state = "active"
             self.active_count[coordinator] += 1
             self.coordinated_hours[coordinator] += project.weekly_hours
+            self.active_slots += project.team_size
             self.active[project.case_id] = project
             self._assign_team(project)
-            effort = self.params.initiation_share * project.estimate
-            self._coordinate(project, effort, self._after_initiation, "initiation")
+            if self.hand_over[coordinator] and self.params.staffing_hours > 0:
+                # its team is agreed with the IT manager first (engineers are shared with operations)
+                self._escalate(project, self.params.staffing_hours, "staffing agreement", self._initiate)
+            else:
+                self._initiate(project)
+
+    def _next_in_portfolio(self):
+        """The waiting project the portfolio starts next: earliest due date (or first come)."""
+        if self.params.portfolio_order == "arrival":
+            return self.waiting[0]
+        return min(self.waiting, key=lambda project: (project.due_at, project.case_id))
+
+    def _initiate(self, project):
+        effort = self.params.initiation_share * project.estimate
+        self._coordinate(project, effort, self._after_initiation, "initiation")
+
+    def _free_engineers(self):
+        """Engineers on fewer projects than a protected team allows."""
+        cap = self.params.protected_projects_per_engineer
+        return [w for w in self.doers if w.projects < cap]
 
     def _assign_team(self, project):
         """The team: the engineers with the fewest planned project hours a week at the moment (a
         resource manager's choice), ties broken by the project's own random key, drawn at arrival,
         so that who is picked does not depend on the order in which streams were used.  When more
-        projects run than engineers can take one at a time, people hold several at once."""
-        doers = self.doers
-        size = min(project.team_size, len(doers))
-        tie = np.random.default_rng(int(project.team_key * 2**53)).permutation(len(doers))
-        order = heapq.nsmallest(size, range(len(doers)), key=lambda i: (doers[i].project_hours, tie[i]))
-        project.team = [doers[i] for i in sorted(order)]
-        for worker in project.team:
+        projects run than engineers can take one at a time, people hold several at once, unless the
+        coordinator protects the team: then only engineers under the protected limit are taken,
+        and more join as they come free (:meth:`_staff_up`)."""
+        doers = self._free_engineers() if project.protected else self.doers
+        self._add_members(project, doers, min(project.team_size, len(doers)))
+
+    def _add_members(self, project, doers, size):
+        tie = np.random.default_rng(int(project.team_key * 2**53)).permutation(len(self.doers))
+        rank = {w: i for i, w in enumerate(self.doers)}
+        order = heapq.nsmallest(size, doers, key=lambda w: (w.project_hours, tie[rank[w]]))
+        added = sorted(order, key=rank.__getitem__)
+        project.team.extend(added)
+        for worker in added:
             self.org.join_project(worker, project.klass.member_hours)
+
+    def _staff_up(self):
+        """Protected projects short of their planned team take on engineers who came free,
+        oldest project first, and hand them work."""
+        for project in list(self.active.values()):
+            if not project.protected or len(project.team) >= min(project.team_size, len(self.doers)):
+                continue
+            free = [w for w in self._free_engineers() if w not in project.team]
+            if not free:
+                continue
+            self._add_members(project, free, min(project.team_size - len(project.team), len(free)))
+            if project.state == "executing":
+                self._fill(project)
 
     # -- lifecycle steps
     def _coordinate(self, project, effort, then, activity):
@@ -285,6 +369,7 @@ class ProjectOffice(WorkSource):
         self._coordinate(item.case, effort, self._after_planning, "planning")
 
     def _after_planning(self, item, now):
+        item.case.state = "executing"
         self._fill(item.case)
 
     def _fill(self, project):
@@ -300,9 +385,13 @@ class ProjectOffice(WorkSource):
 
     def _after_handoff(self, item, member):
         project = item.case
+        hours = project.package_hours
+        if not project.coordinator.person.role.single_point_of_handoff:
+            # no single point of hand-off: the engineer agrees it with every other member of the team
+            hours += self.params.handoff_hours * (len(project.team) - 1)
         self.org.submit(
             "project_work",
-            project.package_hours,
+            hours,
             project,
             lambda package, now: self._after_package(package, member),
             "work package",
@@ -311,18 +400,22 @@ class ProjectOffice(WorkSource):
 
     def _after_package(self, item, member):
         project = item.case
-        if project.exceptions.pop():
-            self._raise_exception(project, member)  # the package's slot is held until the decision
+        escalates = project.escalations.pop()
+        if project.exceptions.pop() < self.exception_probability[project.coordinator]:
+            self._raise_exception(project, member, escalates)  # the package's slot is held until the decision
         else:
             project.in_flight -= 1
             self._fill(project)
 
-    def _raise_exception(self, project, member):
+    def _raise_exception(self, project, member, escalates):
         """A finished package needs a decision before the next one starts in its place."""
         p = self.params
         project.open_exceptions += 1
         decision = self._coordinate(
-            project, p.decision_hours, lambda item, now: self._after_decision(item, now, member), "exception decision"
+            project,
+            p.decision_hours,
+            lambda item, now: self._after_decision(item, now, member, escalates),
+            "exception decision",
         )
         if not decision.done:
             self.org.env.timeout(p.decision_wait_limit_hours).callbacks.append(
@@ -341,13 +434,43 @@ class ProjectOffice(WorkSource):
         project.open_rework += 1
         self.org.submit("project_work", hours, project, self._after_rework, "rework", member)
 
-    def _after_decision(self, item, now, member):
-        project = item.case
+    def _after_decision(self, item, now, member, escalates):
+        project, raised = item.case, item.created_at
+        if escalates and self.hand_over[project.coordinator]:
+            # it needs the IT manager too: a hand-over, after the latency of unclear roles
+            self._escalate(
+                project,
+                self.params.decision_hours,
+                "escalated exception",
+                lambda _project: self._decided(project, member, self.org.env.now - raised, 2),
+            )
+            return
+        self._decided(project, member, now - raised, 1)
+
+    def _decided(self, project, member, elapsed, decisions):
+        """The exception is decided: the package's slot frees, and the share of it redone grows
+        with the time it waited (not counting the decisions' own hours)."""
         project.open_exceptions -= 1
         project.in_flight -= 1
-        # the time the exception waited for the coordinator, not the decision's own hours
-        self._rework(project, max(0.0, now - item.created_at - self.params.decision_hours), member)
+        self._rework(project, max(0.0, elapsed - decisions * self.params.decision_hours), member)
         self._fill(project)
+
+    def _escalate(self, project, hours, activity, then):
+        """A decision that needs both the coordinator and the IT manager: it reaches the IT
+        manager after the latency of the roles' clarity (and of reporting across lines), then
+        waits in their queue; ``then(project)`` when decided."""
+        coordinator = project.coordinator
+        owner = self.escalate_to[coordinator]
+        org = self.org
+
+        def submit(_event=None):
+            org.submit("escalation", hours, project, lambda item, now: then(project), activity, owner)
+
+        latency = self.latency[coordinator]
+        if latency > 0:
+            org.env.timeout(latency).callbacks.append(submit)
+        else:
+            submit()
 
     def _decision_overdue(self, decision, project, member):
         """Past the wait limit: work proceeds without the decision, and part of it is redone."""
@@ -381,6 +504,7 @@ class ProjectOffice(WorkSource):
         del self.active[project.case_id]
         self.active_count[project.coordinator] -= 1
         self.coordinated_hours[project.coordinator] -= project.weekly_hours
+        self.active_slots -= project.team_size
         for worker in project.team:
             self.org.leave_project(worker, project.klass.member_hours)
         self.completed += 1
@@ -396,6 +520,7 @@ class ProjectOffice(WorkSource):
         self.counts[key] += 1
         lead_times.append(lead)
         on_times.append(on_time)
+        self._staff_up()
         self._start_waiting()
 
     # -- every week
@@ -446,6 +571,16 @@ class ProjectOffice(WorkSource):
                 f"{states['waiting'] + states['intake']} waiting"
             ]
         return []
+
+
+def _up_the_line(person, deciders):
+    """The first person up ``person``'s reporting line who decides escalations, or None."""
+    boss = person.manager
+    while boss is not None:
+        if id(boss) in deciders:
+            return deciders[id(boss)]
+        boss = boss.manager
+    return None
 
 
 SOURCE = ProjectOffice

@@ -52,12 +52,14 @@ class RecurringWork(WorkSource):
                     )
         if self.review_hours > 0:
             for worker in org.holders("portfolio_management"):
-                self._own(worker, "portfolio_management", self.review_hours, "portfolio review")
+                hours = self.review_hours * worker.person.availability
+                self._own(worker, "portfolio_management", hours, "portfolio review")
 
     def day(self, day: int) -> None:
         if self.admin_hours_per_day > 0:
             for worker in self.org.holders("admin"):
-                self._own(worker, "admin", self.admin_hours_per_day, "admin and meetings")
+                hours = self.admin_hours_per_day * worker.person.availability  # in proportion for a part-timer
+                self._own(worker, "admin", hours, "admin and meetings")
 
     def _own(self, worker, duty, hours, activity):
         self.org.submit(duty, hours, ManagementCase(worker.person.label), None, activity, worker)

@@ -2,7 +2,8 @@
 
 Patching, monitoring, backups, accounts, onboarding, deskside work: not ticket-driven but
 planned, so it arrives as one item a working day for every person of a role that holds
-``ops_routine``, in their own queue, sized ``role.routine_hours_per_week / days_per_week``.
+``ops_routine``, in their own queue, sized ``role.routine_hours_per_week / days_per_week`` (in proportion
+for a part-timer).
 Tickets rank above it, project work below it (in the presets).
 """
 
@@ -33,7 +34,11 @@ class RoutineOperations(WorkSource):
         super().__init__(org, scenario)
         days = scenario.calendar.days_per_week
         self.daily = [
-            (worker, worker.person.role.routine_hours_per_week / days, RoutineCase(worker.person.label))
+            (
+                worker,
+                worker.person.role.routine_hours_per_week * worker.person.availability / days,
+                RoutineCase(worker.person.label),
+            )
             for worker in org.holders("ops_routine")
             if worker.person.role.routine_hours_per_week > 0
         ]
