@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .scenario import ScenarioError, load_scenario, parse_assignment
-from .scenario.load import format_count
 
 __all__ = ["main"]
 
@@ -338,14 +337,16 @@ def _sweep_table(result, metric: str) -> str:
 
 def _validate(args) -> int:
     """Check a scenario file (and --set changes) without running it."""
+    from .stats import format_number
+
     changes = dict(parse_assignment(text) for text in args.changes)
     scenario = load_scenario(args.scenario, changes)
     counts = scenario.headcounts()
-    staff = ", ".join(f"{format_count(count)} {role}" for role, count in counts.items() if count)
+    staff = ", ".join(f"{format_number(count)} {role}" for role, count in counts.items() if count)
     sim = scenario.simulation
     print(
         f"{args.scenario}: valid: '{scenario.name}', {scenario.org.employees:,} employees, structure "
-        f"{scenario.org.structure}, {format_count(sum(counts.values()))} staff ({staff}); "
+        f"{scenario.org.structure}, {format_number(sum(counts.values()))} staff ({staff}); "
         f"{sim.replications} replications of "
         f"{sim.horizon_weeks:g} weeks (warm-up {sim.warmup_weeks:g}), seed {sim.seed}"
     )

@@ -506,7 +506,7 @@ class Sweep:
         )
         steps = []
         for (previous_x, before), (x, after) in pairwise(chosen):
-            if _fractional(before) or _fractional(after):
+            if before.org.fractional_headcount or after.org.fractional_headcount:
                 continue
             old, new = before.headcounts(), after.headcounts()
             for role in dict.fromkeys([*old, *new]):
@@ -600,12 +600,6 @@ class Sweep:
 
 def _unit(path: str) -> str:
     return {"org.employees": "employees"}.get(path, f"({path})")
-
-
-def _fractional(scenario: Scenario) -> bool:
-    """Does the scenario count fractional FTE (no whole-person steps)?  ``getattr``: the
-    field may be absent from the scenario schema."""
-    return bool(getattr(scenario.org, "fractional_headcount", False))
 
 
 def _boundaries_on_steps(result: dict) -> list[dict]:

@@ -7,30 +7,14 @@ on the paired differences with a 95% Student-t interval that must exclude zero.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from scipy import stats
 
 import orgsim
 from orgsim import load_scenario
-from tests.conftest import SCENARIOS, make_scenario
-
-
-def paired_interval(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
-    """Mean of a - b and its 95% confidence interval, over the replications where both have a
-    value (a replication in which no project finished has no project lead time: a slow world,
-    left out of both sides, which is conservative when the claim is that ``a`` is slower)."""
-    diff = np.asarray(a, float) - np.asarray(b, float)
-    diff = diff[~np.isnan(diff)]
-    assert len(diff) >= 5, "too few replications with a value on both sides"
-    half = stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / math.sqrt(len(diff))
-    return diff.mean(), diff.mean() - half, diff.mean() + half
-
-
-def _run(replications=10, seed=2026, **sections):
-    return orgsim.simulate(make_scenario(**sections), replications=replications, seed=seed, jobs=1)
+from tests.conftest import SCENARIOS, paired_interval
+from tests.conftest import run_sections as _run
 
 
 def _mix_with_p1(p1_share: float) -> dict[str, float]:

@@ -15,27 +15,13 @@ from datetime import datetime
 
 import numpy as np
 import pytest
-from scipy import stats
 
 import orgsim
 from orgsim.engine import CALENDAR_ORIGIN
-from tests.conftest import make_scenario
+from tests.conftest import make_scenario, paired_interval
+from tests.conftest import run_sections as _run
 
 STRUCTURES = ("combined", "separate", "pmo", "embedded", "no_pm")
-
-
-def paired_interval(a, b) -> tuple[float, float, float]:
-    """Mean of a - b and its 95% t interval, over the replications where both have a value (a
-    replication in which no project finished has no mean lead time: that pair is left out)."""
-    diff = np.asarray(a, float) - np.asarray(b, float)
-    diff = diff[~np.isnan(diff)]
-    assert len(diff) >= 5, "too few replications with a value on both sides"
-    half = stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / math.sqrt(len(diff))
-    return diff.mean(), diff.mean() - half, diff.mean() + half
-
-
-def _run(replications=10, seed=2026, **sections):
-    return orgsim.simulate(make_scenario(**sections), replications=replications, seed=seed, jobs=1)
 
 
 def _staff_cost(scenario) -> float:

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..distributions import DISTRIBUTION_KINDS, Distribution
 from ..duties import DUTIES
+from ..stats import format_number
 from .checks import (
     LARGEST_NUMBER,
     PROBABILITY,
@@ -33,7 +34,7 @@ from .checks import (
     show,
     unknown_key,
 )
-from .roles import ROLE_FLAGS, ROLE_NUMBERS, Headcount, Role, RoleChange, resolve_headcounts, resolve_roles
+from .roles import ROLE_FLAGS, ROLE_SETTINGS, Headcount, Role, RoleChange, resolve_headcounts, resolve_roles
 from .schema import (
     DEFAULT_PROJECT_CLASSES,
     DEFAULT_TICKET_CLASSES,
@@ -110,7 +111,7 @@ class Scenario:
         if self.org.structure == "pmo" and counts.get("project_manager", 0) < 2:
             out.append(
                 f"a PMO at {self.org.employees:,} employees: its lead oversees "
-                f"{format_count(counts.get('project_manager', 0))} project manager(s) and adds intake and reviews;"
+                f"{format_number(counts.get('project_manager', 0))} project manager(s) and adds intake and reviews;"
                 " a PMO pays where several project managers share one portfolio (estimate)"
             )
         return out
@@ -175,10 +176,6 @@ class Scenario:
         else:
             out["roles"] = {c.name: c.to_data() for c in self.role_changes}
         return out
-
-
-def format_count(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) and not value.is_integer() else f"{int(value)}"
 
 
 def _scheduled_data(project) -> dict:
@@ -427,7 +424,7 @@ def _projects(data) -> Projects:
     return replace(projects, classes=tuple(classes), scheduled=tuple(scheduled))
 
 
-_ROLE_KEYS = ("headcount", "duties", "reports_to", *ROLE_NUMBERS)
+_ROLE_KEYS = ("headcount", "duties", "reports_to", *ROLE_SETTINGS)
 
 
 def _headcount(value, path) -> Headcount:
@@ -489,7 +486,7 @@ def _role_change(name: str, table: dict, path: str, in_preset: bool) -> RoleChan
         values["duties"] = tuple(duties)
     if "reports_to" in table:
         values["reports_to"] = _convert_scalar(str, table["reports_to"], f"{path}.reports_to")
-    for key in ROLE_NUMBERS:
+    for key in ROLE_SETTINGS:
         if key not in table:
             continue
         if key in ROLE_FLAGS:

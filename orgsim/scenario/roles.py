@@ -23,7 +23,7 @@ __all__ = [
     "Role",
     "RoleChange",
     "Person",
-    "ROLE_NUMBERS",
+    "ROLE_SETTINGS",
     "ROLE_FLAGS",
     "preset_roles",
     "resolve_roles",
@@ -92,14 +92,14 @@ class Role:
 
     def to_data(self) -> dict:
         out = {"headcount": self.headcount.to_data(), "duties": list(self.duties)}
-        for key in ROLE_NUMBERS:
+        for key in ROLE_SETTINGS:
             out[key] = getattr(self, key)
         out["reports_to"] = self.reports_to or ""  # "" = reports to nobody (TOML has no null)
         return out
 
 
-# the role fields a file may set beside headcount, duties and reports_to, with their type
-ROLE_NUMBERS = (
+# the role fields a file may set beside headcount, duties and reports_to (numbers, and the flags in ROLE_FLAGS)
+ROLE_SETTINGS = (
     "hourly_cost",
     "context_switch_hours",
     "routine_hours_per_week",
@@ -418,7 +418,7 @@ class RoleChange:
         """The preset role ``base`` (or a new role) with this change made."""
         role = base if base is not None else Role(self.name)
         values = {
-            key: getattr(self, key) for key in ("headcount", "duties", *ROLE_NUMBERS) if getattr(self, key) is not None
+            key: getattr(self, key) for key in ("headcount", "duties", *ROLE_SETTINGS) if getattr(self, key) is not None
         }
         if self.reports_to is not None:
             values["reports_to"] = self.reports_to or None
@@ -430,7 +430,7 @@ class RoleChange:
             out["headcount"] = self.headcount.to_data()
         if self.duties is not None:
             out["duties"] = list(self.duties)
-        for key in ("reports_to", *ROLE_NUMBERS):
+        for key in ("reports_to", *ROLE_SETTINGS):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out

@@ -162,6 +162,7 @@ class ProjectOffice(WorkSource):
         self.coordinators = org.holders("project_coordination")
         self._position = {w: i for i, w in enumerate(self.coordinators)}  # staff order
         self.doers = list(org.holders("project_work"))
+        self.doer_rank = {w: i for i, w in enumerate(self.doers)}  # staff order
         self.active_count = {w: 0 for w in self.coordinators}
         # decisions that need the IT manager too: to the first holder of escalation up the
         # coordinator's reporting line, or, when the line leaves IT (embedded PMs), to any of them
@@ -339,7 +340,7 @@ class ProjectOffice(WorkSource):
 
     def _add_members(self, project, doers, size):
         tie = np.random.default_rng(int(project.team_key * 2**53)).permutation(len(self.doers))
-        rank = {w: i for i, w in enumerate(self.doers)}
+        rank = self.doer_rank
         order = heapq.nsmallest(size, doers, key=lambda w: (w.project_hours, tie[rank[w]]))
         added = sorted(order, key=rank.__getitem__)
         project.team.extend(added)
