@@ -166,12 +166,12 @@ def test_a_cached_run_is_not_run_again_and_gives_the_same_output(tmp_path):
     tasks = [Task(scenario, k, 8) for k in range(2)]
     cache = RunCache(tmp_path / ".runs")
     first = run_tasks(tasks, jobs=1, cache=cache)
-    assert len(list((tmp_path / ".runs").rglob("replication-*.pickle"))) == 2
+    assert len(list((tmp_path / ".runs").rglob("replication-*.json"))) == 2
     counting = _ThreadlessExecutor()
     again = run_tasks(tasks, executor=counting, cache=cache)
     assert counting.submitted == 0
     _assert_same_outputs(first, again)
-    next(iter((tmp_path / ".runs").rglob("replication-1.pickle"))).write_bytes(b"not a pickle")
+    next(iter((tmp_path / ".runs").rglob("replication-1.json"))).write_bytes(b"not an entry")
     repaired = run_tasks(tasks, executor=counting, cache=cache)  # an unreadable file is run again
     assert counting.submitted == 1
     _assert_same_outputs(first, repaired)
@@ -185,7 +185,7 @@ def test_an_interrupted_sweep_resumes_and_gives_the_same_csv(tmp_path):
     cache = RunCache(tmp_path / "interrupted" / ".runs")
     with pytest.raises(KeyboardInterrupt):
         sweep(base, **arguments, executor=_ThreadlessExecutor(stop_at=10), cache=cache)
-    stored = list((tmp_path / "interrupted" / ".runs").rglob("*.pickle"))
+    stored = list((tmp_path / "interrupted" / ".runs").rglob("*.json"))
     assert 0 < len(stored) < 12  # the runs that finished were kept
     assert not list((tmp_path / "interrupted").rglob("*.partial"))
     assert not (tmp_path / "interrupted" / "sweep.csv").exists()
