@@ -203,7 +203,7 @@ def _run(args) -> int:
     scenario = load_scenario(args.scenario, changes)
     folder = _output_folder(args, scenario.name)
     with _executor(args) as executor:
-        results = simulate(
+        results = simulate(  # with --events, a failure or Ctrl-C here removes the event log's parts
             scenario,
             replications=args.replications,
             seed=args.seed,
@@ -212,7 +212,10 @@ def _run(args) -> int:
             progress=not args.quiet,
             executor=executor,
         )
-    written = _write(lambda: save(results, folder, plots=not args.no_plots), folder)
+    try:
+        written = _write(lambda: save(results, folder, plots=not args.no_plots), folder)
+    finally:
+        results.discard_events()  # on any exit, Ctrl-C included: nothing stays in the temp folder
     print(results.headline_table())
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
     return 0

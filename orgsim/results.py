@@ -417,9 +417,16 @@ class Results:
             "metrics": metrics,
         }
 
-    def __del__(self):
+    def discard_events(self) -> None:
+        """Delete the recorded event log's temporary parts (after :meth:`write`; also done
+        when the Results is garbage-collected)."""
         if self._events_dir is not None:
             shutil.rmtree(self._events_dir, ignore_errors=True)
+            self._events_dir = None
+            self.event_parts = None
+
+    def __del__(self):
+        self.discard_events()
 
 
 def _daily_frame(outputs: list[ReplicationOutput]) -> pd.DataFrame:
@@ -466,7 +473,9 @@ def simulate(
     jobs
         Worker processes (default: all cores).  1 runs in this process.
     events
-        Also record an event log (activity start, suspend, resume, complete).
+        Also record an event log (activity start, suspend, resume, complete), written as
+        events.csv by :meth:`Results.write`.  Its parts wait in a temporary folder until
+        :meth:`Results.discard_events` or garbage collection, and go at once if the run fails.
     progress
         Show a progress bar with the time left on standard error.
     executor
@@ -478,10 +487,15 @@ def simulate(
     replications = scenario.simulation.replications if replications is None else replications
     seed = scenario.simulation.seed if seed is None else seed
     events_dir = Path(tempfile.mkdtemp(prefix="orgsim-events-")) if events else None
-    (outputs,) = run_scenarios(
-        [scenario], replications, seed, jobs, executor, progress, cache, scenario.name, events_dir
-    )
-    results = Results.from_outputs(scenario, seed, outputs)
+    try:
+        (outputs,) = run_scenarios(
+            [scenario], replications, seed, jobs, executor, progress, cache, scenario.name, events_dir
+        )
+        results = Results.from_outputs(scenario, seed, outputs)
+    except BaseException:  # a failure or Ctrl-C: the event log's parts go too
+        if events_dir is not None:
+            shutil.rmtree(events_dir, ignore_errors=True)
+        raise
     if events_dir is not None:
         results.event_parts = [str(events_dir / f"events-0-{k}.csv") for k in range(replications)]
         results._events_dir = events_dir

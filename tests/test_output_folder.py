@@ -1,13 +1,15 @@
 """Output folders through the real command (``orgsim.cli.main`` in-process, real files):
 each holds one whole run, the earlier or the new one, never a mix; a failed write leaves
 the earlier folder byte for byte and nothing beside it; the run cache ``.runs/`` survives
-a rerun; a planted symlink is never followed.
+a rerun; a planted symlink is never followed; ``run --events`` leaves nothing in the
+system temp folder, whatever way it ends.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -241,6 +243,52 @@ def test_a_symlink_at_a_temporary_file_name_is_not_followed(tmp_path, monkeypatc
         OutputFolder(folder).text("summary.json", "{}")
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert not (folder / "summary.json").exists()
+
+
+# ------------------------------------------------------------------ run --events and Ctrl-C
+
+
+@pytest.fixture
+def system_temp(tmp_path, monkeypatch) -> Path:
+    """tempfile.gettempdir() for this test only: what orgsim leaves there shows."""
+    folder = tmp_path / "system-temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    assert tempfile.gettempdir() == str(folder)
+    return folder
+
+
+def test_ctrl_c_during_a_run_with_events_leaves_nothing_in_the_temp_folder(
+    scenario, out, system_temp, capsys, monkeypatch
+):
+    real = orgsim.experiment.run_replication
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(orgsim.experiment, "run_replication", interrupted)
+    code, _, err = _cli(["run", scenario, "--out", out, "--events", "--no-plots", *FAST], capsys)
+    assert code == 130 and "interrupted" in err, err
+    assert len(calls) == 2
+    assert os.listdir(system_temp) == []
+    assert not out.exists() and os.listdir(out.parent) == []
+
+
+def test_ctrl_c_while_writing_the_event_log_leaves_nothing_in_the_temp_folder(
+    scenario, out, system_temp, capsys, monkeypatch
+):
+    _run(capsys, "run", scenario, "--out", out, "--events", "--no-plots", *FAST)
+    assert os.listdir(system_temp) == []  # a run that succeeds leaves nothing either
+    before = _snapshot(out)
+    monkeypatch.setattr(Results, "_write_events", _fail_in_events(KeyboardInterrupt()))
+    code, _, err = _cli(["run", scenario, "--out", out, "--events", "--no-plots", "--seed", "5", *FAST], capsys)
+    assert code == 130, err
+    assert os.listdir(system_temp) == []
+    assert _snapshot(out) == before and os.listdir(out.parent) == ["run"]
 
 
 # ------------------------------------------------------------------ folders orgsim must not replace
