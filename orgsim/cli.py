@@ -7,6 +7,7 @@ exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -172,13 +173,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _output_folder(args, name: str) -> Path:
+    """The output folder, checked before anything runs.  It is not created here: the results
+    are written beside it and swapped in whole (``OutputFolder.replace``), so it must be one
+    that orgsim may replace; realism adds its one file to the folder instead."""
+    from .results import OutputFolder
+
     folder = Path(args.out) if args.out else Path("outputs") / name
     if folder.exists() and not folder.is_dir():
         raise ScenarioError("--out", f"{folder} exists and is not a folder; give a folder path", "command line")
+    if args.command != "realism":
+        try:
+            OutputFolder.check(folder)
+        except OSError as error:
+            raise ScenarioError("--out", error.strerror or str(error), "command line") from None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ScenarioError("--out", f"cannot create {folder}: {error.strerror}", "command line") from None
+    if not os.access(folder.parent, os.W_OK | os.X_OK):
+        raise ScenarioError("--out", f"cannot create {folder}: permission denied", "command line")
     return folder
 
 
@@ -190,7 +203,7 @@ def _run(args) -> int:
     scenario = load_scenario(args.scenario, changes)
     folder = _output_folder(args, scenario.name)
     with _executor(args) as executor:
-        results = simulate(
+        results = simulate(  # with --events, a failure or Ctrl-C here removes the event log's parts
             scenario,
             replications=args.replications,
             seed=args.seed,
@@ -199,7 +212,10 @@ def _run(args) -> int:
             progress=not args.quiet,
             executor=executor,
         )
-    written = _write(lambda: save(results, folder, plots=not args.no_plots), folder)
+    try:
+        written = _write(lambda: save(results, folder, plots=not args.no_plots), folder)
+    finally:
+        results.discard_events()  # on any exit, Ctrl-C included: nothing stays in the temp folder
     print(results.headline_table())
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
     return 0
@@ -403,8 +419,9 @@ def _verify(args) -> int:
 def _write(save, folder: Path):
     try:
         return save()
-    except OSError as error:
-        raise ScenarioError("--out", f"cannot write to {folder}: {error.strerror}", "command line") from None
+    except OSError as error:  # the folder is as it was: results are swapped in whole or not at all
+        reason = error.strerror or str(error)
+        raise ScenarioError("--out", f"cannot write to {folder}: {reason}", "command line") from None
 
 
 if __name__ == "__main__":  # pragma: no cover
