@@ -13,10 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .scenario import ScenarioError, load_scenario, parse_assignment
+from .version import __version__
 
 __all__ = ["main"]
 
 EXIT_BAD_INPUT = 2
+SCENARIO_HELP = "scenario file (TOML), or the name of a shipped scenario, e.g. small-combined"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,16 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="orgsim",
         description="Simulate an IT organisation: should the IT manager also be the project manager?",
     )
+    parser.add_argument("--version", action="version", version=f"orgsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = commands.add_parser("run", help="run one scenario and write metrics, time series and plots")
-    run.add_argument("scenario", help="scenario file (TOML)")
+    run.add_argument("scenario", help=SCENARIO_HELP)
     _add_run_options(run)
     run.add_argument("--events", action="store_true", help="also write events.csv, an event log for process mining")
     compare = commands.add_parser("compare", help="compare scenarios with common random numbers and paired CIs")
-    compare.add_argument("scenarios", nargs="+", help="two or more scenario files")
+    compare.add_argument("scenarios", nargs="+", help="two or more scenario files or names of shipped scenarios")
     _add_run_options(compare)
     sweep = commands.add_parser("sweep", help="sweep parameters; find from which size one structure wins")
-    sweep.add_argument("scenario", help="scenario file (TOML)")
+    sweep.add_argument("scenario", help=SCENARIO_HELP)
     sweep.add_argument(
         "--vary",
         action="append",
@@ -87,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_run_options(sweep)
     validate = commands.add_parser("validate", help="check a scenario file without running it")
-    validate.add_argument("scenario", help="scenario file (TOML)")
+    validate.add_argument("scenario", help=SCENARIO_HELP)
     _add_set_option(validate)
     verify = commands.add_parser("verify", help="check the engine against queueing theory (M/M/1, M/M/c, ...)")
     verify.add_argument("--quick", action="store_true", help="short runs with wider tolerances (under a minute)")
@@ -97,12 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--scenarios",
         metavar="DIR",
-        help="folder of verification scenarios (default: scenarios/validation of this repository)",
+        help="folder of verification scenarios (default: the validation scenarios installed with orgsim)",
     )
     verify.add_argument("--out", help="also write the table as CSV to this file")
     verify.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     realism = commands.add_parser("realism", help="run a scenario and set its measurements beside published figures")
-    realism.add_argument("scenario", help="scenario file (TOML)")
+    realism.add_argument("scenario", help=SCENARIO_HELP)
     realism.add_argument("--replications", "-r", type=_positive_int, help="replications (default: the scenario's)")
     realism.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
     _add_set_option(realism)

@@ -14,11 +14,14 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import os
 import re
 import tomllib
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cached_property
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +58,8 @@ from .schema import (
 __all__ = [
     "Scenario",
     "load_scenario",
+    "shipped_folder",
+    "shipped_scenarios",
     "scenario_from_dict",
     "scenario_from_toml",
     "parse_assignment",
@@ -583,17 +588,50 @@ def _parse_toml(text: str, source: str) -> dict:
         raise ScenarioError("", "not usable TOML: arrays or tables nested too deeply", source) from None
 
 
-def load_scenario(path: str | Path, changes: dict[str, Any] | None = None) -> Scenario:
-    """Load a scenario file, apply dotted-path ``changes``, validate."""
-    path = Path(path)
-    if not path.is_file():
-        raise ScenarioError("", "no such scenario file" if not path.exists() else "not a file", str(path))
+def shipped_folder() -> Traversable:
+    """The scenarios installed with orgsim (``orgsim/shipped/``; ``validation/`` below it), read
+    through :mod:`importlib.resources` so that they are found in any install, not only a checkout."""
+    return resources.files(__name__.partition(".")[0]) / "shipped"
+
+
+def shipped_scenarios() -> dict[str, Traversable]:
+    """The shipped scenarios by name (file name without ``.toml``), e.g. ``small-combined``."""
+    folder = shipped_folder()
+    files = sorted(folder.iterdir(), key=lambda entry: entry.name) if folder.is_dir() else []
+    return {f.name.removesuffix(".toml"): f for f in files if f.name.endswith(".toml") and f.is_file()}
+
+
+def _scenario_file(path: str | os.PathLike | Traversable) -> tuple[Traversable, str]:
+    """The file to read and how errors name it: an existing file, else a shipped scenario by its
+    bare name (``small-combined``), else one line naming the argument and the shipped names."""
+    if not isinstance(path, (str, os.PathLike)):  # a resource, e.g. shipped_folder() / "x.toml"
+        if not path.is_file():
+            raise ScenarioError("", "no such scenario file", str(path))
+        return path, str(path)
+    file = Path(path)
+    if file.is_file():
+        return file, str(file)
+    if file.exists():
+        raise ScenarioError("", "not a file", str(file))
+    shipped = shipped_scenarios()
+    if isinstance(path, str) and path in shipped:
+        return shipped[path], path
+    names = ", ".join(shipped)
+    raise ScenarioError("", f"no such scenario file, nor a shipped scenario (shipped: {names})", str(file))
+
+
+def load_scenario(path: str | os.PathLike | Traversable, changes: dict[str, Any] | None = None) -> Scenario:
+    """Load a scenario file — or a shipped scenario by name, e.g. ``"small-combined"`` (see
+    :func:`shipped_scenarios`; an existing file of that name comes first) — apply dotted-path
+    ``changes``, validate."""
+    path, where = _scenario_file(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError("", f"cannot read the file: {error}", str(path)) from None
-    data = _parse_toml(text, str(path))
-    data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.") or "scenario")
+        raise ScenarioError("", f"cannot read the file: {error}", where) from None
+    data = _parse_toml(text, where)
+    stem = Path(path.name).stem
+    data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "scenario")
     resolved = None
     if changes:
         try:  # the file as it is, to change single fields of defaults it does not spell out
@@ -605,7 +643,7 @@ def load_scenario(path: str | Path, changes: dict[str, Any] | None = None) -> Sc
             set_path(data, dotted, value, resolved)
         except ScenarioError as error:
             raise error.in_source("--set") from None
-    source = f"{path}" + (" with --set" if changes else "")
+    source = where + (" with --set" if changes else "")
     return scenario_from_dict(data, source)
 
 
