@@ -7,9 +7,12 @@ exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
-from contextlib import contextmanager
+import unicodedata
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from .scenario import ScenarioError, load_scenario, parse_assignment
@@ -38,6 +41,27 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {value}")
+    return value
+
+
+def _replications(text: str) -> int:
+    from .limits import MAX_REPLICATIONS
+
+    value = _positive_int(text)
+    if value > MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(
+            f"found {value:,}; allowed: at most {MAX_REPLICATIONS:,} (run several seeds and pool them for more)"
+        )
+    return value
+
+
+def _finite(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, found {text!r}")
     return value
 
 
@@ -84,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument(
         "--net-of-cost",
-        type=float,
+        type=_finite,
         metavar="VALUE",
         help="compare on staff cost plus the metric valued at VALUE (currency per unit per week)",
     )
@@ -94,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_set_option(validate)
     verify = commands.add_parser("verify", help="check the engine against queueing theory (M/M/1, M/M/c, ...)")
     verify.add_argument("--quick", action="store_true", help="short runs with wider tolerances (under a minute)")
-    verify.add_argument("--replications", "-r", type=_positive_int, help="replications of every case")
+    verify.add_argument("--replications", "-r", type=_replications, help="replications of every case")
     verify.add_argument("--seed", type=_seed, default=1, help="root random seed (default 1)")
     verify.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
     verify.add_argument(
@@ -106,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     realism = commands.add_parser("realism", help="run a scenario and set its measurements beside published figures")
     realism.add_argument("scenario", help=SCENARIO_HELP)
-    realism.add_argument("--replications", "-r", type=_positive_int, help="replications (default: the scenario's)")
+    realism.add_argument("--replications", "-r", type=_replications, help="replications (default: the scenario's)")
     realism.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
     _add_set_option(realism)
     realism.add_argument("--out", help="output folder (default: outputs/realism-NAME)")
@@ -129,7 +153,7 @@ def _add_set_option(command) -> None:
 
 
 def _add_run_options(command) -> None:
-    command.add_argument("--replications", "-r", type=_positive_int, help="replications (default: the scenario's)")
+    command.add_argument("--replications", "-r", type=_replications, help="replications (default: the scenario's)")
     command.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
     _add_set_option(command)
     command.add_argument("--out", help="output folder")
@@ -149,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             from .scenario.reference import reference_markdown
 
             print(reference_markdown())
+            sys.stdout.flush()  # a full disk shows here, inside the try
             return 0
         if args.command == "compare":
             return _compare(args)
@@ -161,18 +186,34 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "realism":
             return _realism(args)
         return _run(args)
-    except _UsageError as error:
-        print(f"orgsim: error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except ScenarioError as error:
-        print(f"orgsim: error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except (_UsageError, ScenarioError) as error:
+        return _fail(str(error))
+    except BrokenProcessPool:
+        return _fail("a worker process died, most likely out of memory; use fewer --jobs or a smaller run")
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            sys.stderr.close()
+            return 0
+        where = f" {error.filename}" if error.filename else ""
+        return _fail(f"cannot read or write{where}: {error.strerror or error}")
     except KeyboardInterrupt:
         print("orgsim: interrupted; files already written are complete", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into head or less that closed early
-        sys.stderr.close()
-        return 0
+
+
+def _fail(message: str) -> int:
+    """One line on stderr, exit 2; characters that are not printable are escaped, so that
+    input cannot move the cursor, clear the screen, split the line or reverse the text."""
+    print(f"orgsim: error: {printable(message)}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def printable(text: str) -> str:
+    """``text`` with control and formatting characters (ESC, newlines, U+202E, ...) escaped."""
+    return "".join(
+        ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 def _output_folder(args, name: str) -> Path:
@@ -204,8 +245,8 @@ def _run(args) -> int:
 
     changes = dict(parse_assignment(text) for text in args.changes)
     scenario = load_scenario(args.scenario, changes)
-    folder = _output_folder(args, scenario.name)
-    with _executor(args) as executor:
+    with _executor(args) as executor:  # a cluster it cannot reach fails before a folder is made
+        folder = _output_folder(args, scenario.name)
         results = simulate(  # with --events, a failure or Ctrl-C here removes the event log's parts
             scenario,
             replications=args.replications,
@@ -232,13 +273,15 @@ def _executor(args):
         return
     from .experiment import dask_executor
 
-    try:
-        with dask_executor(args.dask, args.jobs) as executor:
-            yield executor
-    except RuntimeError as error:
+    stack = ExitStack()
+    try:  # only reaching the cluster is the --dask option's fault; errors of the runs are their own
+        executor = stack.enter_context(dask_executor(args.dask, args.jobs))
+    except (RuntimeError, ValueError, TypeError) as error:  # no Dask, or an address it cannot parse
         raise ScenarioError("--dask", str(error), "command line") from None
     except OSError as error:
         raise ScenarioError("--dask", f"cannot reach the cluster at {args.dask}: {error}", "command line") from None
+    with stack:
+        yield executor
 
 
 def _cache(folder: Path):
@@ -255,8 +298,8 @@ def _compare(args) -> int:
         raise _UsageError("compare needs at least two scenario files")
     changes = dict(parse_assignment(text) for text in args.changes)
     scenarios = [load_scenario(path, changes) for path in args.scenarios]
-    folder = _output_folder(args, "compare-" + "-".join(s.name for s in scenarios))
-    with _executor(args) as executor:
+    with _executor(args) as executor:  # a cluster it cannot reach fails before a folder is made
+        folder = _output_folder(args, "compare-" + "-".join(s.name for s in scenarios))
         comparison = compare(
             scenarios,
             replications=args.replications,
@@ -294,8 +337,18 @@ def _sweep(args) -> int:
     across = _parse_grid([args.across] if args.across else [], "--across")
     if not vary:
         raise _UsageError("sweep needs at least one --vary PATH=VALUES")
-    folder = _output_folder(args, f"sweep-{scenario.name}")
-    with _executor(args) as executor:
+    # everything that can be checked is checked before a folder is made or a run starts
+    from .catalogue import lookup
+    from .experiment import check_runs, grid
+
+    points = grid(vary, across)
+    check_runs(len(points), args.replications or scenario.simulation.replications)
+    if lookup(args.metric) is None:
+        raise ScenarioError(
+            "--metric", f"no metric {args.metric!r}; see the metric names in the README or sweep.csv", "command line"
+        )
+    with _executor(args) as executor:  # a cluster it cannot reach fails before a folder is made
+        folder = _output_folder(args, f"sweep-{scenario.name}")
         result = sweep(
             scenario,
             vary,

@@ -35,8 +35,18 @@ from pathlib import Path
 import numpy as np
 
 from .engine import DailySeries, Model
+from .limits import (
+    BYTES_PER_ITEM,
+    MAX_GRID_POINTS,
+    MAX_RANGE_VALUES,
+    MAX_REPLICATIONS,
+    MAX_RUNS,
+    MEMORY_SHARE,
+    physical_memory,
+)
 from .metrics import ReplicationOutput, measure
 from .scenario import Scenario, ScenarioError
+from .scenario.checks import expected_items
 from .version import __version__
 
 __all__ = [
@@ -613,6 +623,44 @@ def run_tasks(
     return outputs
 
 
+def check_runs(points: int, replications: int) -> int:
+    """The runs ``points`` scenarios of ``replications`` each make, within
+    :data:`~orgsim.limits.MAX_RUNS` (checked before a grid's points are even built)."""
+    runs = points * replications
+    if runs > MAX_RUNS:
+        raise ScenarioError(
+            "replications",
+            f"{runs:,} runs asked ({points:,} scenarios x {replications:,} replications); allowed: at most "
+            f"{MAX_RUNS:,} (split the grid into several sweeps, or use fewer replications)",
+        )
+    return runs
+
+
+def check_work(scenarios: list[Scenario], replications: int, jobs: int | None = None) -> None:
+    """The limits of :mod:`orgsim.limits` on the work asked, before any of it starts: the
+    replications, the runs in all, and the memory the runs in flight may need at worst (every
+    item they are expected to create still open).  Raises :class:`ScenarioError`."""
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        raise ScenarioError(
+            "replications",
+            f"found {replications:,}; allowed: 1 to {MAX_REPLICATIONS:,} (run several seeds and pool them for more)",
+        )
+    runs = check_runs(len(scenarios), replications)
+    memory = physical_memory()
+    if memory and scenarios:
+        in_flight = min(runs, jobs or os.cpu_count() or 1)
+        largest = max(scenarios, key=expected_items)
+        need = expected_items(largest) * BYTES_PER_ITEM * in_flight
+        if need > MEMORY_SHARE * memory:
+            raise ScenarioError(
+                "jobs",
+                f"up to {need / 2**30:,.1f} GiB asked for {in_flight} runs at once of '{largest.name}' "
+                f"(about {expected_items(largest):,.0f} tickets and work packages each); allowed: at most "
+                f"{MEMORY_SHARE * memory / 2**30:,.1f} GiB, half this machine's memory (use fewer --jobs, a shorter "
+                "horizon or a smaller organisation)",
+            )
+
+
 def run_scenarios(
     scenarios: list[Scenario],
     replications: int,
@@ -627,8 +675,7 @@ def run_scenarios(
     """Replications ``0 .. replications-1`` of every scenario with root ``seed``, all on one
     executor; the outputs per scenario, in replication order.  ``events_dir``: stream each
     run's event log to ``events_dir/events-SCENARIO-K.csv``."""
-    if replications < 1:
-        raise ValueError("replications must be >= 1")
+    check_work(scenarios, replications, jobs)
     tasks = [
         Task(s, k, seed, str(events_dir / f"events-{i}-{k}.csv") if events_dir is not None else None)
         for i, s in enumerate(scenarios)
@@ -681,9 +728,24 @@ def parse_values(path: str, text: str) -> list:
     match = _RANGE.match(text)
     if match:
         low_text, high_text, log, count_text = match.groups()
-        low, high, count = float(low_text), float(high_text), int(count_text)
+        try:
+            low, high = float(low_text), float(high_text)
+        except ValueError:
+            raise ScenarioError(
+                path, f"a range is LOW:HIGH:COUNT or LOW:HIGH:logCOUNT with numbers, found {text!r}", "--vary"
+            ) from None
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ScenarioError(path, f"a range needs finite ends, found {text!r}", "--vary")
+        count = int(count_text)
         if count < 2:
             raise ScenarioError(path, f"a range needs at least 2 values, found {count}", "--vary")
+        if count > MAX_RANGE_VALUES:
+            raise ScenarioError(
+                path,
+                f"{count:,} values asked; allowed: at most {MAX_RANGE_VALUES:,} per range (split the range into"
+                " several sweeps)",
+                "--vary",
+            )
         if log and (low <= 0 or high <= 0):
             raise ScenarioError(path, "a log range needs positive ends", "--vary")
         values = np.geomspace(low, high, count) if log else np.linspace(low, high, count)
@@ -704,7 +766,22 @@ def parse_values(path: str, text: str) -> list:
 
 
 def grid(vary: dict[str, list], across: dict[str, list]) -> list[dict]:
-    """Every combination, ``vary`` parameters slowest-varying first, ``across`` fastest."""
+    """Every combination, ``vary`` parameters slowest-varying first, ``across`` fastest.
+
+    The grid's size is checked before any point is built (:data:`~orgsim.limits.MAX_GRID_POINTS`),
+    and a parameter may not be both varied and compared across."""
+    both = sorted(set(vary) & set(across))
+    if both:
+        raise ScenarioError(both[0], "given in both --vary and --across; give it in one of them", "command line")
+    size = math.prod(len(v) for v in [*vary.values(), *across.values()])
+    if size > MAX_GRID_POINTS:
+        shape = " x ".join(f"{len(v):,}" for v in [*vary.values(), *across.values()])
+        raise ScenarioError(
+            "--vary",
+            f"a grid of {size:,} points ({shape}) asked; allowed: at most {MAX_GRID_POINTS:,} (split it into"
+            " several sweeps, or use fewer values)",
+            "command line",
+        )
     names = [*vary, *across]
     values = [*vary.values(), *across.values()]
     return [dict(zip(names, combination, strict=True)) for combination in itertools.product(*values)]

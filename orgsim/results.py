@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import catalogue
 from .engine import EVENT_LOG_COLUMNS
-from .experiment import RunCache, grid, run_scenarios
+from .experiment import RunCache, check_runs, grid, run_scenarios
 from .metrics import ReplicationOutput
 from .monitors import BIN_EDGES
 from .scenario import Scenario
@@ -956,6 +956,7 @@ def sweep(
     replications = scenario.simulation.replications if replications is None else replications
     seed = scenario.simulation.seed if seed is None else seed
     points = grid(vary, across)
+    check_runs(len(points), replications)  # before every point is built and checked
     scenarios = [scenario.with_changes(point) for point in points]
     outputs = run_scenarios(scenarios, replications, seed, jobs, executor, progress, cache, "sweep")
     results = [Results.from_outputs(s, seed, o) for s, o in zip(scenarios, outputs, strict=True)]

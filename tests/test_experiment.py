@@ -169,7 +169,7 @@ def test_run_scenarios_groups_outputs_by_scenario_in_replication_order():
     assert counting.submitted == 6
     assert [[o.replication for o in outputs] for outputs in grouped] == [[0, 1, 2], [0, 1, 2]]
     assert [outputs[k].metrics["headcount.engineer"] for outputs in grouped for k in range(3)] == [1] * 3 + [2] * 3
-    with pytest.raises(ValueError, match="replications must be >= 1"):
+    with pytest.raises(ValueError, match="replications.*allowed: 1 to 10,000"):
         run_scenarios(scenarios, replications=0, seed=4, jobs=1)
 
 

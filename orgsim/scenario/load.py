@@ -450,8 +450,8 @@ def _headcount(value, path) -> Headcount:
             "give a whole number, or exactly one of per_employees, per_reports, per_concurrent_projects (with minimum)",
         )
     ratio = _convert_scalar(float, table[given[0]], f"{path}.{given[0]}")
-    if ratio <= 0:
-        raise ScenarioError(f"{path}.{given[0]}", f"found {ratio:g}; allowed: a number > 0")
+    if ratio < 0.001:  # one person per a thousandth of an employee (or report, or project) is no rule
+        raise ScenarioError(f"{path}.{given[0]}", f"found {ratio:g}; allowed: a number >= 0.001")
     minimum = _convert_scalar(int, table.get("minimum", 0), f"{path}.minimum")
     if minimum < 0:
         raise ScenarioError(f"{path}.minimum", f"found {minimum}; allowed: a whole number >= 0")
@@ -626,12 +626,11 @@ def load_scenario(path: str | os.PathLike | Traversable, changes: dict[str, Any]
     ``changes``, validate."""
     path, where = _scenario_file(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark, as some editors write, is no error
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError("", f"cannot read the file: {error}", where) from None
     data = _parse_toml(text, where)
-    stem = Path(path.name).stem
-    data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "scenario")
+    data.setdefault("name", _name_from_file(Path(path.name)))
     resolved = None
     if changes:
         try:  # the file as it is, to change single fields of defaults it does not spell out
@@ -645,6 +644,15 @@ def load_scenario(path: str | os.PathLike | Traversable, changes: dict[str, Any]
             raise error.in_source("--set") from None
     source = where + (" with --set" if changes else "")
     return scenario_from_dict(data, source)
+
+
+def _name_from_file(path: Path) -> str:
+    """A file without ``name`` is named after its file, made a valid name (``_draft.toml`` ->
+    ``draft``, ``v1..v2.toml`` -> ``v1.v2``), so that its file name is never the error."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem)
+    name = re.sub(r"\.{2,}", ".", name)
+    name = re.sub(r"^[^A-Za-z0-9]+", "", name)[:100].rstrip("-.")
+    return name or "scenario"
 
 
 def set_path(data: dict, dotted: str, value, resolved: dict | None = None) -> None:
@@ -683,6 +691,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         raise ScenarioError(text, "expected PATH=VALUE, e.g. org.employees=400", "--set")
     path, raw = text.split("=", 1)
     path, raw = path.strip(), raw.strip()
+    if "\n" in raw or "\r" in raw:
+        raise ScenarioError(path, "a value on one line, found a line break in it", "--set")
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except (tomllib.TOMLDecodeError, RecursionError):
