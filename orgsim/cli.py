@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f" {error.filename}" if error.filename else ""
         return _fail(f"cannot read or write{where}: {error.strerror or error}")
     except KeyboardInterrupt:
-        print("orgsim: interrupted; files already written are complete", file=sys.stderr)
+        print("orgsim: interrupted; the output folder is as it was, finished runs kept in .runs", file=sys.stderr)
         return 130
 
 

@@ -145,7 +145,7 @@ def test_a_failed_swap_puts_the_earlier_folder_and_its_cache_back(tmp_path, caps
     out = tmp_path / "outputs" / "cmp"
     _run(capsys, "compare", a, b, "--out", out, "--no-plots", *FAST)
     before = _snapshot(out)
-    assert any(k.startswith(".runs/") and k.endswith(".pickle") for k in before)
+    assert any(k.startswith(".runs/") and k.endswith(".json") for k in before)
     rename = os.rename
 
     def refuse_into_place(source, target):
@@ -181,7 +181,7 @@ def test_the_run_cache_survives_a_rerun_and_is_used(tmp_path, capsys, monkeypatc
     out = tmp_path / "outputs" / "cmp"
     _run(capsys, "compare", a, b, "--out", out, "--no-plots", *FAST)
     cache = {k: v for k, v in _snapshot(out).items() if k.startswith(".runs")}
-    assert sum(k.endswith(".pickle") for k in cache) == 4
+    assert sum(k.endswith(".json") for k in cache) == 4
 
     def never(*args, **kwargs):
         raise AssertionError("a cached replication ran again")
