@@ -192,3 +192,31 @@ def test_a_stable_noisy_queue_is_not_called_growing():
         noise = np.random.default_rng(seed).normal(0, 8, 260)
         level = np.clip(30 + np.convolve(noise, np.ones(5) / 5, mode="same"), 0, None)
         assert growing_queues(_series({"queue.ticket_l1": level}), 16 * 40.0) == [], seed
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep"])
+def test_a_full_disk_while_saving_a_comparison_or_sweep_is_one_line(command, tmp_path, monkeypatch, capsys):
+    import orgsim.plots
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(orgsim.plots, "save", full)
+    tiny = ["--set", "simulation.horizon_weeks=3", "--set", "simulation.warmup_weeks=1", "-r", "2", "-j", "1"]
+    argv = {
+        "compare": ["compare", SMALL, str(SCENARIOS / "small-separate.toml")],
+        "sweep": ["sweep", SMALL, "--vary", "org.employees=40,50"],
+    }[command]
+    message = _one_line_error(capsys, main([*argv, *tiny, "--out", str(tmp_path / "o"), "-q", "--no-plots"]))
+    assert "No space left on device" in message
+
+
+def test_a_worker_that_dies_is_one_line(monkeypatch, tmp_path, capsys):
+    from concurrent.futures.process import BrokenProcessPool
+
+    def die(*args, **kwargs):
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(orgsim.experiment, "run_tasks", die)
+    message = _one_line_error(capsys, main(["run", SMALL, "-r", "2", "--out", str(tmp_path / "o"), "-q"]))
+    assert "worker process died" in message and "--jobs" in message
