@@ -7,15 +7,21 @@ exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
-from contextlib import contextmanager
+import unicodedata
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from .scenario import ScenarioError, load_scenario, parse_assignment
+from .version import __version__
 
 __all__ = ["main"]
 
 EXIT_BAD_INPUT = 2
+SCENARIO_HELP = "scenario file (TOML), or the name of a shipped scenario, e.g. small-combined"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,6 +44,27 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _replications(text: str) -> int:
+    from .limits import MAX_REPLICATIONS
+
+    value = _positive_int(text)
+    if value > MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(
+            f"found {value:,}; allowed: at most {MAX_REPLICATIONS:,} (run several seeds and pool them for more)"
+        )
+    return value
+
+
+def _finite(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, found {text!r}")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -53,16 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="orgsim",
         description="Simulate an IT organisation: should the IT manager also be the project manager?",
     )
+    parser.add_argument("--version", action="version", version=f"orgsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = commands.add_parser("run", help="run one scenario and write metrics, time series and plots")
-    run.add_argument("scenario", help="scenario file (TOML)")
+    run.add_argument("scenario", help=SCENARIO_HELP)
     _add_run_options(run)
     run.add_argument("--events", action="store_true", help="also write events.csv, an event log for process mining")
     compare = commands.add_parser("compare", help="compare scenarios with common random numbers and paired CIs")
-    compare.add_argument("scenarios", nargs="+", help="two or more scenario files")
+    compare.add_argument("scenarios", nargs="+", help="two or more scenario files or names of shipped scenarios")
     _add_run_options(compare)
     sweep = commands.add_parser("sweep", help="sweep parameters; find from which size one structure wins")
-    sweep.add_argument("scenario", help="scenario file (TOML)")
+    sweep.add_argument("scenario", help=SCENARIO_HELP)
     sweep.add_argument(
         "--vary",
         action="append",
@@ -80,29 +108,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument(
         "--net-of-cost",
-        type=float,
+        type=_finite,
         metavar="VALUE",
         help="compare on staff cost plus the metric valued at VALUE (currency per unit per week)",
     )
     _add_run_options(sweep)
     validate = commands.add_parser("validate", help="check a scenario file without running it")
-    validate.add_argument("scenario", help="scenario file (TOML)")
+    validate.add_argument("scenario", help=SCENARIO_HELP)
     _add_set_option(validate)
     verify = commands.add_parser("verify", help="check the engine against queueing theory (M/M/1, M/M/c, ...)")
     verify.add_argument("--quick", action="store_true", help="short runs with wider tolerances (under a minute)")
-    verify.add_argument("--replications", "-r", type=_positive_int, help="replications of every case")
+    verify.add_argument("--replications", "-r", type=_replications, help="replications of every case")
     verify.add_argument("--seed", type=_seed, default=1, help="root random seed (default 1)")
     verify.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
     verify.add_argument(
         "--scenarios",
         metavar="DIR",
-        help="folder of verification scenarios (default: scenarios/validation of this repository)",
+        help="folder of verification scenarios (default: the validation scenarios installed with orgsim)",
     )
     verify.add_argument("--out", help="also write the table as CSV to this file")
     verify.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     realism = commands.add_parser("realism", help="run a scenario and set its measurements beside published figures")
-    realism.add_argument("scenario", help="scenario file (TOML)")
-    realism.add_argument("--replications", "-r", type=_positive_int, help="replications (default: the scenario's)")
+    realism.add_argument("scenario", help=SCENARIO_HELP)
+    realism.add_argument("--replications", "-r", type=_replications, help="replications (default: the scenario's)")
     realism.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
     _add_set_option(realism)
     realism.add_argument("--out", help="output folder (default: outputs/realism-NAME)")
@@ -125,7 +153,7 @@ def _add_set_option(command) -> None:
 
 
 def _add_run_options(command) -> None:
-    command.add_argument("--replications", "-r", type=_positive_int, help="replications (default: the scenario's)")
+    command.add_argument("--replications", "-r", type=_replications, help="replications (default: the scenario's)")
     command.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
     _add_set_option(command)
     command.add_argument("--out", help="output folder")
@@ -145,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             from .scenario.reference import reference_markdown
 
             print(reference_markdown())
+            sys.stdout.flush()  # a full disk shows here, inside the try
             return 0
         if args.command == "compare":
             return _compare(args)
@@ -157,28 +186,56 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "realism":
             return _realism(args)
         return _run(args)
-    except _UsageError as error:
-        print(f"orgsim: error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except ScenarioError as error:
-        print(f"orgsim: error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except (_UsageError, ScenarioError) as error:
+        return _fail(str(error))
+    except BrokenProcessPool:
+        return _fail("a worker process died, most likely out of memory; use fewer --jobs or a smaller run")
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            sys.stderr.close()
+            return 0
+        where = f" {error.filename}" if error.filename else ""
+        return _fail(f"cannot read or write{where}: {error.strerror or error}")
     except KeyboardInterrupt:
-        print("orgsim: interrupted; files already written are complete", file=sys.stderr)
+        print("orgsim: interrupted; the output folder is as it was, finished runs kept in .runs", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into head or less that closed early
-        sys.stderr.close()
-        return 0
+
+
+def _fail(message: str) -> int:
+    """One line on stderr, exit 2; characters that are not printable are escaped, so that
+    input cannot move the cursor, clear the screen, split the line or reverse the text."""
+    print(f"orgsim: error: {printable(message)}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def printable(text: str) -> str:
+    """``text`` with control and formatting characters (ESC, newlines, U+202E, ...) escaped."""
+    return "".join(
+        ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 def _output_folder(args, name: str) -> Path:
+    """The output folder, checked before anything runs.  It is not created here: the results
+    are written beside it and swapped in whole (``OutputFolder.replace``), so it must be one
+    that orgsim may replace; realism adds its one file to the folder instead."""
+    from .results import OutputFolder
+
     folder = Path(args.out) if args.out else Path("outputs") / name
     if folder.exists() and not folder.is_dir():
         raise ScenarioError("--out", f"{folder} exists and is not a folder; give a folder path", "command line")
+    if args.command != "realism":
+        try:
+            OutputFolder.check(folder)
+        except OSError as error:
+            raise ScenarioError("--out", error.strerror or str(error), "command line") from None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ScenarioError("--out", f"cannot create {folder}: {error.strerror}", "command line") from None
+    if not os.access(folder.parent, os.W_OK | os.X_OK):
+        raise ScenarioError("--out", f"cannot create {folder}: permission denied", "command line")
     return folder
 
 
@@ -188,9 +245,9 @@ def _run(args) -> int:
 
     changes = dict(parse_assignment(text) for text in args.changes)
     scenario = load_scenario(args.scenario, changes)
-    folder = _output_folder(args, scenario.name)
-    with _executor(args) as executor:
-        results = simulate(
+    with _executor(args) as executor:  # a cluster it cannot reach fails before a folder is made
+        folder = _output_folder(args, scenario.name)
+        results = simulate(  # with --events, a failure or Ctrl-C here removes the event log's parts
             scenario,
             replications=args.replications,
             seed=args.seed,
@@ -199,7 +256,10 @@ def _run(args) -> int:
             progress=not args.quiet,
             executor=executor,
         )
-    written = _write(lambda: save(results, folder, plots=not args.no_plots), folder)
+    try:
+        written = _write(lambda: save(results, folder, plots=not args.no_plots), folder)
+    finally:
+        results.discard_events()  # on any exit, Ctrl-C included: nothing stays in the temp folder
     print(results.headline_table())
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
     return 0
@@ -213,13 +273,15 @@ def _executor(args):
         return
     from .experiment import dask_executor
 
-    try:
-        with dask_executor(args.dask, args.jobs) as executor:
-            yield executor
-    except RuntimeError as error:
+    stack = ExitStack()
+    try:  # only reaching the cluster is the --dask option's fault; errors of the runs are their own
+        executor = stack.enter_context(dask_executor(args.dask, args.jobs))
+    except (RuntimeError, ValueError, TypeError) as error:  # no Dask, or an address it cannot parse
         raise ScenarioError("--dask", str(error), "command line") from None
     except OSError as error:
         raise ScenarioError("--dask", f"cannot reach the cluster at {args.dask}: {error}", "command line") from None
+    with stack:
+        yield executor
 
 
 def _cache(folder: Path):
@@ -236,8 +298,8 @@ def _compare(args) -> int:
         raise _UsageError("compare needs at least two scenario files")
     changes = dict(parse_assignment(text) for text in args.changes)
     scenarios = [load_scenario(path, changes) for path in args.scenarios]
-    folder = _output_folder(args, "compare-" + "-".join(s.name for s in scenarios))
-    with _executor(args) as executor:
+    with _executor(args) as executor:  # a cluster it cannot reach fails before a folder is made
+        folder = _output_folder(args, "compare-" + "-".join(s.name for s in scenarios))
         comparison = compare(
             scenarios,
             replications=args.replications,
@@ -275,8 +337,18 @@ def _sweep(args) -> int:
     across = _parse_grid([args.across] if args.across else [], "--across")
     if not vary:
         raise _UsageError("sweep needs at least one --vary PATH=VALUES")
-    folder = _output_folder(args, f"sweep-{scenario.name}")
-    with _executor(args) as executor:
+    # everything that can be checked is checked before a folder is made or a run starts
+    from .catalogue import lookup
+    from .experiment import check_runs, grid
+
+    points = grid(vary, across)
+    check_runs(len(points), args.replications or scenario.simulation.replications)
+    if lookup(args.metric) is None:
+        raise ScenarioError(
+            "--metric", f"no metric {args.metric!r}; see the metric names in the README or sweep.csv", "command line"
+        )
+    with _executor(args) as executor:  # a cluster it cannot reach fails before a folder is made
+        folder = _output_folder(args, f"sweep-{scenario.name}")
         result = sweep(
             scenario,
             vary,
@@ -403,8 +475,9 @@ def _verify(args) -> int:
 def _write(save, folder: Path):
     try:
         return save()
-    except OSError as error:
-        raise ScenarioError("--out", f"cannot write to {folder}: {error.strerror}", "command line") from None
+    except OSError as error:  # the folder is as it was: results are swapped in whole or not at all
+        reason = error.strerror or str(error)
+        raise ScenarioError("--out", f"cannot write to {folder}: {reason}", "command line") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

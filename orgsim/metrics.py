@@ -231,8 +231,12 @@ def _cost_metrics(model, classes, metrics, measured_weeks):
 def growing_queues(timeseries, measure_start: float) -> list[str]:
     """Queues that grow through the measured period: their load is above capacity.
 
-    A queue counts as growing when its linear trend over the measured period rises by
-    more than 10 items and by more than half its mean level.
+    Every duty's queue, the projects waiting and active, and the open tickets (whatever they
+    wait for).  A queue counts as growing when its linear trend over the measured period
+    rises by more than 10 items and either by more than half its mean level or by more than
+    four times the scatter around the trend (a rise the noise cannot explain).  The second
+    test holds for any horizon: a queue that grew since time 0 has a mean level that, with a
+    short measured period after a long warm-up, hides the rise from the first.
     """
     columns = timeseries.columns
     if not columns:
@@ -242,9 +246,13 @@ def growing_queues(timeseries, measure_start: float) -> list[str]:
         return []
     growing = []
     days = np.arange(int(measured.sum()), dtype=float)
-    for key in [k for k in columns if k.startswith("queue.")] + ["projects_waiting", "projects_active"]:
+    keys = [k for k in columns if k.startswith("queue.")]
+    keys += [k for k in ("projects_waiting", "projects_active", "open_tickets") if k in columns]
+    for key in keys:
         level = np.frombuffer(columns[key], dtype=float)[measured]
-        rise = np.polyfit(days, level, 1)[0] * len(days)  # linear trend over the measured period
-        if rise > max(10.0, 0.5 * level.mean()):
+        slope, intercept = np.polyfit(days, level, 1)
+        rise = slope * len(days)  # linear trend over the measured period
+        scatter = float(np.std(level - (slope * days + intercept)))
+        if rise > 10.0 and (rise > 0.5 * level.mean() or rise > 4.0 * scatter):
             growing.append(key.removeprefix("queue."))
     return growing

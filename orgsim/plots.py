@@ -635,17 +635,20 @@ def figures(result, metric: str = "project_lead_time_weeks_mean", crossover: dic
 
 
 def save(result, directory, plots: bool = True, metric: str = "project_lead_time_weeks_mean", net_of_cost=None):
-    """Write a result's data (and, with ``plots``, its figures) into ``directory``; each file
-    appears whole or not at all.  Returns the paths written (and, for a sweep, the crossover)."""
-    folder = OutputFolder(directory)
-    if isinstance(result, Sweep):
-        crossover = result.write(folder, metric, net_of_cost)
-        if plots:
-            for name, figure in figures(result, metric, crossover).items():
-                folder.figure(name, figure)
-        return folder.written, crossover
-    result.write(folder)
-    if plots:
-        for name, figure in figures(result).items():
-            folder.figure(name, figure)
-    return folder.written
+    """Write a result's data (and, with ``plots``, its figures) as the folder ``directory``:
+    built beside it and swapped in whole (:meth:`OutputFolder.replace`), so the folder holds
+    this result's files and no other, or, if writing fails, stays as it was.  Its run cache
+    ``.runs/`` is kept.  Returns the paths written (and, for a sweep, the crossover)."""
+    with OutputFolder.replace(directory) as folder:
+        if isinstance(result, Sweep):
+            crossover = result.write(folder, metric, net_of_cost)
+            if plots:
+                for name, figure in figures(result, metric, crossover).items():
+                    folder.figure(name, figure)
+        else:
+            crossover = None
+            result.write(folder)
+            if plots:
+                for name, figure in figures(result).items():
+                    folder.figure(name, figure)
+    return (folder.written, crossover) if isinstance(result, Sweep) else folder.written

@@ -33,6 +33,7 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,7 @@ import pandas as pd
 from .experiment import Task, run_tasks
 from .results import Results
 from .scenario import load_scenario, needed_duties
+from .scenario.load import shipped_folder
 from .stats import format_number, mean_interval
 from .theory import lognormal_second_moment, mg1, mmc, mmc_sojourn_quantile, preemptive_priority
 
@@ -61,14 +63,15 @@ __all__ = [
 COLUMNS = ["case", "quantity", "theory", "simulated", "ci_low", "ci_high", "rel_error", "pass"]
 
 
-def default_directory() -> Path:
-    """``scenarios/validation`` next to the package (found at run time)."""
-    return Path(__file__).resolve().parent.parent / "scenarios" / "validation"
+def default_directory() -> Traversable:
+    """The verification scenarios installed with orgsim: ``orgsim/shipped/validation``
+    (``scenarios/validation`` in a checkout), read through :mod:`importlib.resources`."""
+    return shipped_folder() / "validation"
 
 
-def default_organisation() -> Path:
-    """The full organisation scenario the Little's-law check runs: ``scenarios/large-separate.toml``."""
-    return Path(__file__).resolve().parent.parent / "scenarios" / "large-separate.toml"
+def default_organisation() -> Traversable:
+    """The full organisation scenario the Little's-law check runs: the shipped ``large-separate``."""
+    return shipped_folder() / "large-separate.toml"
 
 
 # ----------------------------------------------------------------------------- cases

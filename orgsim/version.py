@@ -1,3 +1,3 @@
-"""orgsim's version (one place; the package metadata in pyproject.toml must agree)."""
+"""orgsim's version, in one place: pyproject.toml reads it from here, ``orgsim --version`` prints it."""
 
 __version__ = "0.1.0"

@@ -185,6 +185,17 @@ def test_save_a_run_writes_data_and_readable_pngs(results, tmp_path):
     data_only = plots.save(results, tmp_path / "data", plots=False)
     assert [p.name for p in data_only] == data
     assert orgsim.save is plots.save
+    plots.save(results, tmp_path / "run", plots=False)  # the folder is replaced whole: no plot of before stays
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == sorted(data)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "run"]  # nothing temporary beside them
+
+
+def test_save_refuses_a_folder_holding_files_it_did_not_write(results, tmp_path):
+    """save replaces the whole folder, so one holding other files (a home folder) is left alone."""
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    with pytest.raises(OSError, match="notes.txt"):
+        plots.save(results, tmp_path, plots=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
 def test_save_a_comparison_writes_data_and_readable_pngs(comparison, tmp_path):

@@ -741,7 +741,7 @@ def test_a_new_role_is_added_next_to_the_preset():
         ({"engineer": {"reports_to": "cto"}}, "roles.engineer.reports_to", "one of the roles"),
         ({"engineer": {"hourly_cost": -1}}, "roles.engineer.hourly_cost", "a number from 0 to"),
         ({"engineer": {"headcount": -1}}, "roles.engineer.headcount", ">= 0"),
-        ({"engineer": {"headcount": {"per_employees": 0}}}, "roles.engineer.headcount.per_employees", "> 0"),
+        ({"engineer": {"headcount": {"per_employees": 0}}}, "roles.engineer.headcount.per_employees", ">= 0.001"),
         ({"engineer": {"salary": 1}}, "roles.engineer.salary", "allowed: headcount, duties"),
         ({"Engineer": {"headcount": 1}}, "roles.Engineer", "lower-case"),
         ({"it_manager": {"headcount": 0}}, "roles", "0 people"),
@@ -956,6 +956,8 @@ def test_absurd_sizes_are_rejected_before_they_exhaust_memory():
     with pytest.raises(ScenarioError, match="org.employees"):
         scenario_from_dict({"org": {"employees": 10**300}})
     with pytest.raises(ScenarioError, match=r"roles\.engineer\.headcount.*at most 20,000"):
+        scenario_from_dict({"roles": {"engineer": {"headcount": {"per_employees": 0.001}}}})  # 40,000 engineers
+    with pytest.raises(ScenarioError, match=r"per_employees.*>= 0\.001"):  # no overflow on the way
         scenario_from_dict({"roles": {"engineer": {"headcount": {"per_employees": 1e-300}}}})
 
 

@@ -11,6 +11,7 @@ import difflib
 
 from ..catalogue import reserved_names
 from ..duties import DUTIES
+from ..limits import LARGEST_NUMBER, MAX_ARRIVALS, MAX_STAFF
 from ..stats import format_number
 
 __all__ = [
@@ -28,11 +29,8 @@ __all__ = [
     "MAX_STAFF",
     "MAX_ARRIVALS",
     "LARGEST_NUMBER",
+    "expected_items",
 ]
-
-LARGEST_NUMBER = 1e12  # beyond this no parameter of an IT organisation makes sense
-MAX_STAFF = 20_000  # people simulated; beyond that a run takes hours and gigabytes
-MAX_ARRIVALS = 50_000_000  # expected tickets or work packages per replication: hours of computing beyond
 
 
 class ScenarioError(ValueError):
@@ -198,7 +196,7 @@ def check_scenario(scenario) -> None:
     _check_run_is_finite(scenario)
     try:
         headcounts = scenario.headcounts()
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise ScenarioError("roles", str(error)) from None
     if sum(headcounts.values()) > MAX_STAFF:
         biggest = max(headcounts, key=headcounts.get)
@@ -232,52 +230,64 @@ def check_scenario(scenario) -> None:
                     raise ScenarioError(f"roles.{role.name}.reports_to", f"'{boss.name}' has 0 people at this size")
 
 
-def _check_run_is_finite(scenario) -> None:
-    """Reject parameters with which one replication would never finish."""
+def _expected_arrivals(scenario):
+    """What one replication is expected to draw: ``(count, field, kind)`` for the tickets and
+    for the work packages of the projects there at time 0, scheduled and arriving."""
     weeks = scenario.simulation.horizon_weeks
     employees = scenario.org.employees
-    tickets = employees * scenario.tickets.per_employee_per_month * 12 / 52 * weeks
-    if tickets > MAX_ARRIVALS:
-        raise ScenarioError(
-            "tickets.per_employee_per_month",
-            f"{tickets:,.0f} tickets expected per replication; allowed: at most {MAX_ARRIVALS:,} "
-            "(lower the rate, org.employees or simulation.horizon_weeks)",
-        )
+    yield (
+        employees * scenario.tickets.per_employee_per_month * 12 / 52 * weeks,
+        "tickets.per_employee_per_month",
+        "tickets",
+    )
     projects = scenario.projects
     by_name = {c.name: c for c in projects.classes}
-    packages = 0.0
-    known = []  # (work packages, the field that asks for them): projects there at time 0 or scheduled
     if projects.classes and projects.initial_portfolio:
         first = projects.classes[0]
         each = max(1.0, first.effort.expected / first.work_package_hours)
-        known.append((projects.initial_portfolio * each, "projects.initial_portfolio"))
+        yield projects.initial_portfolio * each, "projects.initial_portfolio", "packages"
     for i, spec in enumerate(projects.scheduled):
         klass = by_name[spec.project_class]
         each = max(1.0, (spec.effort_hours or klass.effort.expected) / klass.work_package_hours)
-        known.append((each, f"projects.scheduled[{i}].effort_hours"))
-    for count, path in known:
+        yield each, f"projects.scheduled[{i}].effort_hours", "packages"
+    for klass in projects.classes:
+        count = employees / 100 * klass.per_100_employees_per_year * projects.arrival_scale * weeks / 52
+        each = max(1.0, klass.effort.expected / klass.work_package_hours)
+        yield count * each, f"projects.classes.{klass.name}.per_100_employees_per_year", "packages"
+
+
+def expected_items(scenario) -> float:
+    """Tickets and work packages one replication is expected to create (for the limits on
+    work and memory checked before a run)."""
+    return sum(count for count, _, _ in _expected_arrivals(scenario))
+
+
+def _check_run_is_finite(scenario) -> None:
+    """Reject parameters with which one replication would never finish."""
+    for klass in scenario.projects.classes:
+        packages_each = klass.effort.expected / klass.work_package_hours
+        if packages_each > 10_000:
+            raise ScenarioError(
+                f"projects.classes.{klass.name}.work_package_hours",
+                f"a mean project would be cut into {packages_each:,.0f} work packages; allowed: at most 10,000 "
+                "(raise work_package_hours or lower the effort)",
+            )
+    packages = 0.0
+    for count, path, kind in _expected_arrivals(scenario):
+        if kind == "tickets":
+            if count > MAX_ARRIVALS:
+                raise ScenarioError(
+                    path,
+                    f"{count:,.0f} tickets expected per replication; allowed: at most {MAX_ARRIVALS:,} "
+                    "(lower the rate, org.employees or simulation.horizon_weeks)",
+                )
+            continue
         packages += count
         if packages > MAX_ARRIVALS:
             raise ScenarioError(
                 path,
-                f"about {packages:,.0f} work packages to draw; allowed: at most {MAX_ARRIVALS:,} per replication "
-                "(fewer or smaller projects, or larger work packages)",
-            )
-    for klass in projects.classes:
-        path = f"projects.classes.{klass.name}"
-        packages_each = klass.effort.expected / klass.work_package_hours
-        if packages_each > 10_000:
-            raise ScenarioError(
-                f"{path}.work_package_hours",
-                f"a mean project would be cut into {packages_each:,.0f} work packages; allowed: at most 10,000 "
-                "(raise work_package_hours or lower the effort)",
-            )
-        count = employees / 100 * klass.per_100_employees_per_year * projects.arrival_scale * weeks / 52
-        packages += count * max(1.0, packages_each)
-        if packages > MAX_ARRIVALS:
-            raise ScenarioError(
-                f"{path}.per_100_employees_per_year",
-                f"about {packages:,.0f} work packages expected per replication; allowed: at most {MAX_ARRIVALS:,}",
+                f"about {packages:,.0f} work packages expected per replication; allowed: at most {MAX_ARRIVALS:,} "
+                "(fewer or smaller projects, larger work packages, or a shorter horizon)",
             )
 
 

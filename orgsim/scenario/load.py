@@ -14,11 +14,14 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import os
 import re
 import tomllib
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cached_property
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +58,8 @@ from .schema import (
 __all__ = [
     "Scenario",
     "load_scenario",
+    "shipped_folder",
+    "shipped_scenarios",
     "scenario_from_dict",
     "scenario_from_toml",
     "parse_assignment",
@@ -445,8 +450,8 @@ def _headcount(value, path) -> Headcount:
             "give a whole number, or exactly one of per_employees, per_reports, per_concurrent_projects (with minimum)",
         )
     ratio = _convert_scalar(float, table[given[0]], f"{path}.{given[0]}")
-    if ratio <= 0:
-        raise ScenarioError(f"{path}.{given[0]}", f"found {ratio:g}; allowed: a number > 0")
+    if ratio < 0.001:  # one person per a thousandth of an employee (or report, or project) is no rule
+        raise ScenarioError(f"{path}.{given[0]}", f"found {ratio:g}; allowed: a number >= 0.001")
     minimum = _convert_scalar(int, table.get("minimum", 0), f"{path}.minimum")
     if minimum < 0:
         raise ScenarioError(f"{path}.minimum", f"found {minimum}; allowed: a whole number >= 0")
@@ -583,17 +588,49 @@ def _parse_toml(text: str, source: str) -> dict:
         raise ScenarioError("", "not usable TOML: arrays or tables nested too deeply", source) from None
 
 
-def load_scenario(path: str | Path, changes: dict[str, Any] | None = None) -> Scenario:
-    """Load a scenario file, apply dotted-path ``changes``, validate."""
-    path = Path(path)
-    if not path.is_file():
-        raise ScenarioError("", "no such scenario file" if not path.exists() else "not a file", str(path))
+def shipped_folder() -> Traversable:
+    """The scenarios installed with orgsim (``orgsim/shipped/``; ``validation/`` below it), read
+    through :mod:`importlib.resources` so that they are found in any install, not only a checkout."""
+    return resources.files(__name__.partition(".")[0]) / "shipped"
+
+
+def shipped_scenarios() -> dict[str, Traversable]:
+    """The shipped scenarios by name (file name without ``.toml``), e.g. ``small-combined``."""
+    folder = shipped_folder()
+    files = sorted(folder.iterdir(), key=lambda entry: entry.name) if folder.is_dir() else []
+    return {f.name.removesuffix(".toml"): f for f in files if f.name.endswith(".toml") and f.is_file()}
+
+
+def _scenario_file(path: str | os.PathLike | Traversable) -> tuple[Traversable, str]:
+    """The file to read and how errors name it: an existing file, else a shipped scenario by its
+    bare name (``small-combined``), else one line naming the argument and the shipped names."""
+    if not isinstance(path, (str, os.PathLike)):  # a resource, e.g. shipped_folder() / "x.toml"
+        if not path.is_file():
+            raise ScenarioError("", "no such scenario file", str(path))
+        return path, str(path)
+    file = Path(path)
+    if file.is_file():
+        return file, str(file)
+    if file.exists():
+        raise ScenarioError("", "not a file", str(file))
+    shipped = shipped_scenarios()
+    if isinstance(path, str) and path in shipped:
+        return shipped[path], path
+    names = ", ".join(shipped)
+    raise ScenarioError("", f"no such scenario file, nor a shipped scenario (shipped: {names})", str(file))
+
+
+def load_scenario(path: str | os.PathLike | Traversable, changes: dict[str, Any] | None = None) -> Scenario:
+    """Load a scenario file — or a shipped scenario by name, e.g. ``"small-combined"`` (see
+    :func:`shipped_scenarios`; an existing file of that name comes first) — apply dotted-path
+    ``changes``, validate."""
+    path, where = _scenario_file(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark, as some editors write, is no error
     except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError("", f"cannot read the file: {error}", str(path)) from None
-    data = _parse_toml(text, str(path))
-    data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.") or "scenario")
+        raise ScenarioError("", f"cannot read the file: {error}", where) from None
+    data = _parse_toml(text, where)
+    data.setdefault("name", _name_from_file(Path(path.name)))
     resolved = None
     if changes:
         try:  # the file as it is, to change single fields of defaults it does not spell out
@@ -605,8 +642,17 @@ def load_scenario(path: str | Path, changes: dict[str, Any] | None = None) -> Sc
             set_path(data, dotted, value, resolved)
         except ScenarioError as error:
             raise error.in_source("--set") from None
-    source = f"{path}" + (" with --set" if changes else "")
+    source = where + (" with --set" if changes else "")
     return scenario_from_dict(data, source)
+
+
+def _name_from_file(path: Path) -> str:
+    """A file without ``name`` is named after its file, made a valid name (``_draft.toml`` ->
+    ``draft``, ``v1..v2.toml`` -> ``v1.v2``), so that its file name is never the error."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem)
+    name = re.sub(r"\.{2,}", ".", name)
+    name = re.sub(r"^[^A-Za-z0-9]+", "", name)[:100].rstrip("-.")
+    return name or "scenario"
 
 
 def set_path(data: dict, dotted: str, value, resolved: dict | None = None) -> None:
@@ -645,6 +691,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         raise ScenarioError(text, "expected PATH=VALUE, e.g. org.employees=400", "--set")
     path, raw = text.split("=", 1)
     path, raw = path.strip(), raw.strip()
+    if "\n" in raw or "\r" in raw:
+        raise ScenarioError(path, "a value on one line, found a line break in it", "--set")
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except (tomllib.TOMLDecodeError, RecursionError):
