@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import numpy as np
@@ -43,3 +44,19 @@ def run_sections(replications=10, seed=2026, **sections):
 def shipped():
     """Path of a shipped scenario by name."""
     return lambda name: SCENARIOS / f"{name}.toml"
+
+
+class ThreadlessExecutor(Executor):
+    """Runs each task when submitted; fails with KeyboardInterrupt at the ``stop_at``-th task."""
+
+    def __init__(self, stop_at=None):
+        self.stop_at = stop_at
+        self.submitted = 0
+
+    def submit(self, fn, *args, **kwargs):
+        self.submitted += 1
+        if self.stop_at is not None and self.submitted >= self.stop_at:
+            raise KeyboardInterrupt
+        future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future

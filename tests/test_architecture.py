@@ -28,7 +28,7 @@ LAYERS = (
     ("orgsim.dispatch",),
     ("orgsim.engine",),
     ("orgsim.metrics",),
-    ("orgsim.experiment",),
+    ("orgsim.cache", "orgsim.experiment"),
     ("orgsim.results",),
     ("orgsim.plots", "orgsim.verification", "orgsim.realism"),
     ("orgsim.cli", "orgsim.__main__"),
