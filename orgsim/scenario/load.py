@@ -628,8 +628,8 @@ def shipped_folder() -> Traversable:
 def shipped_scenarios() -> dict[str, Traversable]:
     """The shipped scenarios by name (file name without ``.toml``), e.g. ``small-combined``."""
     folder = shipped_folder()
-    files = sorted(folder.iterdir(), key=lambda entry: entry.name) if folder.is_dir() else []
-    return {f.name.removesuffix(".toml"): f for f in files if f.name.endswith(".toml") and f.is_file()}
+    files = [f for f in folder.iterdir() if f.name.endswith(".toml") and f.is_file()] if folder.is_dir() else []
+    return {f.name.removesuffix(".toml"): f for f in sorted(files, key=lambda f: f.name.removesuffix(".toml"))}
 
 
 def _scenario_file(path: str | os.PathLike | Traversable) -> tuple[Traversable, str]:
