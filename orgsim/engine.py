@@ -29,7 +29,7 @@ from .scenario import Scenario
 from .scenario.roles import staff
 from .work import WorkItem, WorkSource, sources
 
-__all__ = ["Model", "ConservationError", "DailySeries", "random_streams", "EVENT_LOG_COLUMNS"]
+__all__ = ["Model", "ConservationError", "DailySeries", "random_streams", "EVENT_LOG_COLUMNS", "ARRIVAL"]
 
 EVENT_LOG_COLUMNS = (
     "replication",
@@ -40,6 +40,10 @@ EVENT_LOG_COLUMNS = (
     "lifecycle:transition",
     "duty",
 )
+# The activity of the one row every case starts with: its arrival, with the XES lifecycle
+# transition "schedule" (the case is there, nobody has started on it yet).  The other rows use
+# the XES transitions "start", "suspend", "resume" and "complete".
+ARRIVAL = "arrival"
 # The working-time clock mapped onto a calendar for the event log: Monday 5 January 2026, 09:00.
 CALENDAR_ORIGIN = datetime(2026, 1, 5, 9, 0, 0)
 
@@ -143,7 +147,11 @@ class Model:
                 self._holders[duty].append(worker)
                 worker.watch_queue(self.queues[duty])
         self.event_sink = event_sink
+        # the event log's hooks: None without an event log, so that the hot paths only test for None
+        self.log_arrival = None
         if event_sink is not None:
+            self._case_prefix = f"r{replication}-"  # case ids unique across replications
+            self.log_arrival = self._log_arrival
             for worker in self.workers:
                 worker.log = self._log_event
         types = sources() if source_types is None else source_types
@@ -205,14 +213,32 @@ class Model:
             item.on_done(item, now)
 
     # ------------------------------------------------------------------ event log
-    def _log_event(self, item: WorkItem, transition: str, now: float, worker: Worker) -> None:
-        case = item.case
-        kind = type(case).__name__.lower().lstrip("_")
-        case_name = f"{kind}-{case.case_id}" if kind in ("ticket", "project") else f"management-{case.case_id}"
+    def _case_name(self, case) -> str:
+        """``r3-ticket-1234``: the replication, the kind of case (its class's ``kind``) and its id."""
+        kind = getattr(case, "kind", None) or type(case).__name__.lower().lstrip("_")
+        return f"{self._case_prefix}{kind}-{case.case_id}"
+
+    def _log_arrival(self, case, owner: Worker | None = None) -> None:
+        """The row a case starts with (work sources call ``org.log_arrival`` as a case arrives,
+        when it is not None): activity ``arrival``, transition ``schedule``; the resource is
+        the person it is meant for when it goes to someone's own queue, else empty."""
         self.event_sink(
             (
                 self.replication,
-                case_name,
+                self._case_name(case),
+                ARRIVAL,
+                self.timestamp(self.env.now),
+                "" if owner is None else owner.person.label,
+                "schedule",
+                "",
+            )
+        )
+
+    def _log_event(self, item: WorkItem, transition: str, now: float, worker: Worker) -> None:
+        self.event_sink(
+            (
+                self.replication,
+                self._case_name(item.case),
                 item.activity,
                 self.timestamp(now),
                 worker.person.label,
