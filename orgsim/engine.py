@@ -46,6 +46,7 @@ EVENT_LOG_COLUMNS = (
 ARRIVAL = "arrival"
 # The working-time clock mapped onto a calendar for the event log: Monday 5 January 2026, 09:00.
 CALENDAR_ORIGIN = datetime(2026, 1, 5, 9, 0, 0)
+_ORIGIN_SECONDS = CALENDAR_ORIGIN.hour * 3600 + CALENDAR_ORIGIN.minute * 60 + CALENDAR_ORIGIN.second
 
 
 class ConservationError(RuntimeError):
@@ -160,6 +161,8 @@ class Model:
         self._busy_at_day_start: dict[str, float] = {}
         self._area_at_day_start: dict[str, float] = {}
         self.measure_start = 0.0
+        self._stamp_day = None  # the working day timestamp() last stamped, and its date
+        self._stamp_date = ""
 
     # ------------------------------------------------------------------ the Organisation interface
     def holders(self, duty: str) -> list[Worker]:
@@ -248,12 +251,19 @@ class Model:
         )
 
     def timestamp(self, hours: float) -> str:
-        """Working hours since the start -> an ISO timestamp on a Monday-to-Friday calendar."""
+        """Working hours since the start -> an ISO timestamp on a Monday-to-Friday calendar
+        (to the second, truncated).  The date is worked out once a day: this runs for every
+        row of the event log."""
         calendar = self.scenario.calendar
         day, within = divmod(hours, calendar.hours_per_day)
-        week, weekday = divmod(int(day), int(calendar.days_per_week))
-        moment = CALENDAR_ORIGIN + timedelta(days=7 * week + weekday, hours=within)
-        return moment.isoformat(timespec="seconds")
+        if day != self._stamp_day:
+            week, weekday = divmod(int(day), int(calendar.days_per_week))
+            self._stamp_date = (CALENDAR_ORIGIN + timedelta(days=7 * week + weekday)).strftime("%Y-%m-%dT")
+            self._stamp_day = day
+        # to the microsecond first, as timedelta(hours=within) rounds, then whole seconds
+        seconds = round(within * 3_600_000_000) // 1_000_000 + _ORIGIN_SECONDS
+        hour, rest = divmod(seconds, 3600)
+        return f"{self._stamp_date}{hour:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
     # ------------------------------------------------------------------ running
     def run(self) -> dict:
