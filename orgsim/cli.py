@@ -75,6 +75,18 @@ def _seed(text: str) -> int:
     return value
 
 
+def _event_formats(text: str) -> str:
+    from .results import event_formats  # only with --events: the run needs it anyway
+
+    try:
+        event_formats(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected csv, xes or csv,xes, found {text!r} (the scenario goes before --events)"
+        ) from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="orgsim",
@@ -85,7 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run one scenario and write metrics, time series and plots")
     run.add_argument("scenario", help=SCENARIO_HELP)
     _add_run_options(run)
-    run.add_argument("--events", action="store_true", help="also write events.csv, an event log for process mining")
+    run.add_argument(
+        "--events",
+        nargs="?",
+        const="csv",
+        type=_event_formats,
+        metavar="csv|xes",
+        help="also write an event log for process mining: events.csv (the default), events.xes or both (csv,xes)",
+    )
     compare = commands.add_parser("compare", help="compare scenarios with common random numbers and paired CIs")
     compare.add_argument("scenarios", nargs="+", help="two or more scenario files or names of shipped scenarios")
     _add_run_options(compare)

@@ -27,6 +27,7 @@ __all__ = ["Ticket", "TicketDesk", "SOURCE"]
 class Ticket:
     """One ticket case."""
 
+    kind = "ticket"
     __slots__ = (
         "case_id",
         "klass",
@@ -153,6 +154,7 @@ class TicketDesk(WorkSource):
         only = classes[0] if len(classes) == 1 else None  # one class: no draw needed to pick it
         arrived, item_for, after_level1 = self.arrived, self._item, self._after_level1
         share, to_manager, manager_effort = self.to_manager_share, self.to_manager.next, self.to_manager_effort.next
+        log = self.org.log_arrival
 
         def arrive(_event) -> None:
             klass = only if only is not None else classes[bisect_right(cumulative, pick())]
@@ -168,6 +170,8 @@ class TicketDesk(WorkSource):
                 manager_effort() if share > 0 and to_manager() < share else 0.0,
             )
             arrived[klass.index] += 1
+            if log is not None:
+                log(ticket)
             if klass.has_l1:
                 item_for("ticket_l1", ticket.l1_effort, ticket, after_level1, "level 1")
             else:
