@@ -258,8 +258,8 @@ def read_export(
     stamps = [cells[f] for f in time_fields]
     export_end = max((s.max() for s in stamps if s.notna().any()), default=pd.NaT)
     if tickets.empty:
-        reasons = ", ".join(f"{n:,} {r}" for r, n in dropped.most_common()) or "none"
-        raise ScenarioError("", f"no usable ticket in {rows_read:,} rows (dropped: {reasons})", source)
+        reasons = "; ".join(f"{r}: {n:,}" for r, n in dropped.most_common()) or "none"
+        raise ScenarioError("", f"no usable ticket in {rows_read:,} rows; dropped rows by reason: {reasons}", source)
     return Export(
         source=source,
         format=format,
@@ -1352,15 +1352,14 @@ def _report(cal: Calibration) -> list[str]:
     rows, window, arrivals, prof, mix = d["rows"], d["window"], d["arrivals"], d["profile"], d["mix"]
     meta = d["orgsim_calibrate"]
     lines = [
-        f"calibrate {d['source']}: {meta['format']} columns ("
-        + ", ".join(f"{k}={v}" for k, v in meta["columns"].items())
-        + f"); dates {meta['dates']}",
+        f"calibrate {d['source']}: {meta['format']} columns; dates {meta['dates']}",
+        "  columns: " + ", ".join(f"{k}={v}" for k, v in meta["columns"].items()),
         f"  rows: {rows['read']:,} read -> {rows['tickets']:,} tickets; {rows['earlier_states_merged']:,} earlier"
         f" states merged ({meta['audit_rows']})",
     ]
     if rows["dropped"]:
         lines.append(
-            f"  dropped {rows['dropped_total']:,} rows: " + "; ".join(f"{n:,} {r}" for r, n in rows["dropped"].items())
+            f"  dropped {rows['dropped_total']:,} rows: " + "; ".join(f"{r}: {n:,}" for r, n in rows["dropped"].items())
         )
     else:
         lines.append("  dropped 0 rows")
@@ -1444,7 +1443,7 @@ def _report(cal: Calibration) -> list[str]:
     if res["excluded"]:
         lines.append(
             "  no resolution time (counted in arrivals, not in the fit): "
-            + "; ".join(f"{v:,} {k}" for k, v in res["excluded"].items())
+            + "; ".join(f"{k}: {v:,}" for k, v in res["excluded"].items())
         )
     sla = d["sla"]
     if sla["attainment"] is not None:

@@ -455,7 +455,7 @@ def test_cli_writes_the_scenario_calibration_json_and_png(servicenow, tmp_path, 
     assert image[..., :3].std() > 0.05  # not blank
     dirty = made["dirty"]
     dropped = dirty["duplicates"] + dirty["no_number"] + dirty["bad_opened_rows"] + dirty["canceled_rows"]
-    assert f"dropped {dropped} rows: " in stdout
+    assert f"dropped {dropped} rows: duplicate row (identical to an earlier one): {dirty['duplicates']}; " in stdout
     assert "truncated: the last week (of 2026-06-08)" in stdout
     assert "wrote 3 files" in stdout
     # the file was written by calibrate: running it again replaces it
@@ -626,7 +626,7 @@ GOOD_HEADER = "number,opened_at,resolved_at,priority\n"
                 d / "e.csv", (GOOD_HEADER + "INC1,yesterday,?,3\nINC2,31/02/2026 10:00,?,3\n").encode()
             ),
             [],
-            "no usable ticket in 2 rows (dropped: 2 opened time unreadable)",
+            "no usable ticket in 2 rows; dropped rows by reason: opened time unreadable: 2",
         ),
         (
             lambda d: _write_bytes(d / "e.csv", (GOOD_HEADER + "INC1,02/03/2026 10:00,?,3\n").encode()),
