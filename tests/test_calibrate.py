@@ -721,3 +721,15 @@ def test_malformed_lines_are_counted_not_silently_lost(tmp_path):
     export = calibrate.read_export(path)
     assert export.dropped == {"malformed line (wrong number of fields)": 1, "opened time missing": 1}
     assert export.rows_read == 15 and len(export.tickets) == 13
+
+
+def test_readme_calibrate_section_names_the_command_fields_and_decisions():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("\n## Is this my organisation? `orgsim calibrate`\n")
+    section = readme[start : readme.index("\n## ", start + 1)]
+    for name in calibrate.FIELDS:
+        assert f"`{name}`" in section, name
+    for phrase in ("--employees", "--check", "--map", "next working hour", "truncated", "lead time", "not effort"):
+        assert phrase in section, phrase
+    for name in ("calibration.json", "calibration.png", "[tickets.profile]", "[tickets.mix]"):
+        assert name in section, name
