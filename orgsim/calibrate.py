@@ -1019,7 +1019,7 @@ def _mix(t: pd.DataFrame) -> dict:
     shares = {}
     if fitted:
         names = [c for c in CLASS_ORDER if c in counts]
-        raw = {c: counts[c] / total for c in names}
+        raw = {c: float(counts[c]) / total for c in names}
         rounded = {c: round(v, 4) for c, v in raw.items()}
         top = max(rounded, key=rounded.get)
         rounded[top] = round(rounded[top] + 1.0 - sum(rounded.values()), 6)
@@ -1497,6 +1497,7 @@ def calibration_figure(cal: Calibration):
     ax.set_xlabel("hour of the day (bar: tickets opened from that hour on)")
     ax.set_ylabel("tickets per hour (mean over all days)")
     ax.set_title("Arrivals by hour of day")
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.3)  # room for the legend above the morning peak
     ax.legend(fontsize=8, loc="upper left")
 
     ax = axes[1][0]
@@ -1513,8 +1514,8 @@ def calibration_figure(cal: Calibration):
     ax.set_xlabel("working hour (start)")
     ax.set_ylabel("working day")
     sep = prof["separable"]
-    note = f", p = {sep['p_value']:.2g}" if sep.get("p_value") is not None else ""
-    ax.set_title(f"Arrivals per weekday x hour: observed / fitted{note}")
+    note = f" (independence test p = {sep['p_value']:.2g})" if sep.get("p_value") is not None else ""
+    ax.set_title(f"Arrivals per weekday x hour, observed / fitted{note}")
     figure.colorbar(image, ax=ax, label="observed / fitted (1 = as fitted)")
 
     ax = axes[1][1]
