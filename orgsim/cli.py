@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
 import unicodedata
 from concurrent.futures.process import BrokenProcessPool
@@ -75,6 +76,18 @@ def _seed(text: str) -> int:
     return value
 
 
+def _event_formats(text: str) -> str:
+    from .results import event_formats  # only with --events: the run needs it anyway
+
+    try:
+        event_formats(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected csv, xes or csv,xes, found {text!r} (the scenario goes before --events)"
+        ) from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="orgsim",
@@ -85,7 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run one scenario and write metrics, time series and plots")
     run.add_argument("scenario", help=SCENARIO_HELP)
     _add_run_options(run)
-    run.add_argument("--events", action="store_true", help="also write events.csv, an event log for process mining")
+    run.add_argument(
+        "--events",
+        nargs="?",
+        const="csv",
+        type=_event_formats,
+        metavar="csv|xes",
+        help="also write an event log for process mining: events.csv (the default), events.xes or both (csv,xes)",
+    )
     compare = commands.add_parser("compare", help="compare scenarios with common random numbers and paired CIs")
     compare.add_argument("scenarios", nargs="+", help="two or more scenario files or names of shipped scenarios")
     _add_run_options(compare)
@@ -137,8 +157,56 @@ def build_parser() -> argparse.ArgumentParser:
     realism.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
     realism.add_argument("--strict", action="store_true", help="exit 1 when a calibration figure lies outside its band")
     realism.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _add_calibrate(commands)
     commands.add_parser("reference", help="print the scenario-format reference (Markdown)")
     return parser
+
+
+def _clock_time(text: str) -> float:
+    """HH:MM (or HH) -> hours after midnight."""
+    found = re.fullmatch(r"\s*(\d{1,2})(?::(\d\d))?\s*", text)
+    if not found or int(found.group(1)) > 23 or int(found.group(2) or 0) > 59:
+        raise argparse.ArgumentTypeError(f"expected a time of day such as 09:00, found {text!r}")
+    return int(found.group(1)) + int(found.group(2) or 0) / 60.0
+
+
+def _add_calibrate(commands) -> None:
+    calibrate = commands.add_parser(
+        "calibrate", help="fit a scenario to a ticket export (ServiceNow incidents or any CSV of tickets)"
+    )
+    calibrate.add_argument(
+        "export", help="ticket export (CSV): one row per ticket, or an audit export with many rows per ticket"
+    )
+    calibrate.add_argument(
+        "--format",
+        choices=("servicenow", "generic"),
+        help="column names to look for (default: servicenow when its number and opened_at columns are there)",
+    )
+    calibrate.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="the column of a field: id, opened, resolved, closed, priority, type, group, reassignments, made_sla,"
+        " state, updated (repeatable)",
+    )
+    calibrate.add_argument("-o", "--output", metavar="SCENARIO.toml", help="the scenario file to write")
+    calibrate.add_argument("--out", metavar="DIR", help="folder for calibration.json and calibration.png")
+    calibrate.add_argument(
+        "--employees", type=_positive_int, help="employees served: writes tickets.per_employee_per_month"
+    )
+    calibrate.add_argument(
+        "--day-start",
+        type=_clock_time,
+        default=9.0,
+        metavar="HH:MM",
+        help="start of the 8-hour working day (default 09:00)",
+    )
+    calibrate.add_argument("--check", action="store_true", help="run the fitted scenario and compare")
+    calibrate.add_argument("--replications", "-r", type=_replications, help="replications of --check (default 3)")
+    calibrate.add_argument("--seed", type=_seed, default=1, help="root random seed of --check (default 1)")
+    calibrate.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes of --check (default: all)")
+    calibrate.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
 def _add_set_option(command) -> None:
@@ -185,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(args)
         if args.command == "realism":
             return _realism(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
         return _run(args)
     except (_UsageError, ScenarioError) as error:
         return _fail(str(error))
@@ -225,7 +295,7 @@ def _output_folder(args, name: str) -> Path:
     folder = Path(args.out) if args.out else Path("outputs") / name
     if folder.exists() and not folder.is_dir():
         raise ScenarioError("--out", f"{folder} exists and is not a folder; give a folder path", "command line")
-    if args.command != "realism":
+    if args.command not in ("realism", "calibrate"):  # these add their files to the folder
         try:
             OutputFolder.check(folder)
         except OSError as error:
@@ -448,6 +518,59 @@ def _realism(args) -> int:
         print(f"warning: {warning}")
     print(f"wrote {folder / 'realism.csv'}")
     return 1 if args.strict and not calibrated(table) else 0
+
+
+def _calibrate(args) -> int:
+    """Fit a scenario to a ticket export; with --check, run it and compare."""
+    from .calibrate import (
+        CHECK_REPLICATIONS,
+        check_fit,
+        fit,
+        profile_supported,
+        read_export,
+        refuse_foreign,
+        scenario_name,
+        write_calibration,
+    )
+    from .scenario import scenario_from_toml
+
+    mapping = {}
+    for text in args.map:
+        if "=" not in text:
+            raise ScenarioError("--map", f"expected FIELD=COLUMN, e.g. opened=Created, found {text!r}", "command line")
+        name, column = text.split("=", 1)
+        mapping[name.strip()] = column.strip()
+    export = read_export(args.export, args.format, mapping)
+    calibration = fit(export, args.employees, args.day_start)
+    stem = Path(args.export).stem
+    name = scenario_name(Path(args.output).stem if args.output else f"calibrated-{stem}")
+    folder = _output_folder(args, f"calibrate-{scenario_name(stem)}")
+    scenario_path = Path(args.output) if args.output else folder / f"{name}.toml"
+    refuse_foreign(scenario_path)
+    # the file must load: whole where this orgsim knows tickets.profile, else without that table
+    scenario_from_toml(calibration.scenario_toml(name, profile=profile_supported()), "the fitted scenario")
+    for line in calibration.report():
+        print(line)
+    check = None
+    if args.check:
+        check, lines = check_fit(
+            calibration,
+            name,
+            replications=args.replications or CHECK_REPLICATIONS,
+            seed=args.seed,
+            jobs=args.jobs,
+            progress=not args.quiet,
+        )
+        for line in lines:
+            print(line)
+    written = _write(lambda: write_calibration(calibration, folder, scenario_path, name, check), folder)
+    print(f"wrote {len(written)} files: " + printable(", ".join(str(p) for p in written)))
+    if not profile_supported():
+        print(
+            "note: this orgsim does not know [tickets.profile] yet (time-varying arrivals): it refuses the file"
+            " until then; delete that table to run it now"
+        )
+    return 0
 
 
 def _verify(args) -> int:

@@ -29,7 +29,7 @@ from .scenario import Scenario
 from .scenario.roles import staff
 from .work import WorkItem, WorkSource, sources
 
-__all__ = ["Model", "ConservationError", "DailySeries", "random_streams", "EVENT_LOG_COLUMNS"]
+__all__ = ["Model", "ConservationError", "DailySeries", "random_streams", "EVENT_LOG_COLUMNS", "ARRIVAL"]
 
 EVENT_LOG_COLUMNS = (
     "replication",
@@ -40,8 +40,13 @@ EVENT_LOG_COLUMNS = (
     "lifecycle:transition",
     "duty",
 )
+# The activity of the one row every case starts with: its arrival, with the XES lifecycle
+# transition "schedule" (the case is there, nobody has started on it yet).  The other rows use
+# the XES transitions "start", "suspend", "resume" and "complete".
+ARRIVAL = "arrival"
 # The working-time clock mapped onto a calendar for the event log: Monday 5 January 2026, 09:00.
 CALENDAR_ORIGIN = datetime(2026, 1, 5, 9, 0, 0)
+_ORIGIN_SECONDS = CALENDAR_ORIGIN.hour * 3600 + CALENDAR_ORIGIN.minute * 60 + CALENDAR_ORIGIN.second
 
 
 class ConservationError(RuntimeError):
@@ -143,7 +148,11 @@ class Model:
                 self._holders[duty].append(worker)
                 worker.watch_queue(self.queues[duty])
         self.event_sink = event_sink
+        # the event log's hooks: None without an event log, so that the hot paths only test for None
+        self.log_arrival = None
         if event_sink is not None:
+            self._case_prefix = f"r{replication}-"  # case ids unique across replications
+            self.log_arrival = self._log_arrival
             for worker in self.workers:
                 worker.log = self._log_event
         types = sources() if source_types is None else source_types
@@ -152,6 +161,8 @@ class Model:
         self._busy_at_day_start: dict[str, float] = {}
         self._area_at_day_start: dict[str, float] = {}
         self.measure_start = 0.0
+        self._stamp_day = None  # the working day timestamp() last stamped, and its date
+        self._stamp_date = ""
 
     # ------------------------------------------------------------------ the Organisation interface
     def holders(self, duty: str) -> list[Worker]:
@@ -205,14 +216,32 @@ class Model:
             item.on_done(item, now)
 
     # ------------------------------------------------------------------ event log
-    def _log_event(self, item: WorkItem, transition: str, now: float, worker: Worker) -> None:
-        case = item.case
-        kind = type(case).__name__.lower().lstrip("_")
-        case_name = f"{kind}-{case.case_id}" if kind in ("ticket", "project") else f"management-{case.case_id}"
+    def _case_name(self, case) -> str:
+        """``r3-ticket-1234``: the replication, the kind of case (its class's ``kind``) and its id."""
+        kind = getattr(case, "kind", None) or type(case).__name__.lower().lstrip("_")
+        return f"{self._case_prefix}{kind}-{case.case_id}"
+
+    def _log_arrival(self, case, owner: Worker | None = None) -> None:
+        """The row a case starts with (work sources call ``org.log_arrival`` as a case arrives,
+        when it is not None): activity ``arrival``, transition ``schedule``; the resource is
+        the person it is meant for when it goes to someone's own queue, else empty."""
         self.event_sink(
             (
                 self.replication,
-                case_name,
+                self._case_name(case),
+                ARRIVAL,
+                self.timestamp(self.env.now),
+                "" if owner is None else owner.person.label,
+                "schedule",
+                "",
+            )
+        )
+
+    def _log_event(self, item: WorkItem, transition: str, now: float, worker: Worker) -> None:
+        self.event_sink(
+            (
+                self.replication,
+                self._case_name(item.case),
                 item.activity,
                 self.timestamp(now),
                 worker.person.label,
@@ -222,12 +251,19 @@ class Model:
         )
 
     def timestamp(self, hours: float) -> str:
-        """Working hours since the start -> an ISO timestamp on a Monday-to-Friday calendar."""
+        """Working hours since the start -> an ISO timestamp on a Monday-to-Friday calendar
+        (to the second, truncated).  The date is worked out once a day: this runs for every
+        row of the event log."""
         calendar = self.scenario.calendar
         day, within = divmod(hours, calendar.hours_per_day)
-        week, weekday = divmod(int(day), int(calendar.days_per_week))
-        moment = CALENDAR_ORIGIN + timedelta(days=7 * week + weekday, hours=within)
-        return moment.isoformat(timespec="seconds")
+        if day != self._stamp_day:
+            week, weekday = divmod(int(day), int(calendar.days_per_week))
+            self._stamp_date = (CALENDAR_ORIGIN + timedelta(days=7 * week + weekday)).strftime("%Y-%m-%dT")
+            self._stamp_day = day
+        # to the microsecond first, as timedelta(hours=within) rounds, then whole seconds
+        seconds = round(within * 3_600_000_000) // 1_000_000 + _ORIGIN_SECONDS
+        hour, rest = divmod(seconds, 3600)
+        return f"{self._stamp_date}{hour:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
     # ------------------------------------------------------------------ running
     def run(self) -> dict:

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import numpy as np
 import pandas as pd
@@ -60,6 +61,7 @@ _OWN_FILES = frozenset(
         "people.csv",
         "projects.csv",
         "events.csv",
+        "events.xes",
         "comparison.csv",
         "differences.csv",
         "sweep.csv",
@@ -72,6 +74,29 @@ _OWN_FILES = frozenset(
         "desktop.ini",
     }
 )
+
+# The head of events.xes: the standard extensions, the attributes every trace and event has
+# (with defaults), the classifiers, the log's name.  The simulated calendar is stamped as UTC.
+_XES_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1849-2016" xes.features="" xmlns="http://www.xes-standard.org/">
+\t<extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
+\t<extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
+\t<extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
+\t<extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
+\t<global scope="trace">
+\t\t<string key="concept:name" value="UNKNOWN"/>
+\t\t<int key="replication" value="0"/>
+\t</global>
+\t<global scope="event">
+\t\t<string key="concept:name" value="UNKNOWN"/>
+\t\t<string key="lifecycle:transition" value="complete"/>
+\t\t<date key="time:timestamp" value="1970-01-01T00:00:00+00:00"/>
+\t</global>
+\t<classifier name="Activity" keys="concept:name"/>
+\t<classifier name="Activity and transition" keys="concept:name lifecycle:transition"/>
+\t<string key="concept:name" value={name}/>
+\t<string key="lifecycle:model" value="standard"/>
+"""
 
 # A new file: created here or an error, never through a symlink or over a file already there.
 _CREATE = (
@@ -295,6 +320,7 @@ class Results:
     projects: pd.DataFrame = field(default_factory=pd.DataFrame)
     project_arrivals: pd.DataFrame = field(default_factory=pd.DataFrame)
     event_parts: list[str] | None = None
+    event_formats: tuple[str, ...] = ("csv",)
     _events_dir: Path | None = None
 
     @classmethod
@@ -384,7 +410,25 @@ class Results:
         folder.frame("people.csv", self.people)
         folder.frame("projects.csv", self.projects)
         if self.event_parts:
-            folder.write("events.csv", self._write_events)
+            if "csv" in self.event_formats:
+                folder.write("events.csv", self._write_events)
+            if "xes" in self.event_formats:
+                folder.write("events.xes", self._write_events_xes)
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """The recorded event log (``simulate(..., events=True)``), one row per event with the
+        columns of events.csv; ``time:timestamp`` as datetimes, ``org:resource`` and ``duty``
+        empty (NaN) on arrival rows.  Read from the recorded parts at each access."""
+        if not self.event_parts:
+            raise ValueError("no event log was recorded: run simulate(..., events=True)")
+        frames = [
+            pd.read_csv(part, header=None, names=list(EVENT_LOG_COLUMNS), dtype={"org:resource": str, "duty": str})
+            for part in self.event_parts
+        ]
+        frame = pd.concat(frames, ignore_index=True)
+        frame["time:timestamp"] = pd.to_datetime(frame["time:timestamp"], format="ISO8601")
+        return frame
 
     def _write_events(self, handle) -> None:
         out = io.TextIOWrapper(handle, encoding="utf-8", newline="")
@@ -393,6 +437,37 @@ class Results:
             with open(part, encoding="utf-8") as source:
                 shutil.copyfileobj(source, out)
         out.detach()  # flushes; the handle stays the caller's to close
+
+    def _write_events_xes(self, handle) -> None:
+        """events.xes: the event log in the XES layout (IEEE 1849-2016), one trace per case with
+        its ``replication``, each event with its activity, time, resource, lifecycle transition
+        and duty.  One replication's events are held in memory at a time, to group them by case."""
+        out = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
+        out.write(_XES_HEAD.format(name=quoteattr(self.scenario.name)))
+        for part in self.event_parts:
+            traces: dict[str, list[list[str]]] = {}
+            with open(part, encoding="utf-8", newline="") as source:
+                for row in csv.reader(source):
+                    traces.setdefault(row[1], []).append(row)
+            for case, rows in traces.items():
+                out.write(
+                    f'\t<trace>\n\t\t<string key="concept:name" value={quoteattr(case)}/>\n'
+                    f'\t\t<int key="replication" value="{int(rows[0][0])}"/>\n'
+                )
+                for _, _, activity, stamp, resource, transition, duty in rows:
+                    out.write(
+                        f'\t\t<event>\n\t\t\t<string key="concept:name" value={quoteattr(activity)}/>\n'
+                        f'\t\t\t<string key="lifecycle:transition" value={quoteattr(transition)}/>\n'
+                        f'\t\t\t<date key="time:timestamp" value="{stamp}+00:00"/>\n'
+                    )
+                    if resource:
+                        out.write(f'\t\t\t<string key="org:resource" value={quoteattr(resource)}/>\n')
+                    if duty:
+                        out.write(f'\t\t\t<string key="duty" value={quoteattr(duty)}/>\n')
+                    out.write("\t\t</event>\n")
+                out.write("\t</trace>\n")
+        out.write("</log>\n")
+        out.detach()
 
     def _summary_data(self) -> dict:
         def clean(value):
@@ -459,7 +534,7 @@ def simulate(
     replications: int | None = None,
     seed: int | None = None,
     jobs: int | None = None,
-    events: bool = False,
+    events: bool | str = False,
     progress: bool = False,
     executor: Executor | None = None,
     cache: RunCache | None = None,
@@ -473,9 +548,11 @@ def simulate(
     jobs
         Worker processes (default: all cores).  1 runs in this process.
     events
-        Also record an event log (activity start, suspend, resume, complete), written as
-        events.csv by :meth:`Results.write`.  Its parts wait in a temporary folder until
-        :meth:`Results.discard_events` or garbage collection, and go at once if the run fails.
+        Also record an event log (each case's arrival; each activity's start, suspend, resume
+        and completion): :attr:`Results.events`, written by :meth:`Results.write` as events.csv
+        (``True`` or ``"csv"``), events.xes (``"xes"``) or both (``"csv,xes"``).  Its parts wait
+        in a temporary folder until :meth:`Results.discard_events` or garbage collection, and go
+        at once if the run fails.
     progress
         Show a progress bar with the time left on standard error.
     executor
@@ -486,7 +563,8 @@ def simulate(
     """
     replications = scenario.simulation.replications if replications is None else replications
     seed = scenario.simulation.seed if seed is None else seed
-    events_dir = Path(tempfile.mkdtemp(prefix="orgsim-events-")) if events else None
+    formats = event_formats(events)
+    events_dir = Path(tempfile.mkdtemp(prefix="orgsim-events-")) if formats else None
     try:
         (outputs,) = run_scenarios(
             [scenario], replications, seed, jobs, executor, progress, cache, scenario.name, events_dir
@@ -498,8 +576,26 @@ def simulate(
         raise
     if events_dir is not None:
         results.event_parts = [str(events_dir / f"events-0-{k}.csv") for k in range(replications)]
+        results.event_formats = formats
         results._events_dir = events_dir
     return results
+
+
+EVENT_FORMATS = ("csv", "xes")
+
+
+def event_formats(events: bool | str | None) -> tuple[str, ...]:
+    """``simulate``'s ``events`` -> the formats to write: True is ("csv",), False or None is
+    (), "xes" is ("xes",), "csv,xes" both."""
+    if events is None or events is False:
+        return ()
+    if events is True:
+        return ("csv",)
+    names = tuple(dict.fromkeys(name.strip().lower() for name in str(events).split(",")))
+    unknown = [name for name in names if name not in EVENT_FORMATS]
+    if unknown or not names:
+        raise ValueError(f"events: expected csv, xes or csv,xes, found {events!r}")
+    return names
 
 
 # ------------------------------------------------------------------ several scenarios

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import orgsim
-from orgsim.engine import EVENT_LOG_COLUMNS, ConservationError, Model
+from orgsim.engine import ARRIVAL, EVENT_LOG_COLUMNS, ConservationError, Model
 from orgsim.metrics import measure
 from orgsim.work import sources
 from orgsim.work.interrupts import ManagerInterrupts
@@ -165,6 +165,10 @@ def test_the_event_log_accounts_for_every_item():
     census = model.run()
     assert all(len(row) == len(EVENT_LOG_COLUMNS) == 7 for row in rows)
     assert {row[0] for row in rows} == {3}
+    arrivals = [row for row in rows if row[5] == "schedule"]
+    assert all(row[2] == ARRIVAL and row[6] == "" for row in arrivals)
+    assert len({row[1] for row in arrivals}) == len(arrivals) == len({row[1] for row in rows}), "one arrival a case"
+    rows = [row for row in rows if row[5] != "schedule"]
     transitions = Counter(row[5] for row in rows)
     assert set(transitions) <= {"start", "suspend", "resume", "complete"}
     assert transitions["complete"] == sum(model.completed.values()) > 1000
@@ -174,8 +178,9 @@ def test_the_event_log_accounts_for_every_item():
     assert [row[3] for row in rows] == sorted(row[3] for row in rows)
     duties = {role.name: role.duties for role in scenario.roles}
     assert all(row[6] in duties[row[4].split("#")[0]] for row in rows)
-    kinds = Counter(row[1].split("-")[0] for row in rows)
-    assert set(kinds) == {"ticket", "project", "management"}
+    assert all(row[1].startswith("r3-") for row in rows), "case ids name their replication"
+    kinds = Counter(row[1].split("-")[1] for row in rows)
+    assert set(kinds) == {"ticket", "project", "management", "routine", "interrupt"}
     # a completed ticket's level-1 step is logged as its class says
     desk = model.sources["tickets"]
     names = {f"level 1 {klass.name}" for klass in desk.classes}

@@ -89,6 +89,10 @@ def test_results_write_summary_json_and_the_event_log(tmp_path):
     events = pd.read_csv(tmp_path / "events.csv")
     assert tuple(events.columns) == EVENT_LOG_COLUMNS
     assert len(events) > 100
+    assert len(results.events) == len(events)
+    results.discard_events()
+    with pytest.raises(ValueError, match="no event log was recorded"):
+        _ = results.events
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "replications.csv"), results.replications, check_dtype=False)
 
 

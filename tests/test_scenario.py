@@ -595,6 +595,78 @@ def test_bad_ticket_tables_name_the_field(tickets, path, allowed):
     assert allowed in str(err)
 
 
+# ----------------------------------------------------------------- ticket arrival profile
+
+PROFILE = {"weekday": [1.25, 1.05, 1.0, 0.95, 0.75], "hour": [0.8, 1.3, 1.4, 1.2, 0.7, 1.0, 1.0, 0.6]}
+
+
+def test_no_profile_is_flat_and_leaves_the_scenario_data_as_it_was():
+    s = scenario_from_dict({})
+    assert s.tickets.profile.weekday == s.tickets.profile.hour == () and s.tickets.profile.is_flat
+    assert "profile" not in s.to_dict()["tickets"] and "profile" not in s.to_dict(resolved=True)["tickets"]
+
+
+def test_a_profile_is_read_kept_and_round_trips():
+    s = scenario_from_dict({"tickets": {"profile": PROFILE}})
+    assert s.tickets.profile.weekday == tuple(PROFILE["weekday"]) and s.tickets.profile.hour == tuple(PROFILE["hour"])
+    assert not s.tickets.profile.is_flat
+    assert s.to_dict()["tickets"]["profile"] == PROFILE
+    assert round_trip(s) == s
+    only_weekday = scenario_from_dict({"tickets": {"profile": {"weekday": PROFILE["weekday"]}}})
+    assert only_weekday.tickets.profile.hour == () and only_weekday.to_dict()["tickets"]["profile"] == {
+        "weekday": PROFILE["weekday"]
+    }
+    assert round_trip(only_weekday) == only_weekday
+    # a part hour: 7.5 hours a day take 8 hour values, the last for the half hour
+    assert scenario_from_dict({"calendar": {"hours_per_day": 7.5}, "tickets": {"profile": PROFILE}}).tickets.profile
+
+
+def test_a_profile_can_be_set_by_path_and_is_checked_against_the_calendar():
+    s = scenario_from_dict({}).with_changes({"tickets.profile.hour": PROFILE["hour"]})
+    assert s.tickets.profile.hour == tuple(PROFILE["hour"]) and s.get("tickets.profile.hour") == PROFILE["hour"]
+    with pytest.raises(ScenarioError) as info:
+        s.with_changes({"calendar.hours_per_day": 9})
+    assert info.value.path == "tickets.profile.hour"
+    assert "found 8 values; allowed: 9 values" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_profile_in_a_toml_file(tmp_path):
+    path = tmp_path / "profiled.toml"
+    path.write_text(
+        "[tickets.profile]\nweekday = [1.25, 1.05, 1.0, 0.95, 0.75]\nhour = [0.8, 1.3, 1.4, 1.2, 0.7, 1.0, 1.0, 0.6]\n",
+        encoding="utf-8",
+    )
+    assert load_scenario(path).tickets.profile.weekday[0] == 1.25
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, {"calendar.days_per_week": 6})
+    assert str(info.value).startswith(f"{path} with --set: field 'tickets.profile.weekday': found 5 values;")
+
+
+@pytest.mark.parametrize(
+    ("profile", "calendar", "path", "allowed"),
+    [
+        ({"weekday": [1, 1, 1, 1]}, {}, "tickets.profile.weekday", "found 4 values; allowed: 5 values, one per work"),
+        ({"hour": [1] * 9}, {}, "tickets.profile.hour", "found 9 values; allowed: 8 values, one per hour"),
+        ({"hour": [1] * 7}, {"hours_per_day": 7.5}, "tickets.profile.hour", "the last for the part hour"),
+        ({"weekday": [1] * 5}, {"days_per_week": 6}, "tickets.profile.weekday", "allowed: 6 values"),
+        ({"weekday": [1, 1, -0.5, 1, 1]}, {}, "tickets.profile.weekday[2]", "found -0.5; allowed: a relative"),
+        ({"hour": [0] * 8}, {}, "tickets.profile.hour", "every value is 0; allowed:"),
+        ({"weekday": [1, math.nan, 1, 1, 1]}, {}, "tickets.profile.weekday[1]", "expected a finite number, found nan"),
+        ({"hour": [1, math.inf, 1, 1, 1, 1, 1, 1]}, {}, "tickets.profile.hour[1]", "expected a finite number"),
+        ({"weekday": [1, "high", 1, 1, 1]}, {}, "tickets.profile.weekday[1]", "expected a number, found 'high'"),
+        ({"weekday": []}, {}, "tickets.profile.weekday", "found an empty list"),
+        ({"hour": 1.0}, {}, "tickets.profile.hour", "expected a list of relative rates >= 0"),
+        ({"weekdays": [1] * 5}, {}, "tickets.profile.weekdays", "did you mean 'weekday'"),
+        ([1, 1], {}, "tickets.profile", "expected a table"),
+    ],
+    ids=["weekday-short", "hour-long", "part-hour", "six-day-week", "negative", "all-zero", "nan", "infinite",
+         "text", "empty", "not-a-list", "unknown-key", "not-a-table"],
+)  # fmt: skip
+def test_bad_profiles_are_one_line_errors_naming_the_field(profile, calendar, path, allowed):
+    err = raises_at(path, {"calendar": calendar, "tickets": {"profile": profile}})
+    assert allowed in str(err) and "\n" not in str(err)
+
+
 # ----------------------------------------------------------------- project classes
 
 
@@ -868,6 +940,7 @@ def test_reference_mentions_every_field_path_with_a_source_column():
         assert f"`projects.classes.CLASS.{name}`" in text, f"projects.classes.CLASS.{name} missing from the reference"
     assert "projects.scheduled" in text
     assert "`tickets.mix.CLASS`" in text
+    assert "`tickets.profile`" in text and "Brown, Gans, Mandelbaum" in text
     for key in ("headcount", "duties", "reports_to", "hourly_cost", "context_switch_hours"):
         assert f"`roles.ROLE.{key}`" in text
     for path in ("simulation.horizon_weeks", "projects.wip_limit", "roles.ROLE.context_switch_hours"):
@@ -916,6 +989,10 @@ ROUND_TRIP_CASES = {
         },
         "projects": {"classes": {"small": {"effort": 120}}, "initial_portfolio": 3},
         "simulation": {"horizon_weeks": 20, "warmup_weeks": 2, "seed": 9},
+    },
+    "ticket-profile": {
+        "calendar": {"hours_per_day": 7.5, "days_per_week": 6},
+        "tickets": {"profile": {"weekday": [2, 1, 1, 1, 0.5, 0], "hour": [1, 2, 2, 1, 0, 1, 1, 0.25]}},
     },
     "project-classes-and-scheduled": {
         "projects": {

@@ -97,18 +97,18 @@ def test_events_csv_is_a_process_mining_event_log(tmp_path):
     events = pd.read_csv(tmp_path / "run" / "events.csv")
     for column in ("case:concept:name", "concept:name", "time:timestamp", "org:resource", "lifecycle:transition"):
         assert column in events.columns
-    assert set(events["lifecycle:transition"]) <= {"start", "suspend", "resume", "complete"}
+    assert set(events["lifecycle:transition"]) <= {"schedule", "start", "suspend", "resume", "complete"}
     stamps = pd.to_datetime(events["time:timestamp"])
     assert stamps.min() >= pd.Timestamp("2026-01-05 09:00")
     assert (stamps.dt.day_of_week < 5).all(), "working time maps onto Monday to Friday"
-    tickets = events[events["case:concept:name"].str.startswith("ticket-")]
+    tickets = events[events["case:concept:name"].str.startswith("r0-ticket-")]
     assert len(tickets) > 100
     starts = tickets[tickets["lifecycle:transition"] == "start"].groupby("case:concept:name").size()
     completes = tickets[tickets["lifecycle:transition"] == "complete"].groupby("case:concept:name").size()
     common = starts.index.intersection(completes.index)
     assert len(common) > 50
     assert (completes[common] <= starts[common]).all()
-    assert events["case:concept:name"].str.startswith("project-").any()
+    assert events["case:concept:name"].str.startswith("r0-project-").any()
 
 
 def test_the_same_command_gives_the_same_numbers(tmp_path):

@@ -1,17 +1,23 @@
-"""Tickets (orgsim.work.tickets): Poisson arrivals split by the class mix, level 1 resolving
-its share, escalation to level 2, a manager's approval before level 2 for changes, major-
-incident coordination in parallel with level 2 for P1s, and the SLA counts."""
+"""Tickets (orgsim.work.tickets): Poisson arrivals split by the class mix (varying by weekday
+and hour with tickets.profile), level 1 resolving its share, escalation to level 2, a
+manager's approval before level 2 for changes, major-incident coordination in parallel with
+level 2 for P1s, and the SLA counts."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
 
+import numpy as np
 import pytest
+import simpy
+from scipy import stats
 
-from orgsim.engine import Model
+from orgsim import scenario_from_dict
+from orgsim.engine import Model, random_streams
 from orgsim.metrics import measure
-from orgsim.work.tickets import Ticket
+from orgsim.monitors import Recorder
+from orgsim.work.tickets import Ticket, TicketDesk
 from tests.conftest import make_scenario
 
 
@@ -146,7 +152,8 @@ def test_a_change_is_approved_before_level_2_starts():
     model.run()
     by_case = defaultdict(list)
     for _, case, activity, timestamp, _, transition, duty in rows:
-        by_case[case].append((activity, transition, timestamp, duty))
+        if transition != "schedule":  # not its arrival row
+            by_case[case].append((activity, transition, timestamp, duty))
     checked = 0
     for events in by_case.values():
         activities = [activity for activity, *_ in events]
@@ -198,3 +205,147 @@ def test_sla_counts_tickets_resolved_within_target_and_open_ones_past_it():
     assert output.metrics["sla_attainment.total"] == pytest.approx(
         sum(met.values()) / (sum(resolved.values()) + sum(breached_open.values()))
     )
+
+
+# ------------------------------------------------------------------ time-varying arrivals (tickets.profile)
+
+WEEKDAY = [1.25, 1.05, 1.0, 0.95, 0.75]
+HOUR = [0.8, 1.3, 1.4, 1.2, 0.7, 1.0, 1.0, 0.6]
+
+
+class ArrivalsOnly:
+    """Just enough of the organisation for the ticket source to draw its arrivals: the clock,
+    the random streams and a recorder.  Each ticket's first item notes its arrival time and is
+    never worked, so a long run at a high rate costs little."""
+
+    def __init__(self, scenario, replication=0):
+        self.env = simpy.Environment()
+        self.recorder = Recorder()
+        self.streams = random_streams(scenario.simulation.seed, replication)
+        self.arrivals = {}  # case id -> (arrival time, class name)
+        self.log_arrival = None  # no event log (the Organisation interface's hook)
+        self.desk = TicketDesk(self, scenario)
+        self.desk.start()
+        self.env.run(until=scenario.simulation.horizon_weeks * scenario.calendar.hours_per_week)
+
+    def submit(self, duty, effort, case, then, activity, owner=None, priority=1, preemptive=False):
+        self.arrivals.setdefault(case.case_id, (case.arrived_at, case.klass.name))
+
+    def times(self):
+        return [at for at, _ in self.arrivals.values()]
+
+
+def _arrival_scenario(weeks=200, calendar=None, profile=None, employees=2000, seed=11):
+    tickets = {"per_employee_per_month": 2.5}
+    if profile is not None:
+        tickets["profile"] = profile
+    return make_scenario(
+        org={"employees": employees},
+        calendar=calendar or {},
+        tickets=tickets,
+        simulation={"horizon_weeks": weeks, "warmup_weeks": 1, "seed": seed},
+    )
+
+
+def _cells(times, days, hours_per_day):
+    """Arrival counts per (working day of the week, hour of the working day)."""
+    hours = math.ceil(hours_per_day)
+    counts = np.zeros((days, hours))
+    for at in times:
+        day, within = divmod(at, hours_per_day)
+        counts[int(day) % days, min(int(within), hours - 1)] += 1
+    return counts
+
+
+def _goodness_of_fit(counts, weekday, hour, hours_per_day):
+    """Chi-square p-values of the weekday counts, the hour counts and the weekday x hour counts
+    against the profile (each hour weighted by its length: the last may be a part hour)."""
+    lengths = np.array([min(1.0, hours_per_day - h) for h in range(len(hour))])
+    expected = np.outer(weekday, np.asarray(hour) * lengths)
+    expected *= counts.sum() / expected.sum()
+    return {
+        "weekday": stats.chisquare(counts.sum(axis=1), expected.sum(axis=1)).pvalue,
+        "hour": stats.chisquare(counts.sum(axis=0), expected.sum(axis=0)).pvalue,
+        "weekday x hour": stats.chisquare(counts.ravel(), expected.ravel()).pvalue,
+    }
+
+
+@pytest.mark.parametrize(
+    ("calendar", "weekday", "hour"),
+    [
+        ({}, WEEKDAY, HOUR),
+        # a 7.5-hour day: 8 hour values, the last for the half hour; a 6-day week with a quiet Saturday
+        ({"hours_per_day": 7.5, "days_per_week": 6}, [*WEEKDAY, 0.2], [*HOUR[:7], 3.0]),
+    ],
+    ids=["8h-5d", "7.5h-6d"],
+)
+def test_arrivals_per_weekday_and_hour_match_the_profile(calendar, weekday, hour):
+    """200 weeks at ~14 tickets an hour: the counts per working day, per hour of the working
+    day and per day x hour fit the profile (chi-square at 1%); the same counts against a flat
+    profile are rejected outright (the test can tell); the total is the flat rate's."""
+    scenario = _arrival_scenario(calendar=calendar, profile={"weekday": weekday, "hour": hour})
+    cal = scenario.calendar
+    times = ArrivalsOnly(scenario).times()
+    counts = _cells(times, int(cal.days_per_week), cal.hours_per_day)
+    p_values = _goodness_of_fit(counts, weekday, hour, cal.hours_per_day)
+    print(f"chi-square p-values ({cal.hours_per_day:g} h x {cal.days_per_week:g} d):", p_values)
+    assert min(p_values.values()) > 0.01, p_values
+    flat = _goodness_of_fit(counts, [1.0] * len(weekday), [1.0] * len(hour), cal.hours_per_day)
+    assert max(flat.values()) < 1e-12, flat
+    expected = scenario.ticket_rate_per_hour * scenario.simulation.horizon_weeks * cal.hours_per_week
+    assert expected > 100_000
+    assert abs(len(times) - expected) < 4 * math.sqrt(expected), (len(times), expected)
+
+
+def test_a_profile_keeps_the_mean_rate_of_the_flat_stream():
+    """The same scenario with and without a steep profile, over 3 seeds of 40 weeks: the totals
+    agree with the flat rate and with each other within sampling error (4 sigma, Poisson)."""
+    profile = {"weekday": [3, 1, 1, 1, 0], "hour": [0, 4, 1, 1, 1, 1, 1, 0.5]}
+    flat_total = profiled_total = 0
+    for seed in range(3):
+        flat_total += len(ArrivalsOnly(_arrival_scenario(weeks=40, seed=seed)).times())
+        profiled_total += len(ArrivalsOnly(_arrival_scenario(weeks=40, seed=seed, profile=profile)).times())
+    scenario = _arrival_scenario(weeks=40)
+    expected = 3 * scenario.ticket_rate_per_hour * 40 * scenario.calendar.hours_per_week
+    for total in (flat_total, profiled_total):
+        assert abs(total - expected) < 4 * math.sqrt(expected), (total, expected)
+    assert abs(profiled_total - flat_total) < 4 * math.sqrt(2 * expected)
+
+
+def test_a_day_or_an_hour_with_rate_0_gets_no_ticket():
+    scenario = _arrival_scenario(weeks=20, profile={"weekday": [1, 1, 0, 1, 1], "hour": [0, 1, 1, 1, 1, 1, 1, 0]})
+    counts = _cells(ArrivalsOnly(scenario).times(), 5, 8)
+    assert counts[2].sum() == 0 and counts[:, 0].sum() == 0 and counts[:, 7].sum() == 0
+    assert counts.sum() > 10_000
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [{"weekday": [2.0] * 5, "hour": [0.5] * 8}, {"weekday": [1.0] * 5}, {"hour": [3.0] * 8}, {}],
+    ids=["both-flat", "weekday-flat", "hour-flat", "empty-table"],
+)
+def test_a_flat_profile_draws_exactly_as_no_profile(profile):
+    """Equal values skip thinning: the same arrival times and classes bit for bit, and the same
+    metrics of a whole run."""
+    plain, flat = _arrival_scenario(weeks=10), _arrival_scenario(weeks=10, profile=profile)
+    assert flat.tickets.profile.is_flat
+    assert ArrivalsOnly(flat).arrivals == ArrivalsOnly(plain).arrivals
+    runs = []
+    for scenario in (plain, flat):
+        small = scenario.with_changes({"org.employees": 40, "simulation.horizon_weeks": 12})
+        model = Model(small, 0)
+        model.run()
+        assert model.sources["tickets"].keep is None
+        runs.append(measure(model).metrics)
+    assert runs[0] == runs[1]
+
+
+def test_the_relative_rates_have_mean_1_over_the_working_week():
+    profile = scenario_from_dict({"tickets": {"profile": {"weekday": WEEKDAY, "hour": HOUR}}}).tickets.profile
+    rates = profile.relative_rates(5, 8)
+    assert len(rates) == 40 and sum(rates) / 40 == pytest.approx(1.0)
+    assert max(rates) == pytest.approx(1.25 * 1.4) and rates[0] == pytest.approx(1.25 * 0.8)
+    # a part hour counts by its length: 7.5 h, the last value for half an hour
+    rates = profile.relative_rates(5, 7.5)
+    lengths = [1.0] * 7 + [0.5]
+    assert sum(r * lengths[i % 8] for i, r in enumerate(rates)) / (5 * 7.5) == pytest.approx(1.0)

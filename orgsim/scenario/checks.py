@@ -8,6 +8,7 @@ caller turns it into a :class:`ScenarioError` that names the field.
 from __future__ import annotations
 
 import difflib
+import math
 
 from ..catalogue import reserved_names
 from ..duties import DUTIES
@@ -172,6 +173,7 @@ def check_scenario(scenario) -> None:
             "simulation.warmup_weeks",
             f"found {sim.warmup_weeks:g}; allowed: less than simulation.horizon_weeks ({sim.horizon_weeks:g})",
         )
+    _check_profile(scenario)
     role_names = [r.name for r in scenario.roles]
     for role in scenario.roles:
         for duty in role.duties:
@@ -228,6 +230,31 @@ def check_scenario(scenario) -> None:
                 if headcounts[boss.name] == 0 and not boss.headcount.min_reports:
                     # (a role staffed only from some size on, like a head of IT, simply has nobody yet)
                     raise ScenarioError(f"roles.{role.name}.reports_to", f"'{boss.name}' has 0 people at this size")
+
+
+def _check_profile(scenario) -> None:
+    """``tickets.profile``: one weekday value per working day, one hour value per (started) hour
+    of the working day."""
+    calendar, profile = scenario.calendar, scenario.tickets.profile
+    hours = math.ceil(calendar.hours_per_day)
+    part = (
+        ""
+        if float(calendar.hours_per_day).is_integer()
+        else f", the last for the part hour of a {calendar.hours_per_day:g}-hour day"
+    )
+    wanted = {
+        "weekday": (
+            int(calendar.days_per_week),
+            f"one per working day (calendar.days_per_week = {calendar.days_per_week:g}), Monday first",
+        ),
+        "hour": (hours, f"one per hour of the working day (calendar.hours_per_day = {calendar.hours_per_day:g}{part})"),
+    }
+    for key, (count, what) in wanted.items():
+        values = getattr(profile, key)
+        if values and len(values) != count:
+            raise ScenarioError(
+                f"tickets.profile.{key}", f"found {len(values)} values; allowed: {count} values, {what}"
+            )
 
 
 def _expected_arrivals(scenario):

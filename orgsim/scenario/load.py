@@ -52,6 +52,7 @@ from .schema import (
     ScheduledProject,
     Simulation,
     TicketClass,
+    TicketProfile,
     Tickets,
 )
 
@@ -171,6 +172,9 @@ class Scenario:
         out = {"name": self.name, "description": self.description}
         for key in SECTIONS:
             out[key] = _to_data(getattr(self, key))
+        profile = {key: list(values) for key, values in out["tickets"].pop("profile").items() if values}
+        if profile:  # no table when flat and not given: the data of a scenario without one stays as it was
+            out["tickets"]["profile"] = profile
         out["tickets"]["mix"] = {c.name: c.share for c in self.tickets.classes}
         out["tickets"]["classes"] = {c.name: _to_data(c) for c in self.tickets.classes}
         out["projects"]["classes"] = {c.name: _to_data(c) for c in self.projects.classes}
@@ -336,6 +340,32 @@ def _class_names(classes_data: dict, defaults, path: str, placeholder: str) -> l
             check_name(name, placeholder, f"{path}.{name}")
             names.append(name)
     return names
+
+
+_PROFILE_KEYS = {"weekday": "one per working day, Monday first", "hour": "one per hour of the working day"}
+
+
+def _ticket_profile(data) -> TicketProfile:
+    """``[tickets.profile]``: lists of relative rates, each >= 0, finite, at least one > 0.  Their
+    lengths against the calendar are checked with the whole scenario."""
+    table = _require_table(data, "tickets.profile")
+    _require_text_keys(table, "tickets.profile")
+    values = {}
+    for key, value in table.items():
+        if key not in _PROFILE_KEYS:
+            raise unknown_key("tickets.profile", key, _PROFILE_KEYS)
+        path = f"tickets.profile.{key}"
+        if not isinstance(value, list) or not value:
+            found = "an empty list" if isinstance(value, list) else show(value)
+            raise ScenarioError(path, f"expected a list of relative rates >= 0 ({_PROFILE_KEYS[key]}), found {found}")
+        rates = tuple(_convert_scalar(float, v, f"{path}[{i}]") for i, v in enumerate(value))
+        for i, rate in enumerate(rates):
+            if rate < 0:
+                raise ScenarioError(f"{path}[{i}]", f"found {rate:g}; allowed: a relative rate >= 0")
+        if not any(rates):
+            raise ScenarioError(path, "every value is 0; allowed: relative rates >= 0 with at least one > 0")
+        values[key] = rates
+    return TicketProfile(**values)
 
 
 def _ticket_classes(data: dict) -> tuple[TicketClass, ...]:
@@ -552,7 +582,7 @@ def _scenario_from_dict(data: dict) -> Scenario:
         if key not in ("tickets", "projects"):
             sections[key] = build_section(cls, data.get(key, {}), key)
     tickets_data = _require_table(data.get("tickets", {}), "tickets")
-    scalars = {k: v for k, v in tickets_data.items() if k not in ("classes", "mix")}
+    scalars = {k: v for k, v in tickets_data.items() if k not in ("classes", "mix", "profile")}
     try:
         tickets = build_section(Tickets, scalars, "tickets")
     except ScenarioError as error:
@@ -561,7 +591,8 @@ def _scenario_from_dict(data: dict) -> Scenario:
             scalars_allowed = [f.name for f in fields(Tickets) if not f.metadata.get("internal")]
             raise unknown_key("tickets", key, (*scalars_allowed, "mix", "classes")) from None
         raise
-    tickets = replace(tickets, classes=_ticket_classes(tickets_data))
+    profile = _ticket_profile(tickets_data.get("profile", {}))
+    tickets = replace(tickets, profile=profile, classes=_ticket_classes(tickets_data))
     sections["tickets"] = tickets
     sections["projects"] = _projects(data.get("projects", {}))
     role_changes = _role_changes(data, sections["org"].structure, sections["org"].employees)
@@ -597,8 +628,8 @@ def shipped_folder() -> Traversable:
 def shipped_scenarios() -> dict[str, Traversable]:
     """The shipped scenarios by name (file name without ``.toml``), e.g. ``small-combined``."""
     folder = shipped_folder()
-    files = sorted(folder.iterdir(), key=lambda entry: entry.name) if folder.is_dir() else []
-    return {f.name.removesuffix(".toml"): f for f in files if f.name.endswith(".toml") and f.is_file()}
+    files = [f for f in folder.iterdir() if f.name.endswith(".toml") and f.is_file()] if folder.is_dir() else []
+    return {f.name.removesuffix(".toml"): f for f in sorted(files, key=lambda f: f.name.removesuffix(".toml"))}
 
 
 def _scenario_file(path: str | os.PathLike | Traversable) -> tuple[Traversable, str]:

@@ -9,6 +9,7 @@ input takes into it live in :mod:`orgsim.scenario.load`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..distributions import Distribution
@@ -20,6 +21,7 @@ __all__ = [
     "Calendar",
     "Org",
     "TicketClass",
+    "TicketProfile",
     "Tickets",
     "Projects",
     "Management",
@@ -239,13 +241,66 @@ TICKET_CLASS_SOURCES = {
 
 
 @dataclass(frozen=True)
+class TicketProfile:
+    """The relative ticket arrival rate by working day and by hour of the working day.
+
+    ``weekday``: one value per working day (``calendar.days_per_week`` values, Monday first);
+    ``hour``: one per hour of the working day (``ceil(calendar.hours_per_day)`` values, the
+    first from the start of the day; with a day that is not a whole number of hours, the last
+    value covers the part hour left).  Either may be empty: flat.  Only the ratios count: the
+    rate at working time t is the base rate x weekday[d] x hour[h] / the mean of
+    weekday x hour over the working week (each hour weighted by its length), so the weekly
+    mean stays ``tickets.per_employee_per_month``.
+    """
+
+    weekday: tuple[float, ...] = ()
+    hour: tuple[float, ...] = ()
+
+    def __str__(self) -> str:
+        if not self.weekday and not self.hour:
+            return "flat (no table)"
+        parts = [f"{key} = [{', '.join(f'{v:g}' for v in getattr(self, key))}]" for key in ("weekday", "hour")]
+        return "; ".join(p for p in parts if not p.endswith("[]"))
+
+    @property
+    def is_flat(self) -> bool:
+        """Every working hour has the same rate (no table, or equal values)."""
+        return len(set(self.weekday)) <= 1 and len(set(self.hour)) <= 1
+
+    def relative_rates(self, days_per_week: float, hours_per_day: float) -> list[float]:
+        """The rate of each hour of the working week relative to the weekly mean, day by day
+        (``days x ceil(hours_per_day)`` values; their mean weighted by each hour's length is 1).
+        Assumes the lengths match the calendar (the scenario checks them)."""
+        days, hours = int(days_per_week), math.ceil(hours_per_day)
+        lengths = [min(1.0, hours_per_day - h) for h in range(hours)]
+        weekday = _scaled(self.weekday) or [1.0] * days
+        hour = _scaled(self.hour) or [1.0] * hours
+        mean = sum(weekday) / days * sum(h * n for h, n in zip(hour, lengths, strict=True)) / hours_per_day
+        return [w * h / mean for w in weekday for h in hour]
+
+
+def _scaled(values) -> list[float]:
+    """Values divided by their largest (so that products of two of them never overflow)."""
+    top = max(values, default=0.0)
+    return [v / top for v in values] if top > 0 else []
+
+
+PROFILE_SOURCE = (
+    "flat by default. Call arrivals form an inhomogeneous Poisson process whose rate varies by day and within the"
+    " day, with a morning peak (a bank's call centre, a full year call by call: Brown, Gans, Mandelbaum et al.,"
+    " 'Statistical analysis of a telephone call center', JASA 100, 2005); service desks see Monday heaviest"
+    " (practitioners' reports; estimate). The values in scenarios/small-combined-profile.toml are an estimate"
+)
+
+
+@dataclass(frozen=True)
 class Tickets:
     """Operational tickets: incidents P1-P4, service requests, changes."""
 
     per_employee_per_month: float = param(
         1.25,
         "tickets per employee per month",
-        "ticket arrival rate (Poisson), scaled by org.employees",
+        "ticket arrival rate (Poisson; its weekly mean with a tickets.profile), scaled by org.employees",
         "1.0-1.5; 1.25 in MetricNet's worked example (Rumburg, HDI SupportWorld 2020)",
         check=between(0, 1000),
     )
@@ -261,6 +316,20 @@ class Tickets:
         _lognormal(0.5, 1.0),
         "hours",
         "manager effort for a ticket escalated to management",
+    )
+    profile: TicketProfile = field(
+        default=TicketProfile(),
+        metadata=_meta(
+            "relative rate",
+            "[tickets.profile] table: time-varying arrivals (a non-homogeneous Poisson process, drawn by thinning)."
+            " weekday = [...]: one relative rate per working day (calendar.days_per_week values, Monday first);"
+            " hour = [...]: one per hour of the working day, from its start (09:00 in the event log)"
+            " (calendar.hours_per_day values; a day with a part hour, e.g. 7.5, takes one more value, for the part"
+            " hour). Values >= 0, at least one > 0; either list may be left out (flat). The rate in hour h of day d"
+            " is the base rate x weekday[d] x hour[h] / the mean of weekday x hour over the working week, so"
+            " per_employee_per_month stays the mean",
+            PROFILE_SOURCE,
+        ),
     )
     classes: tuple[TicketClass, ...] = field(default=(), metadata={"internal": True})
 

@@ -22,6 +22,7 @@ __all__ = ["Interrupt", "ManagerInterrupts", "SOURCE"]
 class Interrupt:
     """One interrupt case."""
 
+    kind = "interrupt"
     __slots__ = ("case_id", "arrived_at")
 
     def __init__(self, case_id, arrived_at):
@@ -69,13 +70,17 @@ class ManagerInterrupts(WorkSource):
         env, submit = self.org.env, self.org.submit
         gaps, pick, effort = self.gaps.next, self.pick.next, self.effort.next
         holders, cumulative, counts, key = self.holders, self.cumulative, self.counts, self.count_key
+        log = self.org.log_arrival
 
         def arrive(_event) -> None:
             self.next_id += 1
             worker = holders[bisect_right(cumulative, pick())] if cumulative else holders[0]
             hours = effort()
             counts[key] += 1
-            submit("escalation", hours, Interrupt(self.next_id, env.now), None, "interrupt", worker)
+            case = Interrupt(self.next_id, env.now)
+            if log is not None:
+                log(case, worker)
+            submit("escalation", hours, case, None, "interrupt", worker)
             env.timeout(gaps()).callbacks.append(arrive)
 
         env.timeout(gaps()).callbacks.append(arrive)

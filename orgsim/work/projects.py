@@ -30,6 +30,7 @@ __all__ = ["Project", "ProjectOffice", "SOURCE"]
 class Project:
     """One project case and where it stands."""
 
+    kind = "project"
     __slots__ = (
         "case_id",
         "klass",
@@ -258,6 +259,8 @@ class ProjectOffice(WorkSource):
         )
         self.arrived += 1
         self.arrivals.append((klass.name, effort))
+        if self.org.log_arrival is not None:
+            self.org.log_arrival(project)
         if self.intake:
             self.in_intake[project.case_id] = project
             project.state = "intake"

@@ -10,12 +10,16 @@ __all__ = ["ManagementCase", "RecurringWork", "SOURCE"]
 
 
 class ManagementCase:
-    """The case a recurring management item belongs to (for the event log)."""
+    """One occurrence of recurring management work — a 1:1, an appraisal, a portfolio review, a
+    day's admin — is its own case (for the event log).  ``about``: the report a 1:1 or an
+    appraisal is with, else None (the event log names people only as resources)."""
 
-    __slots__ = ("case_id",)
+    kind = "management"
+    __slots__ = ("case_id", "about")
 
-    def __init__(self, owner: str):
-        self.case_id = owner
+    def __init__(self, case_id: int, about=None):
+        self.case_id = case_id
+        self.about = about
 
 
 class RecurringWork(WorkSource):
@@ -30,6 +34,7 @@ class RecurringWork(WorkSource):
         self.management = scenario.management
         self.review_hours = scenario.projects.portfolio_review_hours_per_week
         self.admin_hours_per_day = scenario.management.admin_hours_per_week / scenario.calendar.days_per_week
+        self.issued = 0  # cases issued since time 0 (each one's case id)
 
     def weekly(self, week: int) -> None:
         org, mgmt = self.org, self.management
@@ -37,18 +42,10 @@ class RecurringWork(WorkSource):
             reports = worker.person.reports
             for j, report in enumerate(reports):
                 if mgmt.one_to_one_hours_per_report_per_week > 0:
-                    self._own(
-                        worker,
-                        "people_management",
-                        mgmt.one_to_one_hours_per_report_per_week,
-                        f"1:1 with {report.label}",
-                    )
+                    self._own(worker, "people_management", mgmt.one_to_one_hours_per_report_per_week, "1:1", report)
                 if mgmt.appraisal_hours_per_report_per_year > 0 and week % 52 == (j * 52) // len(reports):
                     self._own(
-                        worker,
-                        "people_management",
-                        mgmt.appraisal_hours_per_report_per_year,
-                        f"appraisal of {report.label}",
+                        worker, "people_management", mgmt.appraisal_hours_per_report_per_year, "appraisal", report
                     )
         if self.review_hours > 0:
             for worker in org.holders("portfolio_management"):
@@ -61,8 +58,12 @@ class RecurringWork(WorkSource):
                 hours = self.admin_hours_per_day * worker.person.availability  # in proportion for a part-timer
                 self._own(worker, "admin", hours, "admin and meetings")
 
-    def _own(self, worker, duty, hours, activity):
-        self.org.submit(duty, hours, ManagementCase(worker.person.label), None, activity, worker)
+    def _own(self, worker, duty, hours, activity, about=None):
+        self.issued += 1
+        case = ManagementCase(self.issued, about)
+        if self.org.log_arrival is not None:
+            self.org.log_arrival(case, worker)
+        self.org.submit(duty, hours, case, None, activity, worker)
 
 
 SOURCE = RecurringWork

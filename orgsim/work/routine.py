@@ -15,12 +15,13 @@ __all__ = ["RoutineCase", "RoutineOperations", "SOURCE"]
 
 
 class RoutineCase:
-    """The case a day's routine work belongs to (for the event log): its owner."""
+    """One person's routine work of one day: a case of its own (for the event log)."""
 
+    kind = "routine"
     __slots__ = ("case_id",)
 
-    def __init__(self, owner: str):
-        self.case_id = owner
+    def __init__(self, case_id: int):
+        self.case_id = case_id
 
 
 class RoutineOperations(WorkSource):
@@ -34,18 +35,19 @@ class RoutineOperations(WorkSource):
         super().__init__(org, scenario)
         days = scenario.calendar.days_per_week
         self.daily = [
-            (
-                worker,
-                worker.person.role.routine_hours_per_week * worker.person.availability / days,
-                RoutineCase(worker.person.label),
-            )
+            (worker, worker.person.role.routine_hours_per_week * worker.person.availability / days)
             for worker in org.holders("ops_routine")
             if worker.person.role.routine_hours_per_week > 0
         ]
+        self.issued = 0  # cases issued since time 0 (each one's case id)
 
     def day(self, day: int) -> None:
-        submit = self.org.submit
-        for worker, hours, case in self.daily:
+        submit, log = self.org.submit, self.org.log_arrival
+        for worker, hours in self.daily:
+            self.issued += 1
+            case = RoutineCase(self.issued)
+            if log is not None:
+                log(case, worker)
             submit("ops_routine", hours, case, None, "routine operations", worker)
 
 

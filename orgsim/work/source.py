@@ -36,10 +36,13 @@ class Organisation(Protocol):
     wake someone for it.  ``cancel(item)``: withdraw a waiting item.  ``join_project(worker, hours)`` and
     ``leave_project(worker, hours)``: a person starts or stops working on one more project at once,
     planned at ``hours`` a week (people on several projects lose time to switching between them).
+    ``log_arrival``: None, or with an event log the hook ``log_arrival(case, owner=None)`` a source
+    calls once as each case arrives (``owner``: the person it is meant for, if any).
     """
 
     env: object
     recorder: Recorder
+    log_arrival: Callable | None
 
     def streams(self, name: str) -> np.random.Generator: ...
 
@@ -78,6 +81,10 @@ class WorkSource:
     Everything a case will need is drawn when it arrives, from streams of its own
     (``org.streams(name)``), so two scenarios run with the same seed see identical cases
     (common random numbers).
+
+    For the event log, a case is an object with a ``case_id`` unique within its source and a
+    class attribute ``kind`` (``"ticket"``: its rows are case ``r3-ticket-1234``); the source
+    calls ``org.log_arrival(case)`` as it arrives, when that hook is not None.
     """
 
     name: str = ""

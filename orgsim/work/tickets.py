@@ -1,6 +1,11 @@
 """Tickets: incidents P1-P4, service requests and changes, and their workflow.
 
 Poisson arrivals, rate = employees x tickets per employee per month, split by the class mix.
+With ``tickets.profile`` the rate varies by working day and hour of the working day (a
+non-homogeneous Poisson process with the same weekly mean), drawn by thinning (Lewis and
+Shedler 1979): candidates arrive at the profile's highest rate and each is kept with
+probability rate(t) / highest rate, the acceptance draws from a stream of their own; a flat
+profile skips thinning, so it draws exactly as no profile.
 Level 1 (the service desk) resolves a share; the rest escalate to level 2.  A change needs
 a manager's approval before level 2; a P1 also needs a manager's major-incident coordination,
 in parallel with level 2.  A small share of the tickets that reach level 2 then also needs a
@@ -22,6 +27,7 @@ __all__ = ["Ticket", "TicketDesk", "SOURCE"]
 class Ticket:
     """One ticket case."""
 
+    kind = "ticket"
     __slots__ = (
         "case_id",
         "klass",
@@ -107,6 +113,14 @@ class TicketDesk(WorkSource):
         self.cumulative = [x / total for x in accumulate(shares)][:-1] if shares else []
         per_hour = scenario.ticket_rate_per_hour
         self.rate_per_hour = per_hour if self.classes else 0.0
+        profile, calendar = scenario.tickets.profile, scenario.calendar
+        self.keep = None  # thinning: the chance a candidate at each hour of the week is kept
+        if self.rate_per_hour > 0 and not profile.is_flat:
+            relative = profile.relative_rates(calendar.days_per_week, calendar.hours_per_day)
+            top = max(relative)
+            per_hour *= top  # candidates at the highest rate
+            self.keep = [r / top for r in relative]
+            self.accept = Sampler.uniform(streams("ticket_arrival_thinning"))
         self.gaps = (
             Sampler(Distribution("exponential", mean=1.0 / per_hour), streams("ticket_arrivals"))
             if self.rate_per_hour > 0
@@ -134,10 +148,13 @@ class TicketDesk(WorkSource):
         to resume per ticket (nothing here ever waits for anything but the next arrival)."""
         timeout = env.timeout
         gaps, pick, escalation = self.gaps.next, self.pick_class.next, self.escalation.next
+        if self.keep is not None:
+            gaps = self._thinned_gaps(env, gaps)
         cumulative, classes = self.cumulative, self.classes
         only = classes[0] if len(classes) == 1 else None  # one class: no draw needed to pick it
         arrived, item_for, after_level1 = self.arrived, self._item, self._after_level1
         share, to_manager, manager_effort = self.to_manager_share, self.to_manager.next, self.to_manager_effort.next
+        log = self.org.log_arrival
 
         def arrive(_event) -> None:
             klass = only if only is not None else classes[bisect_right(cumulative, pick())]
@@ -153,6 +170,8 @@ class TicketDesk(WorkSource):
                 manager_effort() if share > 0 and to_manager() < share else 0.0,
             )
             arrived[klass.index] += 1
+            if log is not None:
+                log(ticket)
             if klass.has_l1:
                 item_for("ticket_l1", ticket.l1_effort, ticket, after_level1, "level 1")
             else:
@@ -160,6 +179,25 @@ class TicketDesk(WorkSource):
             timeout(gaps()).callbacks.append(arrive)
 
         timeout(gaps()).callbacks.append(arrive)
+
+    def _thinned_gaps(self, env, candidate_gaps):
+        """The time to the next arrival of the non-homogeneous stream: candidates at the highest
+        rate from now on, each kept with its hour's chance (no event per rejected candidate)."""
+        keep, accept = self.keep, self.accept.next
+        calendar = self.scenario.calendar
+        hours_per_day, days = calendar.hours_per_day, int(calendar.days_per_week)
+        hours = len(keep) // days
+
+        def gap() -> float:
+            now = env.now
+            at = now
+            while True:
+                at += candidate_gaps()
+                day, within = divmod(at, hours_per_day)
+                if accept() < keep[int(day) % days * hours + min(int(within), hours - 1)]:
+                    return at - now
+
+        return gap
 
     def _item(self, duty, effort, ticket, then, activity):
         klass = ticket.klass
