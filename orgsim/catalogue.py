@@ -343,14 +343,64 @@ CATALOGUE: tuple[Metric, ...] = (
         "cost_per_ticket",
         "cost per ticket",
         "currency",
-        "hours spent on ticket duties at each role's hourly cost, per ticket resolved",
+        "full cost: every person's paid time (idle included) allocated to tickets in proportion to their busy"
+        " hours on operations duties, per ticket resolved",
     ),
     Metric(
         "cost_per_project",
         "cost per project",
         "currency",
-        "hours spent on project duties at each role's hourly cost, per project completed",
+        "full cost: every person's paid time (idle included) allocated to projects in proportion to their busy"
+        " hours on project duties, per project completed",
         sweep=True,
+    ),
+    Metric(
+        "busy_cost_per_ticket",
+        "busy cost per ticket",
+        "currency",
+        "only the hours spent on ticket duties at each role's hourly cost, per ticket resolved (idle time left out)",
+    ),
+    Metric(
+        "busy_cost_per_project",
+        "busy cost per project",
+        "currency",
+        "only the hours spent on project duties at each role's hourly cost, per project completed (idle time left out)",
+    ),
+    Metric(
+        "ticket_cost_per_week",
+        "staff cost allocated to tickets",
+        "currency per week",
+        "the part of the staff cost allocated to tickets (operations duties)",
+        NEITHER,
+    ),
+    Metric(
+        "project_cost_per_week",
+        "staff cost allocated to projects",
+        "currency per week",
+        "the part of the staff cost allocated to projects (project duties and multitasking loss)",
+        NEITHER,
+    ),
+    Metric(
+        "management_cost_per_week",
+        "staff cost allocated to management",
+        "currency per week",
+        "the part of the staff cost allocated to management (people management, admin)",
+        NEITHER,
+    ),
+    Metric(
+        "projects_in_progress_mean",
+        "projects in progress",
+        "projects",
+        "projects open (intake, waiting or active) on average over the measured working days: the project-weeks"
+        " of delay per week that the cost of delay values",
+        NEITHER,
+    ),
+    Metric(
+        "unallocated_cost_per_week",
+        "staff cost not allocated",
+        "currency per week",
+        "staff cost of people whose role holds no duty; tickets, projects, management and this sum to the staff cost",
+        NEITHER,
     ),
 )
 

@@ -546,6 +546,58 @@ def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
     return figure
 
 
+def net_benefit_figure(sweep, crossover: dict) -> Figure:
+    """The net benefit a week of each ``across`` value against the first (the project-weeks it
+    saves valued at ``value_per_project_week``, minus its extra staff cost), mean and 95% CI
+    paired by replication, against the varied parameter, with its crossover marked."""
+    from .results import cost_with_delay
+
+    value = crossover["value_per_project_week"]
+    x_path, across_path = crossover["parameter"], crossover["across"]
+    labels = sweep.across[across_path]
+    data = sweep.frame
+    xs = sorted(sweep.vary[x_path])
+    figure = Figure(figsize=(10, 6), layout="constrained")
+    ax = figure.subplots()
+    for j, label in enumerate(labels[1:], start=1):
+        means, lows, highs = [], [], []
+        for x in xs:
+            at = data[data[x_path] == x]
+            base = cost_with_delay(at[at[across_path] == labels[0]].sort_values("replication"), value)
+            other = cost_with_delay(at[at[across_path] == label].sort_values("replication"), value)
+            row = paired_difference(other, base)  # base - other: what the alternative saves
+            means.append(row["mean_difference"])
+            lows.append(row["ci_low"])
+            highs.append(row["ci_high"])
+        colour = _SCENARIO_COLOURS[j % len(_SCENARIO_COLOURS)]
+        ax.plot(xs, means, marker="o", color=colour, label=f"{label} against {labels[0]}")
+        ax.fill_between(xs, lows, highs, color=colour, alpha=0.25)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_ylabel("net benefit (currency per week)")
+    ax.set_title(
+        f"project-weeks saved x {format_number(value)} a project-week, minus the extra staff cost; 95% CI"
+        " paired by replication"
+    )
+    ax.legend(loc="best")
+    for pair in crossover["net_benefit"]["pairs"]:
+        if pair.get("crossover") is not None and not pair.get("whole_range"):
+            ax.axvline(pair["crossover"], color="black", linestyle="--", linewidth=1)
+            ax.axvspan(pair["ci_low"], pair["ci_high"], color="0.6", alpha=0.2)
+            ax.text(pair["crossover"], ax.get_ylim()[1], f" crossover ~{pair['crossover']:,.0f}", va="top", fontsize=9)
+    if x_path in sweep.log_scale:
+        ax.set_xscale("log")
+    ax.set_xticks(xs, [format_number(v) for v in xs])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(
+        {"org.employees": "employees"}.get(x_path, x_path) + (" (log scale)" if x_path in sweep.log_scale else "")
+    )
+    n = len(sweep.results[0].replications)
+    heading = f"Net benefit against {x_path}: {sweep.scenario.name}, {n} replications per point\n"
+    heading += "\n".join(textwrap.fill(p["sentence"], 125) for p in crossover["net_benefit"]["pairs"])
+    figure.suptitle(heading, fontweight="bold", fontsize="medium")
+    return figure
+
+
 def _mark_headcount_steps(axes, sweep, labels, log_x: bool) -> None:
     """A light dotted line at every grid value where some role's headcount steps, labelled
     along the line (on its left) with the roles and their counts before and after: in an
@@ -626,22 +678,27 @@ def figures(result, metric: str = "project_lead_time_weeks_mean", crossover: dic
             return {}
         available = set(result.frame.columns)
         shown = crossover if crossover and crossover["metric"] == metric else None
-        return {
+        out = {
             f"sweep-{name}.png": sweep_figure(result, name, shown if name == metric else None)
             for name in dict.fromkeys((metric, *catalogue.sweep_metrics()))
             if name in available
         }
+        if crossover and crossover.get("net_benefit"):
+            out["sweep-net-benefit.png"] = net_benefit_figure(result, crossover)
+        return out
     raise TypeError(f"no figures for {type(result).__name__}")
 
 
-def save(result, directory, plots: bool = True, metric: str = "project_lead_time_weeks_mean", net_of_cost=None):
+def save(
+    result, directory, plots: bool = True, metric: str = "project_lead_time_weeks_mean", value_per_project_week=None
+):
     """Write a result's data (and, with ``plots``, its figures) as the folder ``directory``:
     built beside it and swapped in whole (:meth:`OutputFolder.replace`), so the folder holds
     this result's files and no other, or, if writing fails, stays as it was.  Its run cache
     ``.runs/`` is kept.  Returns the paths written (and, for a sweep, the crossover)."""
     with OutputFolder.replace(directory) as folder:
         if isinstance(result, Sweep):
-            crossover = result.write(folder, metric, net_of_cost)
+            crossover = result.write(folder, metric, value_per_project_week)
             if plots:
                 for name, figure in figures(result, metric, crossover).items():
                     folder.figure(name, figure)

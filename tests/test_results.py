@@ -150,9 +150,10 @@ def test_comparison_frames_and_table():
 # ------------------------------------------------------------------ a grid
 
 
-def test_net_of_cost_weighs_the_metric_against_staff_cost():
-    """Separate has a shorter lead time but costs a project manager: valued at nothing a
-    week, lead time cannot pay for one, so combined wins net of cost everywhere."""
+def test_net_benefit_weighs_project_weeks_against_staff_cost():
+    """Separate has a shorter lead time but costs a project manager: with a project-week
+    worth next to nothing, the delay saved cannot pay for one, so combined wins on net
+    benefit everywhere, whatever the lead-time crossover says."""
     base = make_scenario(name="cost", simulation={"horizon_weeks": 20, "warmup_weeks": 2})
     result = sweep(
         base,
@@ -162,9 +163,11 @@ def test_net_of_cost_weighs_the_metric_against_staff_cost():
         seed=2,
         jobs=1,
     )
-    cheap = result.crossover("project_lead_time_weeks_mean", net_of_cost=1e-9)["pairs"][0]
+    crossover = result.crossover("project_lead_time_weeks_mean", value_per_project_week=1e-9)
+    cheap = crossover["net_benefit"]["pairs"][0]
     assert cheap["winner"] == "baseline" and cheap["whole_range"]
-    assert "combined beats separate" in cheap["sentence"] and "net of staff cost" in cheap["sentence"]
+    assert "combined beats separate on net benefit" in cheap["sentence"]
+    assert "net benefit" not in crossover["pairs"][0]["sentence"]
 
 
 def test_sweep_frames_and_what_a_crossover_needs():
