@@ -127,6 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("scenarios", nargs="+", help="two or more scenario files or names of shipped scenarios")
     _add_run_options(compare)
     _add_money_option(compare)
+    compare.add_argument(
+        "--mid",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="minimal important difference of a metric, in its unit or as N%% of the baseline"
+        " (e.g. project_lead_time_weeks_mean=0.5); repeatable",
+    )
     sweep = commands.add_parser("sweep", help="sweep parameters; find from which size one structure wins")
     sweep.add_argument("scenario", help=SCENARIO_HELP)
     sweep.add_argument(
@@ -375,10 +383,14 @@ def _cache(folder: Path):
 
 def _compare(args) -> int:
     from .plots import save
-    from .results import compare
+    from .results import compare, parse_mids
 
     if len(args.scenarios) < 2:
         raise _UsageError("compare needs at least two scenario files")
+    try:
+        mid = parse_mids(args.mid)
+    except ValueError as error:
+        raise _UsageError(str(error).replace("mid: ", "--mid: ", 1)) from None
     changes = dict(parse_assignment(text) for text in args.changes)
     scenarios = [load_scenario(path, changes) for path in args.scenarios]
     with _executor(args) as executor:  # a cluster it cannot reach fails before a folder is made
@@ -391,6 +403,7 @@ def _compare(args) -> int:
             executor=executor,
             progress=not args.quiet,
             cache=_cache(folder),
+            mid=mid,
         )
     comparison.value_per_project_week = args.value_per_project_week
     written = _write(lambda: save(comparison, folder, plots=not args.no_plots), folder)

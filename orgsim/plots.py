@@ -332,37 +332,99 @@ def _plain_log_ticks(ax) -> None:
     ax.yaxis.set_minor_formatter(formatter if high / max(low, 1e-12) < 30 else NullFormatter())
 
 
+_SHORT_UNITS = {"working weeks": " wk", "working hours": " h", "hours per week": " h/wk", "currency per week": "/wk"}
+_VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#b42318"}
+
+
+def _difference_note(row, metric) -> tuple[str, str]:
+    """A bar's label under its mean: the paired difference to the baseline and a short verdict."""
+    d = row["mean_difference"]
+    if metric.share:
+        amount = f"{d * 100:+.1f} pts"
+    else:
+        amount = format_number(d, signed=True) + _SHORT_UNITS.get(metric.unit, "")
+    verdict = row["verdict"]
+    short = verdict if verdict in ("better", "worse") else "n.s." if not row["significant"] else "below MID"
+    if verdict.startswith("significant ("):
+        short = "differs"
+    return f"{amount}\n{short}", _VERDICT_COLOURS.get(verdict, "0.35")
+
+
+def _all_zero(values) -> bool:
+    return all((np.isnan(mean) or mean == 0) and (np.isnan(high) or high == 0) for mean, _, high in values)
+
+
 def comparison_dashboard(comparison) -> Figure:
-    """The headline metrics side by side, with 95% CIs and paired differences, one panel each."""
-    panels = [(m.pattern, _first_upper(m.label), m.unit) for m in catalogue.dashboard()]
-    figure = Figure(figsize=(14, 8), layout="constrained")
-    axes = figure.subplots(2, 3).ravel()
+    """The headline metrics side by side with 95% CIs, one panel each.  Above every bar its
+    mean; above every bar after the first, also its paired difference to the first and the
+    verdict (better or worse: the CI excludes zero and the difference exceeds the metric's
+    minimal important difference; below MID: significant but smaller; n.s.: not significant).
+    Panels whose values are all zero (no rework anywhere) are left out and the grid reflows."""
+    names = comparison.names
+    count = len(names)
+    panels = []
+    for metric in catalogue.dashboard():
+        values = [_metric(result, metric.pattern) for result in comparison.results]
+        if not _all_zero(values):
+            panels.append((metric, values))
+    columns = max(1, len(panels) if len(panels) <= 3 else 2 if len(panels) == 4 else 3)
+    rows = max(1, -(-len(panels) // columns))
+    panel_width = max(4.4, 1.0 * count + 1.4)
+    figure = Figure(figsize=(columns * panel_width, 3.7 * rows + 1.6), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for spare in axes[len(panels) :]:
+        spare.remove()
     differences = comparison.differences
-    for ax, (metric, title, unit) in zip(axes, panels, strict=True):
-        for j, result in enumerate(comparison.results):
-            mean, low, high = _metric(result, metric)
-            ax.bar(j, mean, yerr=_error(mean, low, high), capsize=4, color=_SCENARIO_COLOURS[j % 7])
-            if not np.isnan(mean):
-                top = high if not np.isnan(high) else mean
-                ax.text(j + 0.08, top, format_number(mean), ha="left", va="bottom", fontsize=9)
-        ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
-        if ax.get_ylim()[1] <= 0:
-            ax.set_ylim(0, 1)
-        rows = differences[differences["metric"] == metric] if not differences.empty else differences
-        notes = []
-        for row in rows.itertuples():
-            verdict = f"{row.better} better" if row.better else "no significant difference"
-            notes.append(
-                f"{row.scenario}: {'+' if row.mean_difference >= 0 else '-'}"
-                f"{format_number(abs(row.mean_difference))} ({verdict})"
+    for ax, (metric, values) in zip(axes, panels, strict=False):
+        found = differences[differences["metric"] == metric.pattern] if not differences.empty else differences
+        by_scenario = {row["scenario"]: row for _, row in found.iterrows()}
+        tops = []
+        for j, (mean, low, high) in enumerate(values):
+            ax.bar(j, mean, yerr=_error(mean, low, high), capsize=4, color=_SCENARIO_COLOURS[j % 7], width=0.6)
+            if np.isnan(mean):
+                continue
+            top = high if not np.isnan(high) else mean
+            tops.append(top)
+            ax.annotate(
+                format_number(mean),
+                (j, top),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                fontweight="bold",
             )
-        ax.set_title(title + ("\n" + "; ".join(notes) if notes else ""), fontsize=10)
-        ax.set_xticks(range(len(comparison.results)), comparison.names, rotation=10)
-        ax.set_ylabel(unit)
-    figure.suptitle(
-        _compare_title(comparison, "Dashboard: headline metrics (95% CI; differences vs the first, paired)"),
-        fontweight="bold",
+            if j > 0 and names[j] in by_scenario:
+                note, colour = _difference_note(by_scenario[names[j]], metric)
+                ax.annotate(
+                    note,
+                    (j, top),
+                    xytext=(0, 13),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    color=colour,
+                )
+        highest = max([t for t in tops if np.isfinite(t)], default=0.0)
+        ax.set_ylim(0, highest * 1.45 if highest > 0 else 1.0)  # room for three lines of labels
+        ax.set_title(_first_upper(metric.label), fontsize=10, fontweight="bold")
+        ax.set_xticks(range(count), [textwrap.fill(n, 12) for n in names], fontsize=8)
+        ax.set_xlim(-0.6, count - 0.4)
+        ax.set_ylabel(metric.unit)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v)))
+    heading = _compare_title(comparison, "Dashboard: headline metrics (95% CI)")
+    wrap = int(columns * panel_width * 7.5)  # characters of the bold heading per line that fit
+    figure.suptitle("\n".join(textwrap.fill(line, wrap) for line in heading.splitlines()), fontweight="bold")
+    omitted = [m.label for m in catalogue.dashboard() if m not in [p[0] for p in panels]]
+    key = (
+        f"Above each bar: its mean; above the others, the difference to {names[0]} (paired by replication) and"
+        " its verdict. better/worse: the 95% CI excludes 0 and the difference exceeds the metric's minimal"
+        " important difference (MID); below MID: significant but smaller; n.s.: not significant."
+        + (f" Not shown (zero everywhere): {', '.join(omitted)}." if omitted else "")
     )
+    figure.supxlabel(textwrap.fill(key, int(columns * panel_width * 13)), fontsize=8, color="0.25")
     return figure
 
 
