@@ -29,6 +29,9 @@ __all__ = [
     "dashboard",
     "reserved_names",
     "markdown_list",
+    "MID",
+    "MIDS",
+    "minimal_difference",
 ]
 
 # what each placeholder stands for
@@ -65,6 +68,11 @@ class Metric:
     headline: int = 0
     sweep: bool = False
     dashboard: bool = False
+
+    @property
+    def mid(self) -> MID | None:
+        """The minimal important difference (see :data:`MIDS`); None for a description."""
+        return MIDS.get(self.pattern)
 
     @property
     def regex(self) -> re.Pattern:
@@ -343,14 +351,64 @@ CATALOGUE: tuple[Metric, ...] = (
         "cost_per_ticket",
         "cost per ticket",
         "currency",
-        "hours spent on ticket duties at each role's hourly cost, per ticket resolved",
+        "full cost: every person's paid time (idle included) allocated to tickets in proportion to their busy"
+        " hours on operations duties, per ticket resolved",
     ),
     Metric(
         "cost_per_project",
         "cost per project",
         "currency",
-        "hours spent on project duties at each role's hourly cost, per project completed",
+        "full cost: every person's paid time (idle included) allocated to projects in proportion to their busy"
+        " hours on project duties, per project completed",
         sweep=True,
+    ),
+    Metric(
+        "busy_cost_per_ticket",
+        "busy cost per ticket",
+        "currency",
+        "only the hours spent on ticket duties at each role's hourly cost, per ticket resolved (idle time left out)",
+    ),
+    Metric(
+        "busy_cost_per_project",
+        "busy cost per project",
+        "currency",
+        "only the hours spent on project duties at each role's hourly cost, per project completed (idle time left out)",
+    ),
+    Metric(
+        "ticket_cost_per_week",
+        "staff cost allocated to tickets",
+        "currency per week",
+        "the part of the staff cost allocated to tickets (operations duties)",
+        NEITHER,
+    ),
+    Metric(
+        "project_cost_per_week",
+        "staff cost allocated to projects",
+        "currency per week",
+        "the part of the staff cost allocated to projects (project duties and multitasking loss)",
+        NEITHER,
+    ),
+    Metric(
+        "management_cost_per_week",
+        "staff cost allocated to management",
+        "currency per week",
+        "the part of the staff cost allocated to management (people management, admin)",
+        NEITHER,
+    ),
+    Metric(
+        "projects_in_progress_mean",
+        "projects in progress",
+        "projects",
+        "projects open (intake, waiting or active) on average over the measured working days: the project-weeks"
+        " of delay per week that the cost of delay values",
+        NEITHER,
+    ),
+    Metric(
+        "unallocated_cost_per_week",
+        "staff cost not allocated",
+        "currency per week",
+        "staff cost of people whose role holds no duty; tickets, projects, management and this sum to the staff cost",
+        NEITHER,
     ),
 )
 
@@ -367,6 +425,103 @@ _INSTANCES = {
         dashboard=True,
     )
 }
+
+
+@dataclass(frozen=True)
+class MID:
+    """A minimal important difference: the smallest change of a metric a manager would act on.
+
+    ``value``: in the metric's unit, or with ``relative`` a share of the baseline's mean
+    (0.01: 1% of it).  ``basis``: why this size, in one line.  ``estimate``: no published
+    source; a judgement a user should override (``compare(..., mid=...)``, ``--mid``) for
+    their own organisation.
+    """
+
+    value: float
+    basis: str
+    relative: bool = False
+    estimate: bool = True
+
+    def threshold(self, baseline_mean: float) -> float:
+        """The MID in the metric's unit, for a comparison against ``baseline_mean``."""
+        return abs(self.value * baseline_mean) if self.relative else self.value
+
+    def describe(self, unit: str = "") -> str:
+        """``1 working weeks``, ``0.05``, ``1% of the baseline``."""
+        if self.relative:
+            return f"{self.value * 100:g}% of the baseline"
+        if not unit or unit.startswith("share"):
+            return f"{self.value:g}"
+        if self.value == 1:  # 1 working week, 1 hour per person per week
+            words = unit.split()
+            plural = next((i for i, w in enumerate(words) if w in _PLURALS), None)
+            if plural is not None:
+                words[plural] = words[plural][:-1]
+                unit = " ".join(words)
+        return f"{self.value:g} {unit}"
+
+
+_PLURALS = {"weeks", "hours", "tickets", "projects", "items"}
+
+
+_WEEK = "a week is about 2% of a typical 3-12 month project: the smallest slip a steering meeting discusses"
+_HOUR = "half a working hour: the smallest gain a user of the service desk notices"
+_SHARE = "5 points of a share: the smallest change a monthly report shows beyond rounding and noise"
+_LOAD = "5% of working time is two hours a week: the smallest change in load a person notices"
+_TAIL = "an hour at the tail: the slowest tickets are judged on hours"
+_RATE = "5% of the rate: below that, week-to-week variation hides it"
+
+# the minimal important difference of every metric that is an outcome (descriptions, NEITHER, have none);
+# all are estimates: no published MID exists for these measures
+MIDS: dict[str, MID] = {
+    "tickets_per_week.{ticket_class}": MID(0.05, _RATE, relative=True),
+    "tickets_per_week.total": MID(0.05, _RATE, relative=True),
+    "ticket_resolution_hours_mean.{ticket_class}": MID(0.5, _HOUR),
+    "ticket_resolution_hours_p50.{ticket_class}": MID(0.5, _HOUR),
+    "ticket_resolution_hours_p90.{ticket_class}": MID(1.0, _TAIL),
+    "ticket_resolution_hours_mean.total": MID(0.5, _HOUR),
+    "ticket_resolution_hours_p90.total": MID(1.0, _TAIL),
+    "sla_attainment.{ticket_class}": MID(0.01, "one point of SLA attainment: contracts and reports state it to 1%"),
+    "sla_attainment.total": MID(0.01, "one point of SLA attainment: contracts and reports state it to 1%"),
+    "level1_resolution_share": MID(0.05, _SHARE),
+    "manager_escalation_share": MID(0.02, "two points: escalations are rare, a small change is a visible one"),
+    "tickets_open_at_end": MID(5.0, "five tickets: about a day's backlog of one engineer"),
+    "projects_per_quarter": MID(0.05, _RATE, relative=True),
+    "project_lead_time_weeks_mean": MID(1.0, _WEEK),
+    "projects_per_quarter.{project_class}": MID(0.05, _RATE, relative=True),
+    "project_lead_time_weeks_mean.{project_class}": MID(1.0, _WEEK),
+    "project_lead_time_weeks_p50.{project_class}": MID(1.0, _WEEK),
+    "project_on_time_share.{project_class}": MID(0.05, _SHARE),
+    "projects_open_at_end": MID(1.0, "one project: a portfolio is managed project by project"),
+    "project_open_age_weeks_mean": MID(1.0, _WEEK),
+    "project_lead_time_weeks_p50": MID(1.0, _WEEK),
+    "project_lead_time_weeks_p90": MID(2.0, "two weeks at the tail: the slowest projects vary more"),
+    "project_on_time_share": MID(0.05, _SHARE),
+    "rework_hours_per_project": MID(4.0, "half a working day per project"),
+    "rework_hours_per_week": MID(2.0, "two hours a week: 5% of one person's week"),
+    "projects_waiting_at_end": MID(1.0, "one project: a portfolio is managed project by project"),
+    "utilisation.{role}": MID(0.05, _LOAD),
+    "utilisation.it_manager": MID(0.05, _LOAD),
+    "firefighting_share.{role}": MID(0.05, _LOAD),
+    "operations_share.{role}": MID(0.05, _LOAD),
+    "multitasking_loss.{role}": MID(0.02, "two points of project time: about a working day a quarter"),
+    "hours_per_person_week.{role}.{busy}": MID(1.0, "an hour per person per week on one duty"),
+    "context_switches_per_person_day.{role}": MID(1.0, "one interruption a day"),
+    "items_completed_per_person_week.{role}": MID(0.05, _RATE, relative=True),
+    "queue_length_mean.{duty}": MID(1.0, "one item waiting"),
+    "queue_wait_hours_mean.{duty}": MID(0.5, _HOUR),
+    "staff_cost_per_week": MID(0.01, "1% of the staff budget: below a typical annual budget variance", relative=True),
+    "cost_per_ticket": MID(0.05, "5% of the unit cost: below that, a chargeback rate would not change", relative=True),
+    "cost_per_project": MID(0.05, "5% of the unit cost: below a project's usual budget contingency", relative=True),
+    "busy_cost_per_ticket": MID(0.05, "5% of the unit cost, as for the full cost", relative=True),
+    "busy_cost_per_project": MID(0.05, "5% of the unit cost, as for the full cost", relative=True),
+}
+
+
+def minimal_difference(name: str) -> MID | None:
+    """The MID of a metric name (``utilisation.engineer``), or None (a description, or unknown)."""
+    metric = lookup(name)
+    return metric.mid if metric and metric.better else None
 
 
 @lru_cache(maxsize=4096)
@@ -448,8 +603,9 @@ def reserved_names(placeholder: str) -> set[str]:
 
 def markdown_list() -> str:
     """The catalogue as a Markdown table (the README and the reference embed it)."""
-    lines = ["| metric | unit | better | meaning |", "|---|---|---|---|"]
+    lines = ["| metric | unit | better | MID | meaning |", "|---|---|---|---|---|"]
     for metric in CATALOGUE:
         better = {HIGHER: "higher", LOWER: "lower", NEITHER: "neither"}[metric.better]
-        lines.append(f"| `{metric.pattern}` | {metric.unit} | {better} | {metric.doc} |")
+        mid = metric.mid.describe(metric.unit) if metric.mid and metric.better else ""
+        lines.append(f"| `{metric.pattern}` | {metric.unit} | {better} | {mid} | {metric.doc} |")
     return "\n".join(lines)

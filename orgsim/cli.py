@@ -88,6 +88,23 @@ def _event_formats(text: str) -> str:
     return text
 
 
+def _value(text: str) -> float:
+    value = _finite(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, found {text!r}")
+    return value
+
+
+def _add_money_option(parser) -> None:
+    parser.add_argument(
+        "--value-per-project-week",
+        type=_value,
+        metavar="V",
+        help="cost of delay: currency per project per week of lead time; adds the net benefit against the first"
+        " alternative (default: the scenario's projects.value_per_project_week; 0: not valued)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="orgsim",
@@ -109,6 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
     compare = commands.add_parser("compare", help="compare scenarios with common random numbers and paired CIs")
     compare.add_argument("scenarios", nargs="+", help="two or more scenario files or names of shipped scenarios")
     _add_run_options(compare)
+    _add_money_option(compare)
+    compare.add_argument(
+        "--mid",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="minimal important difference of a metric, in its unit or as N%% of the baseline"
+        " (e.g. project_lead_time_weeks_mean=0.5); repeatable",
+    )
     sweep = commands.add_parser("sweep", help="sweep parameters; find from which size one structure wins")
     sweep.add_argument("scenario", help=SCENARIO_HELP)
     sweep.add_argument(
@@ -126,12 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="project_lead_time_weeks_mean",
         help="metric for the crossover (default: project_lead_time_weeks_mean)",
     )
-    sweep.add_argument(
-        "--net-of-cost",
-        type=_finite,
-        metavar="VALUE",
-        help="compare on staff cost plus the metric valued at VALUE (currency per unit per week)",
-    )
+    _add_money_option(sweep)
     _add_run_options(sweep)
     validate = commands.add_parser("validate", help="check a scenario file without running it")
     validate.add_argument("scenario", help=SCENARIO_HELP)
@@ -362,10 +383,14 @@ def _cache(folder: Path):
 
 def _compare(args) -> int:
     from .plots import save
-    from .results import compare
+    from .results import compare, parse_mids
 
     if len(args.scenarios) < 2:
         raise _UsageError("compare needs at least two scenario files")
+    try:
+        mid = parse_mids(args.mid)
+    except ValueError as error:
+        raise _UsageError(str(error).replace("mid: ", "--mid: ", 1)) from None
     changes = dict(parse_assignment(text) for text in args.changes)
     scenarios = [load_scenario(path, changes) for path in args.scenarios]
     with _executor(args) as executor:  # a cluster it cannot reach fails before a folder is made
@@ -378,9 +403,13 @@ def _compare(args) -> int:
             executor=executor,
             progress=not args.quiet,
             cache=_cache(folder),
+            mid=mid,
         )
+    comparison.value_per_project_week = args.value_per_project_week
     written = _write(lambda: save(comparison, folder, plots=not args.no_plots), folder)
     print(comparison.table())
+    for line in _net_benefit_lines(comparison):
+        print(line)
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
     return 0
 
@@ -433,19 +462,45 @@ def _sweep(args) -> int:
     if args.metric not in result.frame.columns:
         raise ScenarioError("--metric", f"no metric {args.metric!r}; see the columns of sweep.csv", "command line")
     written, crossover = _write(
-        lambda: save(result, folder, plots=not args.no_plots, metric=args.metric, net_of_cost=args.net_of_cost),
+        lambda: save(
+            result,
+            folder,
+            plots=not args.no_plots,
+            metric=args.metric,
+            value_per_project_week=args.value_per_project_week,
+        ),
         folder,
     )
     print(_sweep_table(result, args.metric))
     for warning in result.warnings:
         print(f"warning: {warning}")
     if crossover is not None:
-        for pair in crossover["pairs"]:
+        for pair in crossover["pairs"] + (crossover.get("net_benefit") or {}).get("pairs", []):
             print(pair["sentence"])
         for line in _headcount_step_lines(crossover):
             print(line)
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
     return 0
+
+
+def _net_benefit_lines(comparison) -> list[str]:
+    """One line per scenario against the first: its net benefit a week, when project-weeks are valued."""
+    from .results import NET_BENEFIT
+    from .stats import format_number
+
+    differences = comparison.differences
+    if comparison.value <= 0 or differences.empty:
+        return []
+    lines = []
+    for row in differences[differences["metric"] == NET_BENEFIT].itertuples():
+        verdict = f"-> {row.better} better" if row.better else "(not significant)"
+        lines.append(
+            f"net benefit of {row.scenario} against {row.baseline} (cost of delay "
+            f"{format_number(comparison.value)} a project-week): {format_number(row.mean_difference, signed=True)}"
+            f" a week (95% CI {format_number(row.ci_low, signed=True)} to {format_number(row.ci_high, signed=True)})"
+            f" {verdict}"
+        )
+    return lines
 
 
 def _headcount_step_lines(crossover: dict) -> list[str]:

@@ -211,21 +211,77 @@ def _queue_metrics(model, metrics, measured_hours):
         metrics[f"queue_wait_hours_mean.{duty}"] = _ratio(waits, taken)
 
 
+# who pays for what: each family of duties is charged to one kind of output
+COST_FAMILIES = {"operations": "ticket", "project": "project", "management": "management"}
+
+
+def allocate_paid_cost(paid: float, busy: dict[str, float], role_duties) -> dict[str, float]:
+    """One person's paid money split over ``ticket``, ``project``, ``management`` and
+    ``unallocated``, summing to ``paid``.
+
+    The rule: in proportion to the person's busy hours on each family of duties (operations
+    duties to tickets, project duties and multitasking loss to projects, people management
+    and admin to management); context switching is overhead spread with the rest.  A person
+    busy on no duty at all is split equally over the families of their role's duties; a
+    role with no duties leaves the money unallocated.
+    """
+    weights = dict.fromkeys(("ticket", "project", "management"), 0.0)
+    for label, hours in busy.items():
+        family = "project" if label == MULTITASKING else COST_FAMILIES.get(DUTY_FAMILY.get(label, ""))
+        if family:
+            weights[family] += hours
+    total = sum(weights.values())
+    if total <= 0:  # wholly idle: by the role's duties, one equal share per family it holds
+        held = {COST_FAMILIES[DUTY_FAMILY[d]] for d in role_duties if d in DUTY_FAMILY}
+        weights = {family: float(family in held) for family in weights}
+        total = sum(weights.values())
+    if total <= 0:
+        return {"ticket": 0.0, "project": 0.0, "management": 0.0, "unallocated": paid}
+    return {**{family: paid * w / total for family, w in weights.items()}, "unallocated": 0.0}
+
+
 def _cost_metrics(model, classes, metrics, measured_weeks):
-    """Staff cost per week, and activity-based cost per resolved ticket and completed project."""
+    """Staff cost per week; full cost per resolved ticket and completed project (each
+    person's paid time allocated by :func:`allocate_paid_cost`, idle time included); the
+    busy-hour cost of the ticket and project duties alone; and the weekly staff cost split
+    over tickets, projects, management and unallocated (the four sum to the staff cost)."""
     ticket_duties, project_duties = model.sources["tickets"].duties, model.sources["projects"].duties
-    ticket_cost = project_cost = staff_cost = 0.0
+    busy_ticket = busy_project = staff_cost = 0.0
+    allocated = dict.fromkeys(("ticket", "project", "management", "unallocated"), 0.0)
     for worker in model.workers:
         rate = worker.person.role.hourly_cost
         staff_cost += rate * worker.person.hours_per_week
         busy = worker.measured_busy()
-        ticket_cost += rate * sum(busy.get(d, 0.0) for d in ticket_duties)
-        project_cost += rate * sum(busy.get(d, 0.0) for d in project_duties)
+        busy_ticket += rate * sum(busy.get(d, 0.0) for d in ticket_duties)
+        busy_project += rate * sum(busy.get(d, 0.0) for d in project_duties)
+        paid = rate * worker.person.hours_per_week * measured_weeks
+        for family, money in allocate_paid_cost(paid, busy, worker.person.role.duties).items():
+            allocated[family] += money
     counts = model.recorder.counts
     resolved = sum(counts[f"tickets_resolved.{name}"] for name in classes)
+    completed = counts["projects_completed"]
     metrics["staff_cost_per_week"] = staff_cost
-    metrics["cost_per_ticket"] = _ratio(ticket_cost, resolved)
-    metrics["cost_per_project"] = _ratio(project_cost, counts["projects_completed"])
+    metrics["cost_per_ticket"] = _ratio(allocated["ticket"], resolved)
+    metrics["cost_per_project"] = _ratio(allocated["project"], completed)
+    metrics["busy_cost_per_ticket"] = _ratio(busy_ticket, resolved)
+    metrics["busy_cost_per_project"] = _ratio(busy_project, completed)
+    for family, money in allocated.items():
+        metrics[f"{family}_cost_per_week"] = money / measured_weeks if measured_weeks else math.nan
+    metrics["projects_in_progress_mean"] = _projects_in_progress(model)
+
+
+def _projects_in_progress(model) -> float:
+    """Projects open (in intake, waiting or active) on average over the measured working days,
+    from the end-of-day samples: L of Little's law, the project-weeks of delay per week."""
+    columns = model.timeseries.columns
+    if "projects_waiting" not in columns or "projects_active" not in columns:
+        return math.nan
+    measured = np.frombuffer(columns["hours"], dtype=float) > model.measure_start
+    if not measured.any():
+        return math.nan
+    waiting = np.frombuffer(columns["projects_waiting"], dtype=float)[measured]
+    active = np.frombuffer(columns["projects_active"], dtype=float)[measured]
+    return float(np.mean(waiting + active))
 
 
 def growing_queues(timeseries, measure_start: float) -> list[str]:

@@ -332,37 +332,99 @@ def _plain_log_ticks(ax) -> None:
     ax.yaxis.set_minor_formatter(formatter if high / max(low, 1e-12) < 30 else NullFormatter())
 
 
+_SHORT_UNITS = {"working weeks": " wk", "working hours": " h", "hours per week": " h/wk", "currency per week": "/wk"}
+_VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#b42318"}
+
+
+def _difference_note(row, metric) -> tuple[str, str]:
+    """A bar's label under its mean: the paired difference to the baseline and a short verdict."""
+    d = row["mean_difference"]
+    if metric.share:
+        amount = f"{d * 100:+.1f} pts"
+    else:
+        amount = format_number(d, signed=True) + _SHORT_UNITS.get(metric.unit, "")
+    verdict = row["verdict"]
+    short = verdict if verdict in ("better", "worse") else "n.s." if not row["significant"] else "below MID"
+    if verdict.startswith("significant ("):
+        short = "differs"
+    return f"{amount}\n{short}", _VERDICT_COLOURS.get(verdict, "0.35")
+
+
+def _all_zero(values) -> bool:
+    return all((np.isnan(mean) or mean == 0) and (np.isnan(high) or high == 0) for mean, _, high in values)
+
+
 def comparison_dashboard(comparison) -> Figure:
-    """The headline metrics side by side, with 95% CIs and paired differences, one panel each."""
-    panels = [(m.pattern, _first_upper(m.label), m.unit) for m in catalogue.dashboard()]
-    figure = Figure(figsize=(14, 8), layout="constrained")
-    axes = figure.subplots(2, 3).ravel()
+    """The headline metrics side by side with 95% CIs, one panel each.  Above every bar its
+    mean; above every bar after the first, also its paired difference to the first and the
+    verdict (better or worse: the CI excludes zero and the difference exceeds the metric's
+    minimal important difference; below MID: significant but smaller; n.s.: not significant).
+    Panels whose values are all zero (no rework anywhere) are left out and the grid reflows."""
+    names = comparison.names
+    count = len(names)
+    panels = []
+    for metric in catalogue.dashboard():
+        values = [_metric(result, metric.pattern) for result in comparison.results]
+        if not _all_zero(values):
+            panels.append((metric, values))
+    columns = max(1, len(panels) if len(panels) <= 3 else 2 if len(panels) == 4 else 3)
+    rows = max(1, -(-len(panels) // columns))
+    panel_width = max(4.4, 1.0 * count + 1.4)
+    figure = Figure(figsize=(columns * panel_width, 3.7 * rows + 1.6), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for spare in axes[len(panels) :]:
+        spare.remove()
     differences = comparison.differences
-    for ax, (metric, title, unit) in zip(axes, panels, strict=True):
-        for j, result in enumerate(comparison.results):
-            mean, low, high = _metric(result, metric)
-            ax.bar(j, mean, yerr=_error(mean, low, high), capsize=4, color=_SCENARIO_COLOURS[j % 7])
-            if not np.isnan(mean):
-                top = high if not np.isnan(high) else mean
-                ax.text(j + 0.08, top, format_number(mean), ha="left", va="bottom", fontsize=9)
-        ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
-        if ax.get_ylim()[1] <= 0:
-            ax.set_ylim(0, 1)
-        rows = differences[differences["metric"] == metric] if not differences.empty else differences
-        notes = []
-        for row in rows.itertuples():
-            verdict = f"{row.better} better" if row.better else "no significant difference"
-            notes.append(
-                f"{row.scenario}: {'+' if row.mean_difference >= 0 else '-'}"
-                f"{format_number(abs(row.mean_difference))} ({verdict})"
+    for ax, (metric, values) in zip(axes, panels, strict=False):
+        found = differences[differences["metric"] == metric.pattern] if not differences.empty else differences
+        by_scenario = {row["scenario"]: row for _, row in found.iterrows()}
+        tops = []
+        for j, (mean, low, high) in enumerate(values):
+            ax.bar(j, mean, yerr=_error(mean, low, high), capsize=4, color=_SCENARIO_COLOURS[j % 7], width=0.6)
+            if np.isnan(mean):
+                continue
+            top = high if not np.isnan(high) else mean
+            tops.append(top)
+            ax.annotate(
+                format_number(mean),
+                (j, top),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                fontweight="bold",
             )
-        ax.set_title(title + ("\n" + "; ".join(notes) if notes else ""), fontsize=10)
-        ax.set_xticks(range(len(comparison.results)), comparison.names, rotation=10)
-        ax.set_ylabel(unit)
-    figure.suptitle(
-        _compare_title(comparison, "Dashboard: headline metrics (95% CI; differences vs the first, paired)"),
-        fontweight="bold",
+            if j > 0 and names[j] in by_scenario:
+                note, colour = _difference_note(by_scenario[names[j]], metric)
+                ax.annotate(
+                    note,
+                    (j, top),
+                    xytext=(0, 13),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    color=colour,
+                )
+        highest = max([t for t in tops if np.isfinite(t)], default=0.0)
+        ax.set_ylim(0, highest * 1.45 if highest > 0 else 1.0)  # room for three lines of labels
+        ax.set_title(_first_upper(metric.label), fontsize=10, fontweight="bold")
+        ax.set_xticks(range(count), [textwrap.fill(n, 12) for n in names], fontsize=8)
+        ax.set_xlim(-0.6, count - 0.4)
+        ax.set_ylabel(metric.unit)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v)))
+    heading = _compare_title(comparison, "Dashboard: headline metrics (95% CI)")
+    wrap = int(columns * panel_width * 7.5)  # characters of the bold heading per line that fit
+    figure.suptitle("\n".join(textwrap.fill(line, wrap) for line in heading.splitlines()), fontweight="bold")
+    omitted = [m.label for m in catalogue.dashboard() if m not in [p[0] for p in panels]]
+    key = (
+        f"Above each bar: its mean; above the others, the difference to {names[0]} (paired by replication) and"
+        " its verdict. better/worse: the 95% CI excludes 0 and the difference exceeds the metric's minimal"
+        " important difference (MID); below MID: significant but smaller; n.s.: not significant."
+        + (f" Not shown (zero everywhere): {', '.join(omitted)}." if omitted else "")
     )
+    figure.supxlabel(textwrap.fill(key, int(columns * panel_width * 13)), fontsize=8, color="0.25")
     return figure
 
 
@@ -546,6 +608,58 @@ def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
     return figure
 
 
+def net_benefit_figure(sweep, crossover: dict) -> Figure:
+    """The net benefit a week of each ``across`` value against the first (the project-weeks it
+    saves valued at ``value_per_project_week``, minus its extra staff cost), mean and 95% CI
+    paired by replication, against the varied parameter, with its crossover marked."""
+    from .results import cost_with_delay
+
+    value = crossover["value_per_project_week"]
+    x_path, across_path = crossover["parameter"], crossover["across"]
+    labels = sweep.across[across_path]
+    data = sweep.frame
+    xs = sorted(sweep.vary[x_path])
+    figure = Figure(figsize=(10, 6), layout="constrained")
+    ax = figure.subplots()
+    for j, label in enumerate(labels[1:], start=1):
+        means, lows, highs = [], [], []
+        for x in xs:
+            at = data[data[x_path] == x]
+            base = cost_with_delay(at[at[across_path] == labels[0]].sort_values("replication"), value)
+            other = cost_with_delay(at[at[across_path] == label].sort_values("replication"), value)
+            row = paired_difference(other, base)  # base - other: what the alternative saves
+            means.append(row["mean_difference"])
+            lows.append(row["ci_low"])
+            highs.append(row["ci_high"])
+        colour = _SCENARIO_COLOURS[j % len(_SCENARIO_COLOURS)]
+        ax.plot(xs, means, marker="o", color=colour, label=f"{label} against {labels[0]}")
+        ax.fill_between(xs, lows, highs, color=colour, alpha=0.25)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_ylabel("net benefit (currency per week)")
+    ax.set_title(
+        f"project-weeks saved x {format_number(value)} a project-week, minus the extra staff cost; 95% CI"
+        " paired by replication"
+    )
+    ax.legend(loc="best")
+    for pair in crossover["net_benefit"]["pairs"]:
+        if pair.get("crossover") is not None and not pair.get("whole_range"):
+            ax.axvline(pair["crossover"], color="black", linestyle="--", linewidth=1)
+            ax.axvspan(pair["ci_low"], pair["ci_high"], color="0.6", alpha=0.2)
+            ax.text(pair["crossover"], ax.get_ylim()[1], f" crossover ~{pair['crossover']:,.0f}", va="top", fontsize=9)
+    if x_path in sweep.log_scale:
+        ax.set_xscale("log")
+    ax.set_xticks(xs, [format_number(v) for v in xs])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(
+        {"org.employees": "employees"}.get(x_path, x_path) + (" (log scale)" if x_path in sweep.log_scale else "")
+    )
+    n = len(sweep.results[0].replications)
+    heading = f"Net benefit against {x_path}: {sweep.scenario.name}, {n} replications per point\n"
+    heading += "\n".join(textwrap.fill(p["sentence"], 125) for p in crossover["net_benefit"]["pairs"])
+    figure.suptitle(heading, fontweight="bold", fontsize="medium")
+    return figure
+
+
 def _mark_headcount_steps(axes, sweep, labels, log_x: bool) -> None:
     """A light dotted line at every grid value where some role's headcount steps, labelled
     along the line (on its left) with the roles and their counts before and after: in an
@@ -626,22 +740,27 @@ def figures(result, metric: str = "project_lead_time_weeks_mean", crossover: dic
             return {}
         available = set(result.frame.columns)
         shown = crossover if crossover and crossover["metric"] == metric else None
-        return {
+        out = {
             f"sweep-{name}.png": sweep_figure(result, name, shown if name == metric else None)
             for name in dict.fromkeys((metric, *catalogue.sweep_metrics()))
             if name in available
         }
+        if crossover and crossover.get("net_benefit"):
+            out["sweep-net-benefit.png"] = net_benefit_figure(result, crossover)
+        return out
     raise TypeError(f"no figures for {type(result).__name__}")
 
 
-def save(result, directory, plots: bool = True, metric: str = "project_lead_time_weeks_mean", net_of_cost=None):
+def save(
+    result, directory, plots: bool = True, metric: str = "project_lead_time_weeks_mean", value_per_project_week=None
+):
     """Write a result's data (and, with ``plots``, its figures) as the folder ``directory``:
     built beside it and swapped in whole (:meth:`OutputFolder.replace`), so the folder holds
     this result's files and no other, or, if writing fails, stays as it was.  Its run cache
     ``.runs/`` is kept.  Returns the paths written (and, for a sweep, the crossover)."""
     with OutputFolder.replace(directory) as folder:
         if isinstance(result, Sweep):
-            crossover = result.write(folder, metric, net_of_cost)
+            crossover = result.write(folder, metric, value_per_project_week)
             if plots:
                 for name, figure in figures(result, metric, crossover).items():
                     folder.figure(name, figure)

@@ -32,7 +32,7 @@ import pandas as pd
 from . import catalogue
 from .engine import EVENT_LOG_COLUMNS
 from .experiment import RunCache, check_runs, grid, run_scenarios
-from .metrics import ReplicationOutput
+from .metrics import WEEKS_PER_QUARTER, ReplicationOutput
 from .monitors import BIN_EDGES
 from .scenario import Scenario
 from .stats import (
@@ -598,6 +598,38 @@ def event_formats(events: bool | str | None) -> tuple[str, ...]:
     return names
 
 
+# ------------------------------------------------------------------ money: cost of delay
+
+NET_BENEFIT = "net_benefit_per_week"
+
+
+def project_weeks_per_week(replications: pd.DataFrame) -> np.ndarray:
+    """Projects in progress on average, one value per replication: each is a project-week of
+    delay per week, so the value scales with the project volume.  The measured time-average
+    ``projects_in_progress_mean`` where there is one (it counts the projects still open, which
+    an overloaded structure piles up); else Little's law on the completed projects, projects
+    completed per week x their mean lead time in weeks (0 when none completed)."""
+    throughput = replications["projects_per_quarter"].to_numpy(dtype=float) / WEEKS_PER_QUARTER
+    lead = replications["project_lead_time_weeks_mean"].to_numpy(dtype=float)
+    little = np.where(throughput > 0, throughput * np.nan_to_num(lead), 0.0)
+    if "projects_in_progress_mean" not in replications:
+        return little
+    measured = replications["projects_in_progress_mean"].to_numpy(dtype=float)
+    return np.where(np.isnan(measured), little, measured)
+
+
+def cost_with_delay(replications: pd.DataFrame, value_per_project_week: float) -> np.ndarray:
+    """Staff cost per week plus the cost of delay (project-weeks per week x the value of one)."""
+    staff = replications["staff_cost_per_week"].to_numpy(dtype=float)
+    return staff + value_per_project_week * project_weeks_per_week(replications)
+
+
+def net_benefit(baseline: pd.DataFrame, other: pd.DataFrame, value_per_project_week: float) -> np.ndarray:
+    """Net benefit per week of ``other`` against ``baseline``, paired by row (replication):
+    (baseline's project-weeks - other's) x value - (other's staff cost - baseline's)."""
+    return cost_with_delay(baseline, value_per_project_week) - cost_with_delay(other, value_per_project_week)
+
+
 # ------------------------------------------------------------------ several scenarios
 
 
@@ -607,10 +639,29 @@ class Comparison:
 
     ``comparison``: metric, scenario, mean, ci_low, ci_high.  ``differences``: every
     scenario minus the first, paired by replication: mean_difference, CI, significant,
-    and which is better (by the catalogue's direction of each metric).
+    and which is better (by the catalogue's direction of each metric), the minimal important
+    difference (``mid``), and a ``verdict``; ``better`` names the better scenario only when
+    the difference is significant *and* larger than the MID.  ``mid``: overrides of the
+    catalogue's MIDs, ``{metric or pattern: value}`` with the value in the metric's unit, or a
+    string such as ``"2%"`` for a share of the baseline's mean.  With a value per project-week
+    (``value_per_project_week``, or else the first scenario's
+    ``projects.value_per_project_week``) above 0, one more row per scenario:
+    ``net_benefit_per_week`` (:func:`net_benefit`; more is better).
     """
 
     results: list[Results]
+    value_per_project_week: float | None = None
+    mid: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.mid = parse_mids(self.mid)
+
+    @property
+    def value(self) -> float:
+        """The value of a project-week in use (0: not valued)."""
+        if self.value_per_project_week is not None:
+            return self.value_per_project_week
+        return self.results[0].scenario.projects.value_per_project_week
 
     @property
     def names(self) -> list[str]:
@@ -625,6 +676,15 @@ class Comparison:
             frames.append(frame)
         return pd.concat(frames, ignore_index=True)
 
+    def minimal_difference(self, metric: str) -> catalogue.MID | None:
+        """The MID of a metric: an override (by name, then by pattern) or the catalogue's."""
+        if metric in self.mid:
+            return self.mid[metric]
+        row = catalogue.lookup(metric)
+        if row is not None and row.pattern in self.mid:
+            return self.mid[row.pattern]
+        return catalogue.minimal_difference(metric)
+
     @property
     def differences(self) -> pd.DataFrame:
         base = self.results[0]
@@ -634,9 +694,16 @@ class Comparison:
                 if metric == "replication" or metric not in other.replications.columns:
                     continue
                 row = paired_difference(base.replications[metric], other.replications[metric])
-                better = ""
                 direction = catalogue.better_direction(metric)
-                if row["significant"] and direction:
+                mid = self.minimal_difference(metric) if direction else None
+                values = base.replications[metric].to_numpy(dtype=float)
+                baseline_mean = float(np.nanmean(values)) if np.isfinite(values).any() else math.nan
+                threshold = mid.threshold(baseline_mean) if mid else 0.0
+                if not math.isfinite(threshold):
+                    threshold = 0.0
+                practical = bool(row["significant"] and direction and abs(row["mean_difference"]) > threshold)
+                better = ""
+                if practical:
                     improves = row["mean_difference"] * direction > 0
                     better = other.scenario.name if improves else base.scenario.name
                 rows.append(
@@ -645,10 +712,33 @@ class Comparison:
                         "scenario": other.scenario.name,
                         "baseline": base.scenario.name,
                         **row,
+                        "mid": threshold if mid else math.nan,
+                        "practical": practical,
                         "better": better,
+                        "verdict": verdict(row, direction, threshold if mid else None),
                     }
                 )
+            if self.value > 0:
+                rows.append(self._net_benefit_row(base, other))
         return pd.DataFrame(rows)
+
+    def _net_benefit_row(self, base: Results, other: Results) -> dict:
+        ordered = [r.replications.sort_values("replication") for r in (base, other)]
+        gain = net_benefit(*ordered, self.value)
+        row = paired_difference(np.zeros_like(gain), gain)
+        better = ""
+        if row["significant"]:
+            better = other.scenario.name if row["mean_difference"] > 0 else base.scenario.name
+        return {
+            "metric": NET_BENEFIT,
+            "scenario": other.scenario.name,
+            "baseline": base.scenario.name,
+            **row,
+            "mid": math.nan,  # money: any significant net benefit counts
+            "practical": bool(row["significant"]),
+            "better": better,
+            "verdict": verdict(row, 1, None),
+        }
 
     def table(self) -> str:
         """Headline metrics of every scenario, and differences to the first, as plain text."""
@@ -665,12 +755,19 @@ class Comparison:
                 cells.append(f"{format_number(mean):>{width + 2}}" if present else " " * (width + 2))
             lines.append(f"{f'{metric.label} ({metric.unit})':<{label_width}}" + "".join(cells))
             for row in differences[differences["metric"] == metric.pattern].itertuples():
-                mark = f"  -> {row.better} better" if row.better else "  (not significant)"
+                if row.better:
+                    mark = f"  -> {row.better} better (beyond the MID of {format_number(row.mid)})"
+                else:
+                    mark = f"  ({row.verdict})"
                 lines.append(
                     f"    {row.scenario} - {row.baseline}: {format_number(row.mean_difference, signed=True)} "
                     f"(95% CI {format_number(row.ci_low, signed=True)} to "
                     f"{format_number(row.ci_high, signed=True)}){mark}"
                 )
+        lines.append(
+            "better: the 95% CI excludes zero and the difference exceeds the metric's minimal important"
+            " difference (MID; estimates, override with --mid METRIC=VALUE)"
+        )
         for result in self.results:
             for warning in result.warnings:
                 lines.append(f"warning ({result.scenario.name}): {warning}")
@@ -680,6 +777,57 @@ class Comparison:
         """comparison.csv and differences.csv."""
         folder.frame("comparison.csv", self.comparison)
         folder.frame("differences.csv", self.differences)
+
+
+def verdict(row: dict, direction: int, mid: float | None) -> str:
+    """A paired difference in words: ``better``/``worse`` (the scenario against the baseline)
+    only when its CI excludes zero and it exceeds the MID."""
+    if not row["significant"]:
+        return "no significant difference"
+    if not direction:
+        return "significant (a description: neither better nor worse)"
+    if mid is not None and abs(row["mean_difference"]) <= mid:
+        return f"no practical difference (significant but below the MID of {format_number(mid)})"
+    return "better" if row["mean_difference"] * direction > 0 else "worse"
+
+
+def parse_mids(mid) -> dict[str, catalogue.MID]:
+    """Overrides of minimal important differences: ``{metric or pattern: value}`` (or an
+    iterable of ``"METRIC=VALUE"`` strings), the value a number >= 0 in the metric's unit or
+    ``"N%"`` for N% of the baseline's mean.  A ValueError names what is wrong."""
+    if mid is None:
+        return {}
+    if isinstance(mid, dict) and all(isinstance(v, catalogue.MID) for v in mid.values()):
+        return dict(mid)
+    if not isinstance(mid, dict):
+        pairs = {}
+        for text in mid:
+            if "=" not in str(text):
+                raise ValueError(f"mid: expected METRIC=VALUE, e.g. project_lead_time_weeks_mean=0.5, found {text!r}")
+            name, value = (part.strip() for part in str(text).split("=", 1))
+            pairs[name] = value
+        mid = pairs
+    patterns = {m.pattern: m for m in catalogue.CATALOGUE}
+    out = {}
+    for name, value in mid.items():
+        if isinstance(value, catalogue.MID):
+            out[name] = value
+            continue
+        row = patterns.get(name) or catalogue.lookup(name)
+        if row is None:
+            raise ValueError(f"mid: unknown metric {name!r} (orgsim reference lists them)")
+        if not row.better:
+            raise ValueError(f"mid: {name} describes the organisation (neither better nor worse): it has no MID")
+        text = str(value).strip()
+        relative = text.endswith("%")
+        try:
+            number = float(text[:-1] if relative else text)
+        except ValueError:
+            raise ValueError(f"mid: {name}: expected a number >= 0 or a percentage, found {value!r}") from None
+        if not math.isfinite(number) or number < 0:
+            raise ValueError(f"mid: {name}: expected a finite number >= 0, found {value!r}")
+        out[name] = catalogue.MID(number / 100 if relative else number, "set by the user", relative=relative)
+    return out
 
 
 def _distinct_names(scenarios: list[Scenario]) -> list[Scenario]:
@@ -700,20 +848,23 @@ def compare(
     executor: Executor | None = None,
     progress: bool = False,
     cache: RunCache | None = None,
+    mid: dict | None = None,
 ) -> Comparison:
     """Run every scenario with the same seed and replications (common random numbers).
 
     ``replications`` and ``seed`` default to the first scenario's settings, so that all
-    scenarios are compared on equal terms whatever their own files say.
+    scenarios are compared on equal terms whatever their own files say.  ``mid`` overrides
+    minimal important differences (see :class:`Comparison`); it is checked before any run.
     """
     if len(scenarios) < 2:
         raise ValueError("compare needs at least two scenarios")
+    mid = parse_mids(mid)
     scenarios = _distinct_names(list(scenarios))
     first = scenarios[0].simulation
     replications = first.replications if replications is None else replications
     seed = first.seed if seed is None else seed
     outputs = run_scenarios(scenarios, replications, seed, jobs, executor, progress, cache, "compare")
-    return Comparison([Results.from_outputs(s, seed, o) for s, o in zip(scenarios, outputs, strict=True)])
+    return Comparison([Results.from_outputs(s, seed, o) for s, o in zip(scenarios, outputs, strict=True)], mid=mid)
 
 
 # ------------------------------------------------------------------ a grid
@@ -798,12 +949,17 @@ class Sweep:
                     )
         return steps
 
-    def crossover(self, metric: str = "project_lead_time_weeks_mean", net_of_cost: float | None = None) -> dict:
+    def crossover(
+        self, metric: str = "project_lead_time_weeks_mean", value_per_project_week: float | None = None
+    ) -> dict:
         """From which value of the swept parameter each ``across`` value beats the first.
 
         Needs one numeric ``vary`` parameter and one ``across`` parameter with two or more
-        values.  ``net_of_cost``: the money one unit of the metric is worth per week; the
-        comparison is then on ``staff_cost_per_week`` plus (or minus) that value.
+        values.  ``value_per_project_week`` (default: the scenario's
+        ``projects.value_per_project_week``; 0: not valued): the cost of delay of one project
+        for one week; above 0 the result also holds ``net_benefit``, the same analysis on the
+        net benefit of each alternative against the first (:func:`net_benefit`: the
+        project-weeks it saves, valued, minus its extra staff cost), under ``pairs``.
 
         Each pair holds what :func:`~orgsim.stats.find_crossover` finds (who wins at the top
         of the range, and from about where), ``regions`` (:func:`~orgsim.stats.find_regions`:
@@ -822,24 +978,36 @@ class Sweep:
             raise ValueError(f"no metric {metric!r} in the sweep")
         order = sorted(xs)
         direction = catalogue.better_direction(metric)
-        if direction == 0 and net_of_cost is None:
+        if direction == 0:
             raise ValueError(f"{metric} describes the organisation (neither more nor less is better): no crossover")
+        value = (
+            self.scenario.projects.value_per_project_week if value_per_project_week is None else value_per_project_week
+        )
 
-        def matrix(label):
+        def matrix(label, column=metric):
             rows = frame[frame[across_path] == label]
-            values = rows.pivot(index="replication", columns=vary_path, values=metric)[order].to_numpy().T
-            if net_of_cost is None:
-                return values
-            cost = rows.pivot(index="replication", columns=vary_path, values="staff_cost_per_week")[order]
-            return cost.to_numpy().T - direction * net_of_cost * values
+            return rows.pivot(index="replication", columns=vary_path, values=column)[order].to_numpy().T
 
+        def with_delay(label):  # staff cost plus cost of delay, replication by replication
+            rows = frame[frame[across_path] == label].sort_values([vary_path, "replication"])
+            values = cost_with_delay(rows, value).reshape(len(order), -1)
+            return values
+
+        out = {"metric": metric, "parameter": vary_path, "across": across_path}
+        out["pairs"] = self._pairs(matrix, labels, order, vary_path, direction > 0, metric, None)
+        out["value_per_project_week"] = value if value > 0 else None
+        if value > 0:
+            out["net_benefit"] = {"pairs": self._pairs(with_delay, labels, order, vary_path, False, NET_BENEFIT, value)}
+        return out
+
+    def _pairs(self, matrix, labels, order, vary_path, higher_is_better, metric, value) -> list[dict]:
+        """Crossover, regions, headcount steps and sentence of each alternative against the first."""
         baseline = matrix(labels[0])
         xs = np.asarray(order, dtype=float)
         baseline_steps = self.headcount_steps(labels[0])
         pairs = []
         for label in labels[1:]:
             challenger = matrix(label)
-            higher_is_better = direction > 0 and net_of_cost is None
             result = find_crossover(
                 xs,
                 baseline,
@@ -852,22 +1020,16 @@ class Sweep:
             result["regions"] = find_regions(xs, baseline, challenger, higher_is_better=higher_is_better)["regions"]
             result["headcount_steps"] = {"baseline": baseline_steps, "challenger": self.headcount_steps(label)}
             result["on_step"] = _boundaries_on_steps(result)
-            result["sentence"] = _sentence(result, metric, vary_path, net_of_cost)
+            result["sentence"] = _sentence(result, metric, vary_path, value)
             pairs.append(result)
-        return {
-            "metric": metric,
-            "parameter": vary_path,
-            "across": across_path,
-            "net_of_cost": net_of_cost,
-            "pairs": pairs,
-        }
+        return pairs
 
-    def write(self, folder: OutputFolder, metric: str = "project_lead_time_weeks_mean", net_of_cost=None):
+    def write(self, folder: OutputFolder, metric: str = "project_lead_time_weeks_mean", value_per_project_week=None):
         """sweep.csv, sweep-summary.csv and crossover.json (when it applies); returns the crossover."""
         folder.frame("sweep.csv", self.frame)
         folder.frame("sweep-summary.csv", self.summary)
         try:
-            crossover = self.crossover(metric, net_of_cost)
+            crossover = self.crossover(metric, value_per_project_week)
         except ValueError:
             return None
         folder.text("crossover.json", json.dumps(_jsonable(crossover), indent=2))
@@ -978,14 +1140,16 @@ def _step_notes(result: dict) -> str:
     )
 
 
-def _sentence(result: dict, metric: str, path: str, net_of_cost) -> str:
+def _sentence(result: dict, metric: str, path: str, value_per_project_week=None) -> str:
     """Every region along the range in order (who is significantly better where, and where
     neither is), the interpolated crossover for the winner at the top, and the headcount
-    steps that coincide with a boundary."""
+    steps that coincide with a boundary.  With ``value_per_project_week`` the comparison is
+    on the net benefit (staff cost plus the cost of delay)."""
     baseline, challenger = result["baseline"], result["challenger"]
-    what = catalogue.label(metric)
-    if net_of_cost is not None:
-        what += f" net of staff cost (one unit worth {net_of_cost:g} a week)"
+    if value_per_project_week is not None:
+        what = f"net benefit (staff cost and cost of delay at {format_number(value_per_project_week)} a project-week)"
+    else:
+        what = catalogue.label(metric)
     xs = result["x"]
     unit = _unit(path)
     span = f"{format_number(xs[0])}-{format_number(xs[-1])} {unit}"

@@ -114,7 +114,7 @@ def test_headline_sweep_and_dashboard_selections():
 
 def test_markdown_list_has_one_row_per_catalogue_entry():
     lines = catalogue.markdown_list().splitlines()
-    assert lines[:2] == ["| metric | unit | better | meaning |", "|---|---|---|---|"]
+    assert lines[:2] == ["| metric | unit | better | MID | meaning |", "|---|---|---|---|---|"]
     rows = lines[2:]
     assert len(rows) == len(catalogue.CATALOGUE)
     for line, metric in zip(rows, catalogue.CATALOGUE, strict=True):
@@ -127,3 +127,25 @@ def test_descriptions_are_never_called_better():
     """A headcount or an arrival rate describes the organisation: no comparison declares a winner on it."""
     for name in ("headcount.it_manager", "queue_arrivals_per_hour.ticket_l2", "projects_active_at_end"):
         assert catalogue.better_direction(name) == catalogue.NEITHER, name
+
+
+def test_every_outcome_has_a_minimal_important_difference_and_descriptions_none():
+    rows = (*catalogue.CATALOGUE, catalogue.lookup("utilisation.it_manager"))
+    for metric in rows:
+        if metric.better == catalogue.NEITHER:
+            assert metric.mid is None, metric.pattern
+            continue
+        mid = metric.mid
+        assert mid is not None, f"{metric.pattern}: no MID (add one to catalogue.MIDS)"
+        assert mid.value > 0 and mid.basis.strip(), metric.pattern
+        if metric.share and not mid.relative:
+            assert mid.value < 0.5, metric.pattern
+    assert set(catalogue.MIDS) <= {m.pattern for m in rows}  # no MID of a metric that is not there
+    assert catalogue.minimal_difference("project_lead_time_weeks_mean").value == 1.0
+    assert catalogue.minimal_difference("utilisation.engineer").value == 0.05
+    assert catalogue.minimal_difference("headcount.engineer") is None
+    assert catalogue.minimal_difference("no_such_metric") is None
+    cost = catalogue.minimal_difference("staff_cost_per_week")
+    assert cost.relative and cost.threshold(9800.0) == pytest.approx(98.0)
+    assert cost.describe("currency per week") == "1% of the baseline"
+    assert catalogue.minimal_difference("project_lead_time_weeks_mean").describe("working weeks") == "1 working week"

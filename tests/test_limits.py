@@ -64,7 +64,11 @@ CASES = [
     ("dask-address", ["run", SMALL, "--dask", "not an address", "-r", "2"], ["--dask"]),
     ("deep-key", ["validate", SMALL, "--set", _deep_key(3000)], ["org.b", "unknown key"]),
     ("long-out", ["run", SMALL, "-r", "2", "--out", "x" * 300], ["cannot", "x" * 50]),
-    ("net-of-cost-nan", ["sweep", SMALL, "--vary", "org.employees=40,50", "--net-of-cost", "nan"], ["finite"]),
+    (
+        "value-per-project-week-nan",
+        ["sweep", SMALL, "--vary", "org.employees=40,50", "--value-per-project-week", "nan"],
+        ["finite"],
+    ),
     (
         "vary-and-across",
         ["sweep", SMALL, "--vary", "org.employees=40,50", "--across", "org.employees=40,50"],

@@ -53,9 +53,26 @@ def test_metrics_are_finite_where_work_was_done():
         "utilisation.it_manager",
         "staff_cost_per_week",
         "cost_per_ticket",
+        "cost_per_project",
+        "busy_cost_per_project",
+        "projects_in_progress_mean",
         "queue_length_mean.ticket_l2",
     ):
         assert math.isfinite(output.metrics[name]), name
+
+
+def test_projects_in_progress_agree_with_littles_law_in_a_stable_run():
+    """The time-average of open projects (the cost of delay's project-weeks per week) against
+    completed projects per week x mean lead time: equal up to the projects open at the
+    ends of the measured period (a stable, long run; on average over replications: one
+    long project still open at the end weighs on a single replication)."""
+    scenario = make_scenario(
+        org={"employees": 200, "structure": "separate"}, simulation={"horizon_weeks": 156, "warmup_weeks": 26}
+    )
+    results = orgsim.simulate(scenario, replications=8, seed=4, jobs=1).replications
+    little = results["projects_per_quarter"] / 13.0 * results["project_lead_time_weeks_mean"]
+    measured = results["projects_in_progress_mean"]
+    assert abs(measured.mean() / little.mean() - 1) < 0.2, (list(measured), list(little))
 
 
 def test_utilisation_and_busy_hours_stay_within_available_time():

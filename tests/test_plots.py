@@ -11,11 +11,13 @@ import sys
 import matplotlib.image
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 import orgsim
 from orgsim import catalogue, plots
+from orgsim.results import Comparison
 from orgsim.stats import format_number
 from tests.conftest import SCENARIOS, make_scenario
 
@@ -116,14 +118,64 @@ def test_figures_of_a_comparison(comparison):
         _assert_labelled(name, figure)
         assert "combined vs separate (3 replications each" in figure.get_suptitle()
     dashboard = figures["dashboard.png"]
-    assert len(dashboard.axes) == len(catalogue.dashboard()) == 6
-    titles = [ax.get_title().splitlines()[0] for ax in dashboard.axes]
+    shown = [m for m in catalogue.dashboard() if any(r.metric(m.pattern) for r in comparison.results)]
+    assert len(dashboard.axes) == len(shown) >= 5
+    titles = [ax.get_title() for ax in dashboard.axes]
     assert titles[:3] == ["Project lead time", "Projects on time", "SLA attainment"]
-    cost = next(ax for ax in dashboard.axes if ax.get_title().startswith("Staff cost"))
-    assert "separate: +2,800 (combined better)" in cost.get_title()
+    cost = next(ax for ax in dashboard.axes if ax.get_title() == "Staff cost")
+    labels = [text.get_text() for text in cost.texts]
+    assert "+2,800/wk\nworse" in labels  # the difference on the separate bar, judged (beyond the MID of 1%)
     assert [bar.get_height() for bar in cost.patches] == pytest.approx(
         [r.metric("staff_cost_per_week") for r in comparison.results]
     )
+
+
+def _renamed(result, name):
+    return dataclasses.replace(result, scenario=result.scenario.with_changes({"name": name}))
+
+
+def _zero_rework(result):
+    summary = result.summary.copy()
+    rows = summary["metric"] == "rework_hours_per_week"
+    summary.loc[rows, ["mean", "ci_low", "ci_high"]] = 0.0
+    replications = result.replications.assign(rework_hours_per_week=0.0)
+    return dataclasses.replace(result, summary=summary, replications=replications)
+
+
+def test_dashboard_leaves_out_a_panel_that_is_zero_everywhere(comparison):
+    """No rework in any scenario: no rework panel; the five others reflow into 2 x 3 with one spare
+    slot removed, and the key says what is not shown."""
+    quiet = Comparison([_zero_rework(r) for r in comparison.results])
+    figure = plots.comparison_dashboard(quiet)
+    titles = [ax.get_title() for ax in figure.axes]
+    assert "Rework" not in titles and len(titles) == 5
+    assert "Not shown (zero everywhere): rework." in figure.get_supxlabel().replace("\n", " ")
+
+
+def _overlapping(texts, renderer) -> list[tuple[str, str]]:
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_visible() and t.get_text()]
+    return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1 :] if box_a.overlaps(box_b)]
+
+
+@pytest.mark.parametrize("count", [2, 5])
+def test_dashboard_text_does_not_overlap(comparison, count):
+    """With 2 to 5 scenarios no title, bar label or scenario name runs into another, and every
+    text lies inside the figure."""
+    results = [_renamed(comparison.results[j % 2], f"scenario-number-{j}") for j in range(count)]
+    figure = plots.comparison_dashboard(Comparison(results))
+    FigureCanvasAgg(figure).draw()
+    renderer = figure.canvas.get_renderer()
+    titles = [ax.title for ax in figure.axes]
+    assert not _overlapping([figure._suptitle, *titles, figure._supxlabel], renderer)
+    whole = figure.bbox
+    for ax in figure.axes:
+        assert not _overlapping(ax.texts, renderer), ax.get_title()
+        assert not _overlapping(ax.get_xticklabels(), renderer), ax.get_title()
+        for text in [ax.title, *ax.texts, *ax.get_xticklabels()]:
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= whole.x0 - 1 and box.x1 <= whole.x1 + 1 and box.y1 <= whole.y1 + 1, text.get_text()
+        notes = [t.get_text() for t in ax.texts if "\n" in t.get_text()]
+        assert len(notes) == count - 1, ax.get_title()  # every bar after the first says its difference
 
 
 def test_figures_of_a_sweep(sweep_result):
@@ -307,3 +359,50 @@ def test_sweep_through_the_cli_writes_every_file_and_the_crossover(tmp_path):
     }
     assert (out / "sweep-utilisation.it_manager.png").stat().st_size > 20_000
     assert (out / "sweep-project_lead_time_weeks_mean.png").exists()
+
+
+def test_compare_takes_a_mid_from_the_command_line(tmp_path):
+    """--mid staff_cost_per_week=5000: the +2,800 a week of a project manager is below it, so no
+    scenario is better on cost; --mid 50% of lead time likewise."""
+    done = _orgsim(
+        "compare",
+        "small-combined",
+        "small-separate",
+        "-r",
+        "2",
+        "-q",
+        "--no-plots",
+        "--set",
+        "simulation.horizon_weeks=6",
+        "--set",
+        "simulation.warmup_weeks=1",
+        "--mid",
+        "staff_cost_per_week=5000",
+        "--mid",
+        "project_lead_time_weeks_mean=50%",
+        "--out",
+        "out",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    cost = pd.read_csv(tmp_path / "out" / "differences.csv").set_index("metric").loc["staff_cost_per_week"]
+    assert cost["significant"] and cost["mid"] == 5000 and pd.isna(cost["better"])
+    assert cost["verdict"] == "no practical difference (significant but below the MID of 5,000)"
+    assert "+2,800 (95% CI +2,800 to +2,800)  (no practical difference" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("no_such_metric=1", "--mid: unknown metric 'no_such_metric'"),
+        ("staff_cost_per_week=-5", "--mid: staff_cost_per_week: expected a finite number >= 0"),
+        ("staff_cost_per_week=inf", "--mid: staff_cost_per_week: expected a finite number >= 0"),
+        ("staff_cost_per_week", "--mid: expected METRIC=VALUE"),
+    ],
+)
+def test_a_bad_mid_is_one_line_and_exit_2(tmp_path, option, message):
+    done = _orgsim("compare", "small-combined", "small-separate", "--mid", option, cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"orgsim: error: {message}"), done.stderr
+    assert not (tmp_path / "outputs").exists()  # nothing ran

@@ -13,7 +13,7 @@ import pytest
 
 import orgsim
 from orgsim.engine import EVENT_LOG_COLUMNS
-from orgsim.results import OutputFolder, Results, Sweep, compare, sweep
+from orgsim.results import Comparison, OutputFolder, Results, Sweep, compare, parse_mids, sweep
 from orgsim.stats import format_number, summarise
 from tests.conftest import make_scenario
 
@@ -142,17 +142,110 @@ def test_comparison_frames_and_table():
     twin_separate = differences[differences["scenario"] == "separate"].set_index("metric")
     pd.testing.assert_series_equal(twin["mean_difference"], twin_separate["mean_difference"])  # same seed, same runs
     table = comparison.table()
-    assert "separate - combined: +2,800" in table and "-> combined better" in table
+    assert "separate - combined: +2,800" in table and "-> combined better (beyond the MID of " in table
+    assert {"mid", "practical", "verdict"} <= set(differences.columns)
     with pytest.raises(ValueError, match="at least two"):
         compare(scenarios[:1], replications=2, seed=1, jobs=1)
+
+
+def _stand_in(name, **columns):
+    """What Comparison.differences reads of a Results: a scenario's name and its replications."""
+    n = len(next(iter(columns.values())))
+    return SimpleNamespace(
+        scenario=SimpleNamespace(name=name, projects=SimpleNamespace(value_per_project_week=0.0)),
+        replications=pd.DataFrame({"replication": range(n), **columns}),
+    )
+
+
+BASE_WEEKS = np.array([10.0, 12.0, 9.0, 14.0, 11.0, 13.0])
+JITTER = np.array([0.01, -0.01, 0.02, -0.02, 0.0, 0.01])
+
+
+def _lead_time_pair(gain, mid=None):
+    metric = "project_lead_time_weeks_mean"
+    comparison = Comparison(
+        [_stand_in("combined", **{metric: BASE_WEEKS}), _stand_in("separate", **{metric: BASE_WEEKS - gain + JITTER})],
+        mid=mid,
+    )
+    return comparison.differences.set_index("metric").loc[metric]
+
+
+def test_a_significant_difference_below_the_mid_is_not_called_better():
+    """0.3 weeks shorter in every replication: significant, but below the 1-week MID of lead time."""
+    row = _lead_time_pair(0.3)
+    assert row.significant and row.ci_high < 0
+    assert row.mid == 1.0 and not row.practical
+    assert row.better == ""
+    assert row.verdict == "no practical difference (significant but below the MID of 1)"
+
+
+def test_a_large_difference_is_called_better():
+    row = _lead_time_pair(3.0)
+    assert row.significant and row.practical
+    assert row.better == "separate" and row.verdict == "better"
+    worse = _lead_time_pair(-3.0)
+    assert worse.better == "combined" and worse.verdict == "worse"
+    noisy = Comparison(
+        [
+            _stand_in("combined", project_lead_time_weeks_mean=BASE_WEEKS),
+            _stand_in("separate", project_lead_time_weeks_mean=BASE_WEEKS[::-1] - 0.5),
+        ]
+    ).differences.iloc[0]
+    assert not noisy.significant and noisy.verdict == "no significant difference" and noisy.better == ""
+
+
+def test_the_mid_can_be_overridden_in_python():
+    assert _lead_time_pair(0.3, mid={"project_lead_time_weeks_mean": 0.2}).better == "separate"
+    assert _lead_time_pair(3.0, mid={"project_lead_time_weeks_mean": "50%"}).better == ""  # 50% of ~11.5 weeks
+    assert _lead_time_pair(0.3, mid=["project_lead_time_weeks_mean=0"]).better == "separate"  # CI alone
+    for bad, message in (
+        ({"no_such_metric": 1}, "unknown metric"),
+        ({"project_lead_time_weeks_mean": -1}, "finite number >= 0"),
+        ({"project_lead_time_weeks_mean": math.inf}, "finite number >= 0"),
+        ({"project_lead_time_weeks_mean": "soon"}, "expected a number"),
+        ({"headcount.it_manager": 1}, "describes the organisation"),
+        (["project_lead_time_weeks_mean"], "METRIC=VALUE"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            parse_mids(bad)
+    scenarios = [make_scenario(name=s, org={"structure": s}, **SHORT) for s in ("combined", "separate")]
+    with pytest.raises(ValueError, match="unknown metric"):  # checked before anything runs
+        compare(scenarios, replications=2, mid={"lead_time": 1})
+
+
+def test_a_relative_mid_scales_with_the_baseline():
+    """Staff cost's MID is 1% of the baseline: 2,800 on 9,800 is beyond it, 50 is not."""
+    base = np.full(4, 9800.0)
+    for extra, better in ((2800.0, "combined"), (50.0, "")):
+        comparison = Comparison(
+            [
+                _stand_in("combined", staff_cost_per_week=base),
+                _stand_in("separate", staff_cost_per_week=base + extra + np.array([0, 1, 0, 1])),
+            ]
+        )
+        row = comparison.differences.iloc[0]
+        assert row.mid == pytest.approx(98.0) and row.better == better
+
+
+def test_a_description_gets_no_verdict():
+    counts = Comparison(
+        [
+            _stand_in("a", **{"headcount.engineer": np.full(3, 2.0)}),
+            _stand_in("b", **{"headcount.engineer": np.array([3.0, 3.0, 3.1])}),
+        ]
+    )
+    row = counts.differences.iloc[0]
+    assert row.significant and row.better == "" and math.isnan(row.mid)
+    assert row.verdict.startswith("significant (a description")
 
 
 # ------------------------------------------------------------------ a grid
 
 
-def test_net_of_cost_weighs_the_metric_against_staff_cost():
-    """Separate has a shorter lead time but costs a project manager: valued at nothing a
-    week, lead time cannot pay for one, so combined wins net of cost everywhere."""
+def test_net_benefit_weighs_project_weeks_against_staff_cost():
+    """Separate has a shorter lead time but costs a project manager: with a project-week
+    worth next to nothing, the delay saved cannot pay for one, so combined wins on net
+    benefit everywhere, whatever the lead-time crossover says."""
     base = make_scenario(name="cost", simulation={"horizon_weeks": 20, "warmup_weeks": 2})
     result = sweep(
         base,
@@ -162,9 +255,11 @@ def test_net_of_cost_weighs_the_metric_against_staff_cost():
         seed=2,
         jobs=1,
     )
-    cheap = result.crossover("project_lead_time_weeks_mean", net_of_cost=1e-9)["pairs"][0]
+    crossover = result.crossover("project_lead_time_weeks_mean", value_per_project_week=1e-9)
+    cheap = crossover["net_benefit"]["pairs"][0]
     assert cheap["winner"] == "baseline" and cheap["whole_range"]
-    assert "combined beats separate" in cheap["sentence"] and "net of staff cost" in cheap["sentence"]
+    assert "combined beats separate on net benefit" in cheap["sentence"]
+    assert "net benefit" not in crossover["pairs"][0]["sentence"]
 
 
 def test_sweep_frames_and_what_a_crossover_needs():

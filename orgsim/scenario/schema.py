@@ -547,6 +547,14 @@ class Projects:
         "weekly portfolio review by each holder of portfolio_management",
         check=NONNEG,
     )
+    value_per_project_week: float = param(
+        0.0,
+        "currency per project per week",
+        "cost of delay: what one project in progress for one week costs the business (its benefit not yet"
+        " delivered); values the lead-time gain of sweeps and comparisons against the staff cost (0: not valued)",
+        "estimate: the user's own figure (cost of delay of a typical project)",
+        check=NONNEG,
+    )
     classes: tuple[ProjectClass, ...] = field(default=(), metadata={"internal": True})
     scheduled: tuple[ScheduledProject, ...] = field(default=(), metadata={"internal": True})
 
