@@ -560,15 +560,9 @@ def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
         data = sweep.frame
         xs = sorted(sweep.vary[x_path])
         for j, label in enumerate(labels[1:], start=1):
-            means, lows, highs = [], [], []
-            for x in xs:
-                at = data[data[x_path] == x]
-                base = at[at[across_path] == labels[0]].sort_values("replication")[metric].to_numpy()
-                other = at[at[across_path] == label].sort_values("replication")[metric].to_numpy()
-                row = paired_difference(base, other)
-                means.append(row["mean_difference"])
-                lows.append(row["ci_low"])
-                highs.append(row["ci_high"])
+            means, lows, highs = _paired_curve(
+                data, xs, x_path, across_path, labels[0], label, lambda rows: rows[metric].to_numpy()
+            )
             colour = _SCENARIO_COLOURS[j % len(_SCENARIO_COLOURS)]
             bottom.plot(xs, means, marker="o", color=colour, label=f"{label} - {labels[0]}")
             bottom.fill_between(xs, lows, highs, color=colour, alpha=0.25)
@@ -608,6 +602,22 @@ def sweep_figure(sweep, metric: str, crossover: dict | None = None) -> Figure:
     return figure
 
 
+def _paired_curve(data, xs, x_path, across_path, first, second, values):
+    """At each grid value, the paired difference ``values(second) - values(first)`` over the
+    replications (``values`` reads an array from the rows of one alternative): means, CI lows
+    and CI highs."""
+    means, lows, highs = [], [], []
+    for x in xs:
+        at = data[data[x_path] == x]
+        a = values(at[at[across_path] == first].sort_values("replication"))
+        b = values(at[at[across_path] == second].sort_values("replication"))
+        row = paired_difference(a, b)
+        means.append(row["mean_difference"])
+        lows.append(row["ci_low"])
+        highs.append(row["ci_high"])
+    return means, lows, highs
+
+
 def net_benefit_figure(sweep, crossover: dict) -> Figure:
     """The net benefit a week of each ``across`` value against the first (the project-weeks it
     saves valued at ``value_per_project_week``, minus its extra staff cost), mean and 95% CI
@@ -622,15 +632,10 @@ def net_benefit_figure(sweep, crossover: dict) -> Figure:
     figure = Figure(figsize=(10, 6), layout="constrained")
     ax = figure.subplots()
     for j, label in enumerate(labels[1:], start=1):
-        means, lows, highs = [], [], []
-        for x in xs:
-            at = data[data[x_path] == x]
-            base = cost_with_delay(at[at[across_path] == labels[0]].sort_values("replication"), value)
-            other = cost_with_delay(at[at[across_path] == label].sort_values("replication"), value)
-            row = paired_difference(other, base)  # base - other: what the alternative saves
-            means.append(row["mean_difference"])
-            lows.append(row["ci_low"])
-            highs.append(row["ci_high"])
+        # base - other: what the alternative saves
+        means, lows, highs = _paired_curve(
+            data, xs, x_path, across_path, label, labels[0], lambda rows: cost_with_delay(rows, value)
+        )
         colour = _SCENARIO_COLOURS[j % len(_SCENARIO_COLOURS)]
         ax.plot(xs, means, marker="o", color=colour, label=f"{label} against {labels[0]}")
         ax.fill_between(xs, lows, highs, color=colour, alpha=0.25)
