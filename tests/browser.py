@@ -7,8 +7,9 @@ used), and records the page's JavaScript errors, every request that would leave 
 and a full-page screenshot. ``skip_reason`` says why such tests cannot run here, for
 ``pytest.skip``.
 
-Every step is time-limited (``TIMEOUT_MS``, enforced by playwright's driver, so a page whose
-script never ends fails the test with ``TimeoutError`` instead of hanging CI).
+Every step is time-limited (``LAUNCH_TIMEOUT_MS``, ``TIMEOUT_MS``; enforced by playwright's
+driver, so a page whose script never ends fails the test with ``TimeoutError`` instead of
+hanging CI).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-# Each step (launch, navigation, reading the page, screenshot) must finish within this.
+# Each step on the page (navigation, reading it, the screenshot) must finish within this.
 TIMEOUT_MS = 30_000
+# Starting Chromium must finish within this (apart, so that a test can shorten the page steps alone).
+LAUNCH_TIMEOUT_MS = 60_000
 
 # URL schemes that never leave the machine; requests with any other scheme are external.
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
@@ -105,7 +108,8 @@ def render(html: Path, screenshot: Path, width: int = 1366, height: int = 900) -
     load event, and record what it shows; write a full-page screenshot to ``screenshot``.
 
     Requests that would leave the machine are recorded and aborted. Raises ``TimeoutError`` when a
-    step takes longer than ``TIMEOUT_MS``, and RuntimeError when no Chromium is found."""
+    step takes longer than its limit (``LAUNCH_TIMEOUT_MS``, ``TIMEOUT_MS``), and RuntimeError
+    when no Chromium is found."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
@@ -137,7 +141,9 @@ def render(html: Path, screenshot: Path, width: int = 1366, height: int = 900) -
     step = "launching Chromium"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"], timeout=TIMEOUT_MS)
+            browser = playwright.chromium.launch(
+                executable_path=executable, args=["--no-sandbox"], timeout=LAUNCH_TIMEOUT_MS
+            )
             try:
                 page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
                 page.set_default_timeout(TIMEOUT_MS)
@@ -161,7 +167,8 @@ def render(html: Path, screenshot: Path, width: int = 1366, height: int = 900) -
             finally:
                 browser.close()
     except PlaywrightTimeout as error:
-        raise TimeoutError(f"{html.name}: no answer within {TIMEOUT_MS / 1000:g} s while {step}") from error
+        limit = LAUNCH_TIMEOUT_MS if step == "launching Chromium" else TIMEOUT_MS
+        raise TimeoutError(f"{html.name}: no answer within {limit / 1000:g} s while {step}") from error
 
     blocked = set(external)
     console_errors = [text for text, url in errors if not (text.startswith(_FAILED_LOAD) and url in blocked)]
