@@ -247,7 +247,9 @@ def find_crossover(
     }
 
 
-def find_regions(xs, baseline, challenger, higher_is_better: bool = False, confidence: float = CONFIDENCE) -> dict:
+def find_regions(
+    xs, baseline, challenger, higher_is_better: bool = False, confidence: float = CONFIDENCE, minimal=0.0
+) -> dict:
     """Where along ``xs`` each of two alternatives is significantly better, and where neither is.
 
     Same conventions as :func:`find_crossover`: ``baseline`` and ``challenger`` are arrays
@@ -260,8 +262,11 @@ def find_regions(xs, baseline, challenger, higher_is_better: bool = False, confi
     significant difference), ``from`` and ``to`` the first and last grid values of the run,
     ``points`` its grid values, ``mean_advantage`` and ``ci_advantage`` the advantage
     oriented so that positive favours the winner (the challenger's advantage where there is
-    no winner).  With fewer than 3 complete replications there are no regions, and
-    ``reason`` says why.
+    no winner).  ``minimal``: the minimal important difference (a number, or one per grid
+    point): a point has a winner only when the interval excludes zero *and* the mean
+    advantage exceeds it; ``below_mid`` marks a region without a winner that holds such a
+    significant but smaller difference.  With fewer than 3 complete replications there are
+    no regions, and ``reason`` says why.
     """
     xs = np.asarray(xs, dtype=float)
     a, b = np.asarray(baseline, dtype=float), np.asarray(challenger, dtype=float)
@@ -271,24 +276,37 @@ def find_regions(xs, baseline, challenger, higher_is_better: bool = False, confi
     if n < 3:
         return {"regions": [], "replications": int(n), "reason": "fewer than 3 replications with values at every point"}
     mean, half = paired_t(advantage, confidence)
-    verdicts = [
+    floor = np.broadcast_to(np.abs(np.asarray(minimal, dtype=float)), mean.shape)
+    significant = [
         "challenger" if m - h > 0 else "baseline" if m + h < 0 else None
         for m, h in zip(mean.tolist(), half.tolist(), strict=True)
+    ]
+    verdicts = [
+        v if v is None or abs(m) > f else None
+        for v, m, f in zip(significant, mean.tolist(), floor.tolist(), strict=True)
     ]
     regions: list[dict] = []
     for i, verdict in enumerate(verdicts):
         if not regions or regions[-1]["winner"] != verdict:
             regions.append(
-                {"winner": verdict, "from": float(xs[i]), "points": [], "mean_advantage": [], "ci_advantage": []}
+                {
+                    "winner": verdict,
+                    "from": float(xs[i]),
+                    "points": [],
+                    "mean_advantage": [],
+                    "ci_advantage": [],
+                    "below_mid": False,
+                }
             )
         region = regions[-1]
+        region["below_mid"] = region["below_mid"] or (verdict is None and significant[i] is not None)
         sign = -1.0 if verdict == "baseline" else 1.0
         low, high = sorted((sign * (mean[i] - half[i]), sign * (mean[i] + half[i])))
         region["to"] = float(xs[i])
         region["points"].append(float(xs[i]))
         region["mean_advantage"].append(float(sign * mean[i]))
         region["ci_advantage"].append([float(low), float(high)])
-    keys = ("winner", "from", "to", "points", "mean_advantage", "ci_advantage")
+    keys = ("winner", "from", "to", "points", "mean_advantage", "ci_advantage", "below_mid")
     return {"regions": [{k: r[k] for k in keys} for r in regions], "replications": int(n), "reason": None}
 
 

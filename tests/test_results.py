@@ -307,6 +307,7 @@ def test_sweep_frames_and_what_a_crossover_needs():
             "points": [40.0, 80.0],
             "mean_advantage": [2800.0, 2800.0],
             "ci_advantage": [[2800.0, 2800.0], [2800.0, 2800.0]],
+            "below_mid": False,
         }
     ]
     assert pair["on_step"] == []  # one region, no boundary
