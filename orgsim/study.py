@@ -299,11 +299,12 @@ class Study:
                 lead = f"Split the roles at every size studied ({span})"
             else:
                 lead = (
-                    f"Split the roles from about {format_number(split['crossover'])} employees "
-                    f"(95% CI {format_number(split['ci_low'])}-{format_number(split['ci_high'])})"
+                    f"Split the roles from about {format_number(split['crossover'])} employees (interpolated "
+                    f"between the sizes studied, 95% CI {format_number(split['ci_low'])}-"
+                    f"{format_number(split['ci_high'])})"
                 )
             sentence = (
-                f"{lead}: from {format_number(first['from'])} employees on, a dedicated project manager "
+                f"{lead}: at {format_number(first['from'])} employees and above, a dedicated project manager "
                 f"(separate) finishes projects {format_number(low)}-{format_number(high)} weeks sooner than an IT "
                 f"manager who is also the project manager (combined), more than the minimal important difference "
                 f"of {mid.describe('working weeks')}."
