@@ -203,19 +203,13 @@ def _add_study(commands) -> None:
         metavar="NAMES",
         help="operations_first, projects_first or both (default: the scenario's; the other is run for Q3)",
     )
-    study.add_argument("--replications", "-r", type=_replications, help="replications per point (default 10)")
     study.add_argument(
         "--quick", action="store_true", help="a first look: 3 sizes, 3 replications (wide intervals; minutes less)"
     )
-    study.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
-    _add_set_option(study)
     _add_money_option(study)
-    study.add_argument("--out", help="output folder (default: outputs/study-NAME)")
-    study.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
-    study.add_argument(
-        "--dask", metavar="ADDRESS", help="run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster"
+    _add_run_options(
+        study, "replications per point (default 10)", "output folder (default: outputs/study-NAME)", plots=False
     )
-    study.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
 def _clock_time(text: str) -> float:
@@ -276,16 +270,19 @@ def _add_set_option(command) -> None:
     )
 
 
-def _add_run_options(command) -> None:
-    command.add_argument("--replications", "-r", type=_replications, help="replications (default: the scenario's)")
+def _add_run_options(
+    command, replications: str = "replications (default: the scenario's)", out: str = "output folder", plots=True
+) -> None:
+    command.add_argument("--replications", "-r", type=_replications, help=replications)
     command.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
     _add_set_option(command)
-    command.add_argument("--out", help="output folder")
+    command.add_argument("--out", help=out)
     command.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
     command.add_argument(
         "--dask", metavar="ADDRESS", help="run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster"
     )
-    command.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    if plots:
+        command.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     command.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
