@@ -1074,7 +1074,11 @@ def study_q8_figure(study) -> Figure:
     axes = figure.subplots(1, len(metrics))
     for ax, metric in zip(axes, metrics, strict=True):
         _line_with_band(ax, table[table["metric"] == metric], "role_clarity", "separate", _structure_colour("separate"))
-        ax.set_xlabel("role clarity (0: joint decisions wait a day; 1: no wait)", fontsize="small")
+        ax.set_xlabel(
+            f"role clarity (0: a joint decision waits {format_number(study.scenario.projects.decision_latency_hours)}"
+            " working hours; 1: no wait)",
+            fontsize="small",
+        )
         ax.set_title(textwrap.fill(_first_upper(catalogue.label(metric)), 40), fontsize="small")
         ax.set_ylabel(catalogue.unit(metric) or "", fontsize="small")
     figure.suptitle(

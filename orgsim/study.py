@@ -816,6 +816,17 @@ class Study:
             "verdict": verdict,
         }
 
+    def _hours(self, hours: float) -> str:
+        """``24 working hours (3 working days)``."""
+        per_day = self.scenario.calendar.hours_per_day
+        return f"{format_number(hours)} working hours ({format_number(hours / per_day)} working days)"
+
+    def _embedded_delay(self) -> str:
+        """How much longer an embedded PM's escalation takes (its role's escalation latency)."""
+        roles = self.result("structures", **{"org.structure": "embedded"}).scenario.roles
+        extra = max((r.escalation_latency_hours for r in roles), default=0.0)
+        return self._hours(extra)
+
     def _structure_values(self, structure: str) -> pd.DataFrame:
         """The replications of one structure at the reference size, with the IT managers'
         people-management hours summed over all of them (per person x FTE)."""
@@ -893,7 +904,7 @@ class Study:
         verdict = (
             f"The reporting line is a trade: PMs who report to the IT manager cost the IT managers "
             f"{format_number(difference['mean_difference'], signed=True)} hours of 1:1s and appraisals a week, "
-            f"while PMs outside IT escalate across lines, a day slower, and have "
+            f"while PMs outside IT escalate across lines, {self._embedded_delay()} slower, and have "
             f"{format_number(rework['mean_difference'], signed=True)} hours of rework a week and "
             f"{format_number(lead['mean_difference'], signed=True)} weeks of lead time more than PMs inside IT."
         )
@@ -946,7 +957,8 @@ class Study:
             )
         )
         verdict = (
-            f"Role clarity {strength}: unclear roles (decisions that need both wait a day) add "
+            f"Role clarity {strength}: unclear roles (each decision that needs both waits "
+            f"{self._hours(self.scenario.projects.decision_latency_hours)} more) add "
             f"{format_number(difference['mean_difference'], signed=True)} weeks of lead time and "
             f"{format_number(rework['mean_difference'], signed=True)} hours of rework a week."
         )
