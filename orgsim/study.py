@@ -818,8 +818,8 @@ class Study:
 
     def _hours(self, hours: float) -> str:
         """``24 working hours (3 working days)``."""
-        per_day = self.scenario.calendar.hours_per_day
-        return f"{format_number(hours)} working hours ({format_number(hours / per_day)} working days)"
+        days = hours / self.scenario.calendar.hours_per_day
+        return f"{format_number(hours)} working hours ({format_number(days)} working day{'' if days == 1 else 's'})"
 
     def _embedded_delay(self) -> str:
         """How much longer an embedded PM's escalation takes (its role's escalation latency)."""
@@ -957,10 +957,10 @@ class Study:
             )
         )
         verdict = (
-            f"Role clarity {strength}: unclear roles (each decision that needs both waits "
-            f"{self._hours(self.scenario.projects.decision_latency_hours)} more) add "
-            f"{format_number(difference['mean_difference'], signed=True)} weeks of lead time and "
-            f"{format_number(rework['mean_difference'], signed=True)} hours of rework a week."
+            f"Role clarity {strength}: with unclear roles, where each decision that needs both waits "
+            f"{self._hours(self.scenario.projects.decision_latency_hours)} longer, lead time changes by "
+            f"{format_number(difference['mean_difference'], signed=True)} weeks and rework by "
+            f"{format_number(rework['mean_difference'], signed=True)} hours a week."
         )
         return {
             "title": "A good PM-IT manager relationship, with roles agreed early, drives project success",
