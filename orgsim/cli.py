@@ -573,7 +573,7 @@ def _study(args) -> int:
         )
     warnings = result.warnings
     if warnings:
-        print(f"warning: {len(warnings)} warnings (the report lists them), e.g. {warnings[0]}")
+        print(f"warning: {len(warnings)} warnings (study.json lists them all), e.g. {warnings[0]}")
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
     print(f"open {folder / 'report.html'} in a browser")
     return 0

@@ -794,6 +794,8 @@ def _size_axis(ax, sizes, log: bool = True) -> None:
     """Sizes on a log axis with ticks at the grid's own values (25, 50, ..., 1,600)."""
     if log:
         ax.set_xscale("log")
+    # the limits first: a panel whose data are all missing has nothing to scale by
+    ax.set_xlim(sizes[0] / 1.2, sizes[-1] * 1.2) if log else ax.set_xlim(sizes[0], sizes[-1])
     ax.set_xticks(list(sizes), [format_number(v) for v in sizes])
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("employees (log scale)" if log else "employees")
@@ -815,8 +817,8 @@ def study_tradeoffs_figure(study) -> Figure:
     table = study.tradeoffs()
     table = table[table["culture"] == study.plan.culture]
     metrics = list(dict.fromkeys(table["metric"]))
-    figure = Figure(figsize=(13, 8), layout="constrained")
-    axes = figure.subplots(2, 3).ravel()
+    figure = Figure(figsize=(15, 7.5), layout="constrained")
+    axes = figure.subplots(2, 4).ravel()
     for ax, metric in zip(axes, metrics, strict=False):
         rows = table[table["metric"] == metric]
         for structure in study.plan.structures:
@@ -1115,7 +1117,8 @@ def study_sensitivity_figure(study) -> Figure:
     _size_axis(ax, sizes)
     ax.set_xlim(sizes[0] / 1.2, sizes[-1] * 1.2)
     figure.suptitle(
-        "Where separate starts to beat combined on project lead time, one parameter at a time\n(dot: estimate; "
+        "Where one of combined and separate starts to beat the other on project lead time, one parameter at a "
+        "time\n(dot: estimate; "
         f"bar: 95% CI; {study.plan.replications} replications per point, "
         f"{format_number(study.plan.sensitivity_sizes[0])}-"
         f"{format_number(study.plan.sensitivity_sizes[-1])} employees)",

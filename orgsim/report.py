@@ -117,7 +117,8 @@ def _number(study: Study, question: str) -> str:
     return (
         f'<p class="number" data-csv="key_numbers.csv" data-row="{index}">'
         f"{_e(_upper(row['quantity']))}: <strong>{span('mean')}</strong>{_e(unit)} "
-        f"(95% CI {span('ci_low')} to {span('ci_high')}; {span('n')} paired replications)</p>"
+        f"(95% CI {span('ci_low')} to {span('ci_high')}; {span('n')} "
+        f"{'paired replications' if row['kind'] == 'paired difference' else 'replications'})</p>"
     )
 
 
@@ -238,7 +239,7 @@ def _caveats(study: Study, figures: dict) -> str:
         "only when its interval excludes zero and it exceeds the metric's minimal important difference "
         f"(project lead time: {format_number(answer['mid'])} week; an estimate).",
         "Project lead time counts the projects that finished; an overloaded structure also leaves projects open "
-        "(projects_open_at_end in the sweep data).",
+        "(projects_open_at_end in tradeoffs.csv, and the trade-off figure).",
         f"The ERP rollout of Q4 ({format_number(ERP['effort_hours'])} hours of IT effort, a team of "
         f"{ERP['team_size']}) and the role-clarity scale of Q8 are estimates.",
     ]
@@ -260,10 +261,21 @@ def _caveats(study: Study, figures: dict) -> str:
             + ", ".join(format_number(e["x"]) for e in steps)
             + " employees): there it measures the headcount rule; try org.fractional_headcount = true."
         )
+    unfinished = study.unfinished()
+    if len(unfinished):
+        where = "; ".join(
+            f"{row.structure} at {format_number(row.employees)} employees ({row.culture}): {row.without} of "
+            f"{row.replications}"
+            for row in unfinished.itertuples()
+        )
+        items.append(
+            "Replications that finished no project in the measured weeks have no lead time and are left out, so "
+            f"the mean lead time there understates the structure's: {where}."
+        )
     warnings = study.warnings
     if warnings:
         shown = "".join(f"<li>{_e(w)}</li>" for w in warnings[:12])
-        more = f"<li>… and {len(warnings) - 12} more (orgsim study prints them all)</li>" if len(warnings) > 12 else ""
+        more = f"<li>… and {len(warnings) - 12} more (study.json lists them all)</li>" if len(warnings) > 12 else ""
         items.append(
             f"{len(warnings)} warnings from the runs: where a queue grows through the run, its load is above capacity "
             f"and its metrics depend on the horizon; where the warm-up looks short, the first measured weeks still "

@@ -39,7 +39,6 @@ from .results import (
     cost_with_delay,
     project_weeks_per_week,
 )
-from .results import verdict as say
 from .scenario import STRUCTURES, Scenario
 from .scenario.roles import CULTURES
 from .stats import format_number, mean_interval, paired_difference
@@ -57,6 +56,7 @@ __all__ = [
     "study_plan",
     "study",
     "question_csv",
+    "call",
 ]
 
 DEFAULT_SIZES: tuple[int, ...] = (25, 50, 100, 200, 400, 800, 1600)
@@ -79,6 +79,7 @@ SENSITIVITY: tuple[tuple[str, float, float], ...] = (
 ERP = {"effort_hours": 600.0, "team_size": 2}
 ERP_CLASS = "erp"
 LEAD_TIME = "project_lead_time_weeks_mean"
+OTHER_PROJECTS = f"project_lead_time_weeks_mean.other_than_{ERP_CLASS}"  # Q4: every project but the ERP rollout
 PEOPLE = "people_management"
 IT_PEOPLE_HOURS = "it_managers_people_management_hours_per_week"  # over all IT managers (Q7)
 ANSWER_METRICS = (
@@ -129,6 +130,13 @@ def study_plan(
     quick: bool = False,
 ) -> StudyPlan:
     """The plan for ``scenario``; a ValueError names the option and what is allowed."""
+    if scenario.org.structure == "custom" or scenario.role_changes:
+        changed = ", ".join(c.name for c in scenario.role_changes) or "its own roles"
+        raise ValueError(
+            f"roles: the study re-structures the organisation into each preset, which a scenario with roles of its "
+            f"own ({changed}) would distort; remove the [roles] changes, or compare your structures with orgsim "
+            "compare"
+        )
     sizes = tuple(QUICK_SIZES if quick else DEFAULT_SIZES) if sizes is None else tuple(sizes)
     if len(sizes) < 3 or any(not isinstance(n, int) or isinstance(n, bool) or n < 1 for n in sizes):
         raise ValueError(f"--sizes: expected three or more whole numbers of employees >= 1, found {list(sizes)}")
@@ -182,7 +190,7 @@ def _erp_changes(scenario: Scenario) -> dict:
     classes = scenario.to_dict()["projects"]["classes"]
     template = dict(classes.get("medium") or next(iter(classes.values())))
     template["per_100_employees_per_year"] = 0.0
-    week = scenario.simulation.warmup_weeks + 1
+    week = scenario.simulation.warmup_weeks
     return {
         f"projects.classes.{ERP_CLASS}": template,
         "projects.scheduled": [
@@ -292,43 +300,87 @@ class Study:
         regions = split.get("regions") or []
         wins = [r for r in regions if r["winner"] == "challenger"]
         losses = [r for r in regions if r["winner"] == "baseline"]
-        if split.get("winner") == "challenger" and wins and wins[-1]["to"] == self.plan.sizes[-1]:
+        weeks = mid.describe("working weeks")
+        if wins and wins[-1]["to"] == self.plan.sizes[-1]:
             first = wins[-1]
             low, high = min(first["mean_advantage"]), max(first["mean_advantage"])
+            by = (
+                f"{format_number(low)} weeks"
+                if low == high
+                else f"{format_number(low)} to {format_number(high)} weeks on average, depending on size,"
+            )
             if first["from"] == self.plan.sizes[0]:
                 lead = f"Split the roles at every size studied ({span})"
-            else:
+            elif split.get("winner") == "challenger" and split.get("crossover") is not None:
+                edge = split["ci_low"] <= self.plan.sizes[0]
+                ci = (
+                    f"95% CI from the smallest size studied, {format_number(self.plan.sizes[0])}, to "
+                    f"{format_number(split['ci_high'])}"
+                    if edge
+                    else f"95% CI {format_number(split['ci_low'])}-{format_number(split['ci_high'])}"
+                )
                 lead = (
                     f"Split the roles from about {format_number(split['crossover'])} employees (interpolated "
-                    f"between the sizes studied, 95% CI {format_number(split['ci_low'])}-"
-                    f"{format_number(split['ci_high'])})"
+                    f"between the sizes studied, where the difference turns significant; {ci})"
                 )
+            else:
+                lead = f"Split the roles from {format_number(first['from'])} employees"
             sentence = (
                 f"{lead}: at {format_number(first['from'])} employees and above, a dedicated project manager "
-                f"(separate) finishes projects {format_number(low)}-{format_number(high)} weeks sooner than an IT "
-                f"manager who is also the project manager (combined), more than the minimal important difference "
-                f"of {mid.describe('working weeks')}."
+                f"(separate) finishes projects {by} sooner than an IT manager who is also the project manager "
+                f"(combined), more than the minimal important difference of {weeks}."
             )
             verdict = "split"
-        elif split.get("winner") == "baseline" and losses and losses[-1]["to"] == self.plan.sizes[-1]:
+        elif losses and losses[-1]["to"] == self.plan.sizes[-1]:
             sentence = (
                 f"Keep the roles combined: from {format_number(losses[-1]['from'])} employees on, the IT manager "
-                f"who is also the project manager finishes projects sooner than a dedicated project manager."
+                f"who is also the project manager finishes projects sooner than a dedicated project manager, by "
+                f"more than the minimal important difference of {weeks}."
             )
             verdict = "combine"
+        elif regions:
+            word = _runs(split, mid.value)[-1][0]
+            last = regions[-1]
+            low, high = last["ci_advantage"][-1]
+            measured = (
+                f"at {format_number(self.plan.sizes[-1])} employees separate's advantage is "
+                f"{format_number(last['mean_advantage'][-1], signed=True)} weeks (95% CI "
+                f"{format_number(low, signed=True)} to {format_number(high, signed=True)})"
+            )
+            if word == "no practical difference":
+                sentence = (
+                    f"Splitting the roles makes no practical difference to project lead time at the top of the "
+                    f"range ({span}): {measured}, within the minimal important difference of {weeks}."
+                )
+            else:
+                sentence = (
+                    f"The study cannot tell yet whether splitting the roles pays ({span}): {measured}, an interval "
+                    f"wider than the minimal important difference of {weeks}; run more replications (--replications)."
+                )
+            verdict = word
         else:
             sentence = (
-                f"Splitting the roles makes no practical difference to project lead time at the top of the range "
-                f"({span}): no structure is better there by more than {mid.describe('working weeks')}."
+                f"The study cannot compare the structures ({span}): {split.get('reason') or 'too few replications'}."
             )
-            verdict = "no practical difference"
+            verdict = "inconclusive"
         parts = []
         for challenger, pair in pairs.items():
-            parts.append(f"{challenger} against combined: {_regions_phrase(pair)}")
-        second = "Where each structure wins (95% CI excludes 0 and the gain exceeds the MID): " + "; ".join(parts) + "."
+            parts.append(f"{challenger} against combined: {_regions_phrase(pair, mid.value)}")
+        second = (
+            "Where each structure is better (its 95% CI excludes 0 and the gain exceeds the MID), where there is no "
+            "practical difference and where the study cannot tell: " + "; ".join(parts) + "."
+        )
         cost = self._cost_phrase(split)
         if cost:
             second += " " + cost
+        valued = next(
+            (p for p in (crossover.get("net_benefit") or {}).get("pairs", []) if p["challenger"] == "separate"), None
+        )
+        if valued is not None:
+            second += (
+                f" On the net benefit, with a project-week of delay worth {format_number(self.value_per_project_week)}"
+                f": separate against combined: {_regions_phrase(valued, 0.0)}."
+            )
         return {
             "verdict": verdict,
             "sentences": [sentence, second],
@@ -378,10 +430,10 @@ class Study:
                 continue
             for point, result in zip(sweep.points, sweep.results, strict=True):
                 summary = result.summary.set_index("metric")
-                for metric in ANSWER_METRICS:
-                    mean, low, high = (
+                for metric in (*ANSWER_METRICS, "projects_open_at_end"):
+                    mean, low, high, n = (
                         summary.loc[metric, c] if metric in summary.index else math.nan
-                        for c in ("mean", "ci_low", "ci_high")
+                        for c in ("mean", "ci_low", "ci_high", "n")
                     )
                     rows.append(
                         {
@@ -392,6 +444,7 @@ class Study:
                             "mean": float(mean),
                             "ci_low": float(low),
                             "ci_high": float(high),
+                            "n": int(n) if np.isfinite(n) else 0,  # replications with a value
                         }
                     )
         return pd.DataFrame(rows)
@@ -476,6 +529,23 @@ class Study:
                 rows.append({"structure": structure, **step})
         columns = ["structure", "x", "previous_x", "role", "before", "after"]
         return pd.DataFrame(rows, columns=columns).rename(columns={"x": "employees", "previous_x": "from_employees"})
+
+    def unfinished(self) -> pd.DataFrame:
+        """Points of the answer's sweeps where some replications finished no project in the
+        measured weeks: their lead time is unknown (longer than the run) and left out, so the
+        mean there understates that structure's lead time.  culture, employees, structure,
+        replications, without (how many finished none)."""
+        table = self.tradeoffs()
+        rows = table[(table["metric"] == LEAD_TIME) & (table["n"] < self.plan.replications)]
+        return pd.DataFrame(
+            {
+                "culture": rows["culture"],
+                "employees": rows["employees"],
+                "structure": rows["structure"],
+                "replications": self.plan.replications,
+                "without": self.plan.replications - rows["n"],
+            }
+        ).reset_index(drop=True)
 
     def headcounts(self) -> pd.DataFrame:
         """headcounts.csv: people per role at every size, per structure (one column per size)."""
@@ -572,10 +642,22 @@ class Study:
                 difference["ci_high"],
                 difference["n"],
             )
+            kind = "paired difference"
         else:
             mean, low, high = mean_interval(values)
             n = int(np.isfinite(np.asarray(values, dtype=float)).sum())
-        return {"quantity": quantity, "unit": unit, "mean": mean, "ci_low": low, "ci_high": high, "n": n}
+            kind = "mean"
+            if unit == "share":  # a share's interval stays within 0 to 1
+                low, high = max(low, 0.0), min(high, 1.0)
+        return {
+            "quantity": quantity,
+            "unit": unit,
+            "kind": kind,
+            "mean": mean,
+            "ci_low": low,
+            "ci_high": high,
+            "n": n,
+        }
 
     def _q1(self) -> dict:
         n = self.plan.reference_size
@@ -639,7 +721,11 @@ class Study:
                     "ci_low": row["ci_low"],
                     "ci_high": row["ci_high"],
                     "mid": threshold,
-                    "verdict_for_separate": say(row, catalogue.better_direction(metric), threshold),
+                    "verdict_for_separate": (
+                        _advantage_call(row, threshold, catalogue.better_direction(metric) < 0)
+                        if threshold is not None and catalogue.better_direction(metric)
+                        else "a description"
+                    ),
                 }
             )
         table = pd.DataFrame(rows)
@@ -650,15 +736,18 @@ class Study:
             "weeks",
             difference=paired_difference(base[LEAD_TIME], other[LEAD_TIME]),
         )
-        works = lead["verdict_for_separate"] != "better"
-        verdict = (
-            f"Combined works at {n:,} employees: a dedicated PM changes project lead time by "
-            f"{format_number(lead['difference'], signed=True)} weeks ({lead['verdict_for_separate']}) and costs "
-            f"{format_number(cost['difference'], signed=True)} a week."
-            if works
-            else f"Even at {n:,} employees combined is slower: a dedicated PM shortens project lead time by "
-            f"{format_number(-lead['difference'])} weeks, for {format_number(cost['difference'], signed=True)} a week."
+        said = (
+            f"a dedicated PM changes project lead time by {format_number(lead['difference'], signed=True)} weeks "
+            f"(95% CI {format_number(lead['ci_low'], signed=True)} to {format_number(lead['ci_high'], signed=True)}) "
+            f"and costs {format_number(cost['difference'], signed=True)} a week"
         )
+        verdict = {
+            "better": f"Even at {n:,} employees combined is slower: {said}.",
+            "worse": f"Combined works at {n:,} employees, and better than a dedicated PM: {said}.",
+            "no practical difference": f"Combined works at {n:,} employees: {said}, no practical difference.",
+            "inconclusive": f"At {n:,} employees the study cannot tell whether combined works as well: {said}; the "
+            "interval is wider than the minimal important difference (run more replications).",
+        }[lead["verdict_for_separate"]]
         return {
             "title": "An IT manager can be a PM, but need not be",
             "experiment": f"combined against separate at the smallest size studied, {n:,} employees, paired by "
@@ -701,16 +790,25 @@ class Study:
             difference=interaction,
         )
         sweeps = {c: self.crossover(c) for c in cultures}
+        mid = catalogue.minimal_difference(LEAD_TIME).value
         said = "; ".join(
-            f"under {c} " + _top_phrase(next(p for p in sweeps[c]["pairs"] if p["challenger"] == "separate"))
+            f"under {c} " + _top_phrase(next(p for p in sweeps[c]["pairs"] if p["challenger"] == "separate"), mid)
             for c in cultures
         )
-        depends = "depends on culture" if interaction["significant"] else "does not depend significantly on culture"
+        word = call(interaction["mean_difference"], interaction["ci_low"], interaction["ci_high"], mid)
+        depends = {
+            "better": "depends on culture",
+            "worse": "depends on culture",
+            "no practical difference": "does not depend on culture in practice",
+            "inconclusive": "may depend on culture (the interval is wider than the MID)",
+        }[word]
         regions = next(p for p in sweeps[cultures[0]]["pairs"] if p["challenger"] == "separate").get("regions") or []
         size = "Size matters" if len({r["winner"] for r in regions}) > 1 else "Size does not change the verdict"
         verdict = (
-            f"{size}: {said}. At {n:,} employees separate's advantage {depends} "
-            f"({format_number(interaction['mean_difference'], signed=True)} weeks more under {cultures[0]})."
+            f"{size}: {said}. At {n:,} employees separate's advantage {depends}: "
+            f"{format_number(interaction['mean_difference'], signed=True)} weeks more under {cultures[0]} (95% CI "
+            f"{format_number(interaction['ci_low'], signed=True)} to "
+            f"{format_number(interaction['ci_high'], signed=True)})."
         )
         return {
             "title": "It depends on the size and culture of the organisation",
@@ -725,7 +823,7 @@ class Study:
         n = self.plan.small_firm
         metrics = (
             f"project_lead_time_weeks_mean.{ERP_CLASS}",
-            "project_lead_time_weeks_mean.small",
+            OTHER_PROJECTS,
             "utilisation.it_manager",
             "sla_attainment.total",
         )
@@ -734,9 +832,10 @@ class Study:
         for label in ("without", "with"):
             for structure in ("combined", "separate"):
                 result = self.result(f"erp.{label}", **{"org.structure": structure})
-                data[label, structure] = result.replications
+                data[label, structure] = result.replications.assign(**{OTHER_PROJECTS: _other_projects(result)})
                 for metric in metrics:
-                    values = result.replications[metric] if metric in result.replications else np.full(1, np.nan)
+                    frame = data[label, structure]
+                    values = frame[metric] if metric in frame else np.full(1, np.nan)
                     mean, low, high = mean_interval(values)
                     rows.append(
                         {
@@ -762,19 +861,25 @@ class Study:
             "weeks",
             difference=difference,
         )
-        small = "project_lead_time_weeks_mean.small"
-        crowd = paired_difference(data["without", "combined"][small], data["with", "combined"][small])
+        crowd = paired_difference(data["without", "combined"][OTHER_PROJECTS], data["with", "combined"][OTHER_PROJECTS])
         unfinished = int(combined.isna().sum())
-        verdict = (
-            f"One ERP rollout is a break point for a combined {n:,}-employee firm: it takes "
-            f"{format_number(difference['mean_difference'])} weeks longer than with a PM"
-            + (f" ({unfinished} of {len(combined)} not finished in the run)" if unfinished else "")
-            + f", and the other projects' lead time changes by {format_number(crowd['mean_difference'], signed=True)}"
-            " weeks."
-            if difference["significant"] and difference["mean_difference"] > 0
-            else f"One ERP rollout does not break a combined {n:,}-employee firm here: lead time combined - separate "
-            f"{format_number(difference['mean_difference'], signed=True)} weeks (not significantly longer)."
+        mid = catalogue.minimal_difference(LEAD_TIME).value
+        word = call(difference["mean_difference"], difference["ci_low"], difference["ci_high"], mid)
+        said = (
+            f"its lead time, combined - separate, is {format_number(difference['mean_difference'], signed=True)} "
+            f"weeks (95% CI {format_number(difference['ci_low'], signed=True)} to "
+            f"{format_number(difference['ci_high'], signed=True)})"
+            + (f", {unfinished} of {len(combined)} not finished in the run under combined" if unfinished else "")
         )
+        verdict = {
+            "better": f"One ERP rollout is a break point for a combined {n:,}-employee firm: {said}, and the other "
+            f"projects' lead time changes by {format_number(crowd['mean_difference'], signed=True)} weeks when it "
+            "lands.",
+            "worse": f"One ERP rollout goes faster in a combined {n:,}-employee firm than with a PM: {said}.",
+            "no practical difference": f"One ERP rollout does not break a combined {n:,}-employee firm here: {said}.",
+            "inconclusive": f"The study cannot tell whether one ERP rollout breaks a combined {n:,}-employee firm: "
+            f"{said}, an interval wider than the minimal important difference.",
+        }[word]
         return {
             "title": "Small organisations hit a break point at one company project that needs a PM",
             "experiment": f"one ERP rollout ({format_number(ERP['effort_hours'])} hours of IT effort, a team of "
@@ -803,11 +908,15 @@ class Study:
             "share",
             project_small,
         )
-        verdict = (
-            f"At {small:,} employees the combined IT manager does all three ({split(combined)} of the busy hours); "
-            f"at {large:,} employees under separate the IT manager's hours are {split(separate)}: the project "
-            f"managers organise the project work."
+        small_project = mean_interval(project_small)[0]
+        large_project = mean_interval(self._family_share(separate, "it_manager", ("project",)))[0]
+        first = f"At {small:,} employees the combined IT manager's busy hours are {split(combined)}" + (
+            "" if small_project >= 0.05 else ": projects get almost none of them"
         )
+        second = f"at {large:,} employees under separate they are {split(separate)}" + (
+            ": the project managers organise the project work" if large_project < 0.05 else ""
+        )
+        verdict = f"{first}; {second}."
         return {
             "title": "Small firms: one IT manager does everything; larger: the PM organises the work",
             "experiment": "the IT manager's hours per week by duty at every size, combined and separate",
@@ -865,7 +974,7 @@ class Study:
         table = self._structures_table(metrics)
         n = self.plan.reference_size
         lead = table[table["metric"] == LEAD_TIME].set_index("structure")
-        best = lead["mean"].idxmin()
+        best = lead["mean"].idxmin() if lead["mean"].notna().any() else "combined"
         base = self.result("structures", **{"org.structure": "combined"}).replications[LEAD_TIME]
         other = self.result("structures", **{"org.structure": best}).replications[LEAD_TIME]
         number = self._number(
@@ -873,10 +982,28 @@ class Study:
             "weeks",
             difference=paired_difference(base, other),
         )
-        order = ", ".join(f"{s} {format_number(v)}" for s, v in lead["mean"].sort_values().items())
+        ranked = lead["mean"].dropna().sort_values()
+        order = ", ".join(f"{s} {format_number(v)}" for s, v in ranked.items())
+        runner = ranked.index[1] if len(ranked) > 1 else None
+        mid = catalogue.minimal_difference(LEAD_TIME).value
+        if runner is None:
+            versus = ""
+        else:
+            second = self.result("structures", **{"org.structure": runner}).replications[LEAD_TIME]
+            row = paired_difference(other, second)  # runner-up - best: > 0, best faster
+            word = call(row["mean_difference"], row["ci_low"], row["ci_high"], mid)
+            versus = {
+                "better": f"; {best} is fastest, ahead of {runner} by more than the MID",
+                "worse": f"; {runner} is fastest",
+                "no practical difference": f"; {best} and {runner} are fastest, with no practical difference",
+                "inconclusive": f"; {best} leads, but the study cannot tell it from {runner}",
+            }[word] + (
+                f" ({format_number(row['mean_difference'], signed=True)} weeks, 95% CI "
+                f"{format_number(row['ci_low'], signed=True)} to {format_number(row['ci_high'], signed=True)})"
+            )
         verdict = (
             f"Each structure has its own mechanism and outcome: mean project lead time at {n:,} employees "
-            f"{order} weeks; {best} is fastest."
+            f"{order} weeks{versus}."
         )
         return {
             "title": "PMO, embedded PMs, a senior engineer without the title, no PM role",
@@ -901,12 +1028,32 @@ class Study:
             "hours per week",
             difference=difference,
         )
+        effects = []
+        for row, what, unit, metric in (
+            (rework, "rework", "hours a week", "rework_hours_per_week"),
+            (lead, "lead time", "weeks", LEAD_TIME),
+        ):
+            mid = catalogue.minimal_difference(metric).threshold(float(np.nanmean(separate[metric])))
+            word = _advantage_call(row, mid)  # embedded against separate: lower is better
+            effects.append(
+                f"{what} {format_number(row['mean_difference'], signed=True)} {unit} (95% CI "
+                f"{format_number(row['ci_low'], signed=True)} to {format_number(row['ci_high'], signed=True)}: "
+                + {
+                    "better": "better",
+                    "worse": "worse",
+                    "no practical difference": "no practical difference",
+                    "inconclusive": "the study cannot tell",
+                }[word]
+                + ")"
+            )
+        fixed = bool(np.isclose(difference["ci_low"], difference["ci_high"]))
         verdict = (
-            f"The reporting line is a trade: PMs who report to the IT manager cost the IT managers "
-            f"{format_number(difference['mean_difference'], signed=True)} hours of 1:1s and appraisals a week, "
-            f"while PMs outside IT escalate across lines, {self._embedded_delay()} slower, and have "
-            f"{format_number(rework['mean_difference'], signed=True)} hours of rework a week and "
-            f"{format_number(lead['mean_difference'], signed=True)} weeks of lead time more than PMs inside IT."
+            f"PMs who report to the IT manager cost the IT managers "
+            f"{format_number(difference['mean_difference'], signed=True)} hours of 1:1s and appraisals a week"
+            + (" (fixed by the reporting lines and the meeting rules)" if fixed else "")
+            + f"; PMs outside IT escalate across lines, {self._embedded_delay()} slower, with "
+            + " and ".join(effects)
+            + " against PMs inside IT."
         )
         return {
             "title": "A PM usually reports to an IT manager",
@@ -947,15 +1094,17 @@ class Study:
             difference=difference,
         )
         mid = catalogue.minimal_difference(LEAD_TIME).value
-        strength = (
-            "matters"
-            if difference["significant"] and abs(difference["mean_difference"]) > mid
-            else (
+        word = call(difference["mean_difference"], difference["ci_low"], difference["ci_high"], mid)
+        strength = {  # clear roles against unclear: positive, clarity shortens lead time
+            "better": "matters",
+            "worse": "backfires here",
+            "no practical difference": (
                 "helps, but by less than the minimal important difference"
-                if difference["significant"]
-                else "makes no significant difference here"
-            )
-        )
+                if difference["ci_low"] > 0
+                else "makes no practical difference to lead time here"
+            ),
+            "inconclusive": "may matter: the study cannot tell (the interval is wider than the MID)",
+        }[word]
         verdict = (
             f"Role clarity {strength}: with unclear roles, where each decision that needs both waits "
             f"{self._hours(self.scenario.projects.decision_latency_hours)} longer, lead time changes by "
@@ -1006,6 +1155,8 @@ class Study:
                 },
                 "value_per_project_week": self.value_per_project_week,
                 "answer": self.answer(),
+                "warnings": self.warnings,
+                "unfinished": self.unfinished().to_dict(orient="records"),
                 "questions": {
                     q: {k: v for k, v in item.items() if k != "table"} for q, item in self.questions().items()
                 },
@@ -1045,6 +1196,69 @@ def _restricted(sweep: Sweep, sizes) -> Sweep:
     )
 
 
+def call(mean: float, low: float, high: float, mid: float) -> str:
+    """A difference in words, ``mean`` (CI ``low`` to ``high``) oriented so that positive is
+    good for the alternative named: ``better`` or ``worse`` when the CI excludes zero and the
+    difference exceeds the minimal important difference ``mid``; ``no practical difference``
+    when the CI lies within +-MID, or the difference is significant but smaller; else
+    ``inconclusive`` (the CI is wider than the MID: more replications would tell)."""
+    if not all(np.isfinite([mean, low, high])):
+        return "inconclusive"
+    if low > 0 and mean > mid:
+        return "better"
+    if high < 0 and -mean > mid:
+        return "worse"
+    if (low >= -mid and high <= mid) or low > 0 or high < 0:
+        return "no practical difference"
+    return "inconclusive"
+
+
+def _advantage_call(row: dict, mid: float, lower_is_better: bool = True) -> str:
+    """:func:`call` on a paired difference ``b - a`` (from :func:`paired_difference`), for
+    ``b``: its advantage is ``a - b`` where lower is better."""
+    sign = -1.0 if lower_is_better else 1.0
+    low, high = sorted((sign * row["ci_low"], sign * row["ci_high"]))
+    return call(sign * row["mean_difference"], low, high, mid)
+
+
+def _point_word(mean: float, low: float, high: float, pairs: int, mid: float) -> str:
+    """What a grid point without a winner says: ``too few finished projects`` (under 3 pairs),
+    ``no significant difference`` (without a MID), else :func:`call`'s ``no practical
+    difference`` or ``inconclusive``."""
+    if pairs < 3:
+        return "too few finished projects"
+    if mid <= 0:
+        return "no significant difference"
+    return call(mean, low, high, mid)
+
+
+def _runs(pair: dict, mid: float) -> list[tuple[str, float, float]]:
+    """The pair's grid points as runs of one verdict each, in order: (``"separate better"``
+    or a :func:`_point_word`, from, to)."""
+    names = {"baseline": pair["baseline"], "challenger": pair["challenger"]}
+    runs: list[list] = []
+    for region in pair.get("regions") or []:
+        counts = region.get("replications") or [3] * len(region["points"])
+        for x, m, (lo, hi), k in zip(
+            region["points"], region["mean_advantage"], region["ci_advantage"], counts, strict=True
+        ):
+            label = f"{names[region['winner']]} better" if region["winner"] else _point_word(m, lo, hi, k, mid)
+            if runs and runs[-1][0] == label:
+                runs[-1][2] = x
+            else:
+                runs.append([label, x, x])
+    return [tuple(run) for run in runs]
+
+
+def _other_projects(result: Results) -> np.ndarray:
+    """Per replication, the mean lead time of the finished projects other than the ERP rollout
+    (NaN where none finished)."""
+    projects = result.projects
+    others = projects[projects["project_class"] != ERP_CLASS]
+    means = others.groupby("replication")["lead_time_weeks"].mean()
+    return np.array([means.get(k, np.nan) for k in result.replications["replication"]], dtype=float)
+
+
 def _percent(share: float) -> str:
     return "n/a" if not np.isfinite(share) else f"{share * 100:.0f}%"
 
@@ -1069,11 +1283,11 @@ def _top(pair: dict) -> dict:
     }
 
 
-def _top_phrase(pair: dict) -> str:
+def _top_phrase(pair: dict, mid: float) -> str:
     top = _top(pair)
     if top["winner"] == "neither":
-        reason = " (a significant difference there is below the MID)" if top["below_mid"] else ""
-        return f"neither structure is practically better at the top of the range{reason}"
+        runs = _runs(pair, mid)
+        return f"at the top of the range: {runs[-1][0] if runs else 'too few finished projects'}"
     return f"{top['winner']} is better from {format_number(top['practical_from'])} employees"
 
 
@@ -1082,17 +1296,14 @@ def question_csv(question: str) -> str:
     return "it_manager_hours.csv" if question == "Q5" else f"{question.lower()}.csv"
 
 
-def _regions_phrase(pair: dict) -> str:
+def _regions_phrase(pair: dict, mid: float) -> str:
     regions = pair.get("regions") or []
     if not regions:
-        return "not compared (too few replications finish a project at every size)"
-    names = {"baseline": pair["baseline"], "challenger": pair["challenger"], None: "neither"}
+        return "not compared (too few replications finish a project at any size)"
     parts = []
-    for region in regions:
-        where = format_number(region["from"]) + (
-            f"-{format_number(region['to'])}" if region["to"] != region["from"] else ""
-        )
-        parts.append(f"{names[region['winner']]} at {where}")
+    for label, low, high in _runs(pair, mid):
+        where = format_number(low) + (f"-{format_number(high)}" if high != low else "")
+        parts.append(f"{label} at {where}")
     return ", ".join(parts)
 
 

@@ -346,11 +346,20 @@ def test_regions_leave_out_replications_with_a_nan_and_need_three():
     found = find_regions(xs, baseline, challenger)
     assert [(r["winner"], r["from"], r["to"]) for r in found["regions"]] == [("baseline", 1.0, 3.0)]
     assert found["regions"][0]["mean_advantage"] == [1.0, 1.0, 1.0]
-    challenger[1, 0] = math.nan  # replication 0 lacks a value at x = 2: left out everywhere
-    assert find_regions(xs, baseline, challenger)["replications"] == 3
-    challenger[1, 1] = math.nan
+    challenger[1, 0] = math.nan  # replication 0 lacks a value at x = 2: left out there only
     found = find_regions(xs, baseline, challenger)
-    assert found["regions"] == [] and found["replications"] == 2
+    assert found["replications"] == 3 and found["regions"][0]["replications"] == [4, 3, 4]
+    challenger[1, 1] = math.nan  # two pairs at x = 2: no verdict there, the others still judged
+    found = find_regions(xs, baseline, challenger)
+    assert found["replications"] == 2
+    assert [(r["winner"], r["points"], r["undetermined"]) for r in found["regions"]] == [
+        ("baseline", [1.0], False),
+        (None, [2.0], True),
+        ("baseline", [3.0], False),
+    ]
+    challenger[:, 2:] = math.nan  # at most two pairs anywhere: no regions
+    found = find_regions(xs, baseline, challenger)
+    assert found["regions"] == [] and found["replications"] == 0
     assert "fewer than 3 replications" in found["reason"]
 
 

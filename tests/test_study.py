@@ -17,10 +17,11 @@ import pandas as pd
 import pytest
 
 from orgsim.cli import main
+from orgsim.plots import study_net_benefit_figure
 from orgsim.report import cell_text
 from orgsim.scenario import load_scenario
 from orgsim.stats import find_regions
-from orgsim.study import DEFAULT_SIZES, DEFAULT_STRUCTURES, Study, study_plan
+from orgsim.study import DEFAULT_SIZES, DEFAULT_STRUCTURES, Study, call, study_plan
 from tests.browser import render, skip_reason
 
 QUESTIONS = [f"Q{n}" for n in range(1, 9)]
@@ -241,7 +242,90 @@ def test_the_answer_names_exactly_the_middle_region():
     study._cache["net_benefit"] = pd.DataFrame(columns=["employees", "structure"])
     answer = study.answer()
     assert answer["verdict"] == "no practical difference"
-    assert "separate against combined: neither at 25-50, separate at 100-200, neither at 400" in answer["sentences"][1]
+    assert (
+        "separate against combined: no practical difference at 25-50, separate better at 100-200, "
+        "no practical difference at 400." in answer["sentences"][1]
+    )
+    assert answer["sentences"][0].startswith("Splitting the roles makes no practical difference")
+
+
+def test_a_wide_interval_is_inconclusive_not_no_difference():
+    """Separate 5 weeks faster on average but with a CI from -5 to +15: the study says it
+    cannot tell, and asks for replications; it does not say there is no difference."""
+    scenario = load_scenario("small-combined")
+    plan = study_plan(scenario, sizes=[25, 50, 100])
+    rng = np.random.default_rng(5)
+    base = 20.0 + rng.normal(0, 0.2, (3, 10))
+    noise = rng.normal(0, 12.0, (3, 10))
+    regions = find_regions(list(plan.sizes), base, base - 5.0 - noise + noise.mean(axis=1, keepdims=True), minimal=1.0)
+    assert all(r["winner"] is None for r in regions["regions"])
+    pair = {"baseline": "combined", "challenger": "separate", "regions": regions["regions"], "winner": None}
+    pair.update({"crossover": None, "ci_low": None, "ci_high": None, "significant_from": None, "sentence": ""})
+    study = Study(scenario, plan, 1, {}, None)
+    study._cache[("crossover", plan.culture)] = {"pairs": [pair]}
+    study._cache["net_benefit"] = pd.DataFrame(columns=["employees", "structure"])
+    answer = study.answer()
+    assert answer["verdict"] == "inconclusive"
+    assert "cannot tell yet" in answer["sentences"][0] and "--replications" in answer["sentences"][0]
+    assert "separate against combined: inconclusive at 25-100" in answer["sentences"][1]
+
+
+@pytest.mark.parametrize(
+    ("mean", "low", "high", "word"),
+    [
+        (3.0, 2.0, 4.0, "better"),  # CI excludes 0, beyond the MID of 1
+        (-3.0, -4.0, -2.0, "worse"),
+        (0.5, 0.2, 0.8, "no practical difference"),  # significant but below the MID
+        (0.1, -0.6, 0.8, "no practical difference"),  # CI within +-MID
+        (0.5, -2.0, 3.0, "inconclusive"),  # CI wider than the MID either way
+        (1.5, 0.5, 2.5, "better"),  # mean beyond the MID, CI excludes 0 (the catalogue's rule)
+        (math.nan, math.nan, math.nan, "inconclusive"),
+    ],
+)
+def test_call_says_better_only_beyond_the_mid_and_inconclusive_when_the_ci_is_wide(mean, low, high, word):
+    assert call(mean, low, high, 1.0) == word
+
+
+def test_net_benefit_figure_draws_when_no_structure_saves_project_weeks():
+    """Under projects_first no structure may save project-weeks: the break-even panel is all
+    missing and the figure must still draw (it used to fail on the log axis)."""
+    scenario = load_scenario("small-combined")
+    plan = study_plan(scenario, sizes=[25, 50, 100])
+    study = Study(scenario, plan, 1, {}, None)
+    rows = [
+        {
+            "employees": n,
+            "structure": s,
+            "extra_staff_cost": 2800.0,
+            "extra_staff_cost_ci_low": 2800.0,
+            "extra_staff_cost_ci_high": 2800.0,
+            "project_weeks_saved": -0.5,
+            "project_weeks_saved_ci_low": -1.0,
+            "project_weeks_saved_ci_high": 0.0,
+            "break_even_value": math.nan,
+            "value_per_project_week": 0.0,
+            "net_benefit": -2800.0,
+            "net_benefit_ci_low": -2800.0,
+            "net_benefit_ci_high": -2800.0,
+        }
+        for n in plan.sizes
+        for s in plan.structures[1:]
+    ]
+    study._cache["net_benefit"] = pd.DataFrame(rows)
+    figure = study_net_benefit_figure(study)
+    assert len(figure.axes) == 3
+    assert [t.get_text() for t in figure.axes[2].get_xticklabels()] == ["25", "50", "100"]
+
+
+def test_a_scenario_with_roles_of_its_own_is_refused(tmp_path, capsys):
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'name = "mine"\n[org]\nemployees = 60\nstructure = "combined"\n[roles.it_manager]\nhourly_cost = 90\n',
+        encoding="utf-8",
+    )
+    assert main(["study", str(path), "--quick", "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "field 'roles': the study re-structures the organisation" in error and "it_manager" in error
 
 
 def test_net_benefit_table_pairs_cost_and_project_weeks(quick_study):
