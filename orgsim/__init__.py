@@ -11,11 +11,13 @@ The whole vocabulary::
     orgsim.sweep(scenario, vary={"org.employees": [25, 100, 400]}, across={"org.structure": ["combined", "separate"]})
     orgsim.plots.workload_figure(results) # a matplotlib Figure
     orgsim.save(results, "outputs/bigger")
+    done = orgsim.study(scenario)         # the decision study: done.answer(), done.questions()
+    orgsim.save_study(done, "outputs/study")  # report.html and the CSV behind every figure
 
 The package is layered; a module imports only from layers below it:
 ``duties``, ``catalogue``, ``distributions``, ``monitors``, ``stats``, ``theory`` (vocabulary)
 → ``scenario/`` → ``work/`` → ``dispatch`` → ``engine`` → ``metrics`` → ``experiment``
-→ ``results`` → ``plots``, ``verification``, ``realism`` → ``cli``.
+→ ``results`` → ``plots``, ``verification``, ``realism``, ``study``, ``report`` → ``cli``.
 """
 
 from .scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
@@ -31,6 +33,10 @@ _LAZY = {
     "compare": ("results", "compare"),
     "sweep": ("results", "sweep"),
     "save": ("plots", "save"),
+    "Study": ("study", "Study"),
+    "study": ("study", "study"),
+    "study_plan": ("study", "study_plan"),
+    "save_study": ("report", "save_study"),
     "plots": ("plots", None),
 }
 
@@ -60,6 +66,10 @@ __all__ = [
     "save",
     "scenario_from_dict",
     "simulate",
+    "study",
+    "study_plan",
+    "save_study",
+    "Study",
     "sweep",
     "__version__",
 ]

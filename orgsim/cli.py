@@ -154,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_money_option(sweep)
     _add_run_options(sweep)
+    _add_study(commands)
     validate = commands.add_parser("validate", help="check a scenario file without running it")
     validate.add_argument("scenario", help=SCENARIO_HELP)
     _add_set_option(validate)
@@ -181,6 +182,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_calibrate(commands)
     commands.add_parser("reference", help="print the scenario-format reference (Markdown)")
     return parser
+
+
+def _add_study(commands) -> None:
+    study = commands.add_parser(
+        "study",
+        help="the whole decision study: sizes x structures (x cultures) and Q1-Q8, as a self-contained report.html",
+    )
+    study.add_argument("scenario", help=SCENARIO_HELP)
+    study.add_argument(
+        "--sizes", metavar="VALUES", help="employees: 25,50,100 or 25:1600:log7 (default 25-1,600, 7 sizes)"
+    )
+    study.add_argument(
+        "--structures",
+        metavar="NAMES",
+        help="structures to compare, among them combined and separate (default combined,separate,pmo,no_pm)",
+    )
+    study.add_argument(
+        "--cultures",
+        metavar="NAMES",
+        help="operations_first, projects_first or both (default: the scenario's; the other is run for Q3)",
+    )
+    study.add_argument(
+        "--quick", action="store_true", help="a first look: 3 sizes, 3 replications (wide intervals; minutes less)"
+    )
+    _add_money_option(study)
+    _add_run_options(
+        study, "replications per point (default 10)", "output folder (default: outputs/study-NAME)", plots=False
+    )
 
 
 def _clock_time(text: str) -> float:
@@ -241,16 +270,19 @@ def _add_set_option(command) -> None:
     )
 
 
-def _add_run_options(command) -> None:
-    command.add_argument("--replications", "-r", type=_replications, help="replications (default: the scenario's)")
+def _add_run_options(
+    command, replications: str = "replications (default: the scenario's)", out: str = "output folder", plots=True
+) -> None:
+    command.add_argument("--replications", "-r", type=_replications, help=replications)
     command.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
     _add_set_option(command)
-    command.add_argument("--out", help="output folder")
+    command.add_argument("--out", help=out)
     command.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
     command.add_argument(
         "--dask", metavar="ADDRESS", help="run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster"
     )
-    command.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    if plots:
+        command.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     command.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
@@ -276,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
             return _realism(args)
         if args.command == "calibrate":
             return _calibrate(args)
+        if args.command == "study":
+            return _study(args)
         return _run(args)
     except (_UsageError, ScenarioError) as error:
         return _fail(str(error))
@@ -480,6 +514,68 @@ def _sweep(args) -> int:
         for line in _headcount_step_lines(crossover):
             print(line)
     print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def _names(text: str | None, flag: str) -> list[str] | None:
+    if text is None:
+        return None
+    names = [part.strip() for part in text.split(",")]
+    if not all(names):
+        raise ScenarioError(flag, f"expected names separated by commas, found {text!r}", "command line")
+    return names
+
+
+def _study(args) -> int:
+    from .experiment import parse_values
+    from .report import save_study
+    from .stats import format_number
+    from .study import study, study_plan
+
+    changes = dict(parse_assignment(text) for text in args.changes)
+    scenario = load_scenario(args.scenario, changes)
+    try:
+        sizes = parse_values("--sizes", args.sizes) if args.sizes is not None else None
+    except ValueError as error:
+        raise ScenarioError("--sizes", str(error), "command line") from None
+    try:
+        plan = study_plan(
+            scenario,
+            sizes=sizes,
+            structures=_names(args.structures, "--structures"),
+            cultures=_names(args.cultures, "--cultures"),
+            replications=args.replications,
+            quick=args.quick,
+        )
+    except ValueError as error:
+        flag, _, message = str(error).partition(": ")
+        raise ScenarioError(flag, message, "command line") from None
+    with _executor(args) as executor:  # a cluster it cannot reach fails before a folder is made
+        folder = _output_folder(args, f"study-{scenario.name}")
+        result = study(
+            scenario,
+            plan,
+            seed=args.seed,
+            jobs=args.jobs,
+            executor=executor,
+            progress=not args.quiet,
+            cache=_cache(folder),
+            value_per_project_week=args.value_per_project_week,
+        )
+
+    written = _write(lambda: save_study(result, folder), folder)
+    for sentence in result.answer()["sentences"]:
+        print(sentence)
+    for row in result.key_numbers().itertuples():
+        print(
+            f"{row.question}: {row.verdict} [{row.quantity}: {format_number(row.mean)} "
+            f"(95% CI {format_number(row.ci_low)} to {format_number(row.ci_high)})]"
+        )
+    warnings = result.warnings
+    if warnings:
+        print(f"warning: {len(warnings)} warnings (study.json lists them all), e.g. {warnings[0]}")
+    print(f"wrote {len(written)} files to {folder}/: " + ", ".join(p.name for p in written))
+    print(f"open {folder / 'report.html'} in a browser")
     return 0
 
 

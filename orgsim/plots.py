@@ -776,3 +776,371 @@ def save(
                 for name, figure in figures(result).items():
                     folder.figure(name, figure)
     return (folder.written, crossover) if isinstance(result, Sweep) else folder.written
+
+
+# ------------------------------------------------------------------ the study's figures
+# Each figure is drawn from one of the study's tables (the CSV beside the report), never
+# from anything else, so that what a reader sees is what the files hold.
+
+_STRUCTURE_ORDER = ("combined", "separate", "pmo", "embedded", "no_pm")
+
+
+def _structure_colour(structure: str) -> str:
+    index = _STRUCTURE_ORDER.index(structure) if structure in _STRUCTURE_ORDER else len(_STRUCTURE_ORDER)
+    return _SCENARIO_COLOURS[index % len(_SCENARIO_COLOURS)]
+
+
+def _size_axis(ax, sizes, log: bool = True) -> None:
+    """Sizes on a log axis with ticks at the grid's own values (25, 50, ..., 1,600)."""
+    if log:
+        ax.set_xscale("log")
+    # the limits first: a panel whose data are all missing has nothing to scale by
+    ax.set_xlim(sizes[0] / 1.2, sizes[-1] * 1.2) if log else ax.set_xlim(sizes[0], sizes[-1])
+    ax.set_xticks(list(sizes), [format_number(v) for v in sizes])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("employees (log scale)" if log else "employees")
+
+
+def _line_with_band(ax, frame, x, label, colour, mean="mean", low="ci_low", high="ci_high", marker="o"):
+    frame = frame.sort_values(x)
+    ax.plot(frame[x], frame[mean], marker=marker, color=colour, label=label)
+    ax.fill_between(frame[x], frame[low], frame[high], color=colour, alpha=0.15)
+
+
+def _axis_label(metric: str) -> str:
+    unit = catalogue.unit(metric)
+    return catalogue.label(metric) + (f" ({unit})" if unit else "")
+
+
+def study_tradeoffs_figure(study) -> Figure:
+    """tradeoffs.csv: the answer's metrics against size, one line per structure (answer's culture)."""
+    table = study.tradeoffs()
+    table = table[table["culture"] == study.plan.culture]
+    metrics = list(dict.fromkeys(table["metric"]))
+    figure = Figure(figsize=(15, 7.5), layout="constrained")
+    axes = figure.subplots(2, 4).ravel()
+    for ax, metric in zip(axes, metrics, strict=False):
+        rows = table[table["metric"] == metric]
+        for structure in study.plan.structures:
+            _line_with_band(
+                ax, rows[rows["structure"] == structure], "employees", structure, _structure_colour(structure)
+            )
+        ax.set_title(_first_upper(catalogue.label(metric)), fontsize="medium")
+        ax.set_ylabel(_axis_label(metric), fontsize="small")
+        _size_axis(ax, study.plan.sizes)
+        if catalogue.unit(metric) in ("working weeks",) and (rows["mean"] > 0).all():
+            ax.set_ylim(bottom=0)
+    for ax in axes[len(metrics) :]:
+        ax.set_visible(False)
+    axes[0].legend(title="structure", fontsize="small")
+    figure.suptitle(
+        f"Trade-offs against size: {study.scenario.name}, {study.plan.culture}, mean and 95% CI of "
+        f"{study.plan.replications} replications per point",
+        fontweight="bold",
+    )
+    return figure
+
+
+def study_net_benefit_figure(study) -> Figure:
+    """net_benefit.csv: what each structure costs beyond combined, what it saves in project-weeks,
+    and (valued) its net benefit, or (not valued) the value of a project-week it needs to pay."""
+    table = study.net_benefit()
+    valued = study.value_per_project_week > 0
+    figure = Figure(figsize=(13, 4.8), layout="constrained")
+    axes = figure.subplots(1, 3)
+    panels = [
+        ("extra_staff_cost", "extra staff cost against combined (currency per week)"),
+        ("project_weeks_saved", "project-weeks saved per week against combined"),
+        ("net_benefit", "net benefit against combined (currency per week)")
+        if valued
+        else ("break_even_value", "break-even value of a project-week (currency)"),
+    ]
+    for ax, (column, title) in zip(axes, panels, strict=True):
+        for structure in study.plan.structures[1:]:
+            rows = table[table["structure"] == structure].sort_values("employees")
+            colour = _structure_colour(structure)
+            if f"{column}_ci_low" in rows:
+                _line_with_band(
+                    ax, rows, "employees", structure, colour, column, f"{column}_ci_low", f"{column}_ci_high"
+                )
+            else:
+                ax.plot(rows["employees"], rows[column], marker="o", color=colour, label=structure)
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_title(title, fontsize="medium")
+        _size_axis(ax, study.plan.sizes)
+    if not valued:
+        axes[2].text(
+            0.98,
+            0.98,
+            "a project-week worth more than the curve:\nthe structure pays; no point: it saves\nno project-weeks",
+            transform=axes[2].transAxes,
+            va="top",
+            ha="right",
+            fontsize="small",
+        )
+    axes[0].legend(title="structure", fontsize="small")
+    what = (
+        f"a project-week valued at {format_number(study.value_per_project_week)}"
+        if valued
+        else "no value of a project-week given (--value-per-project-week)"
+    )
+    figure.suptitle(f"Cost and benefit of each structure against combined: {what}", fontweight="bold")
+    return figure
+
+
+def study_it_manager_figure(study) -> Figure:
+    """it_manager_hours.csv: hours per IT manager per week by duty, at every size (Q1, Q5)."""
+    table = study.it_manager_hours()
+    figure = Figure(figsize=(13, 5.2), layout="constrained")
+    axes = figure.subplots(1, 2, sharey=True)
+    used: set = set()
+    positions = list(range(len(study.plan.sizes)))
+    for ax, structure in zip(axes, ("combined", "separate"), strict=True):
+        rows = table[table["structure"] == structure]
+        bottom = np.zeros(len(positions))
+        for duty in duties.BUSY_LABELS:
+            values = np.array(
+                [rows[(rows["employees"] == n) & (rows["duty"] == duty)]["mean"].sum() for n in study.plan.sizes]
+            )
+            if not values.any():
+                continue
+            ax.bar(positions, values, bottom=bottom, color=duties.colour(duty), label=duties.label(duty), width=0.7)
+            bottom += values
+            used.add(duty)
+        ax.set_xticks(positions, [format_number(n) for n in study.plan.sizes])
+        ax.set_xlabel("employees")
+        ax.set_title(f"{structure}: one IT manager's week", fontsize="medium")
+    axes[0].set_ylabel("hours per IT manager per week")
+    handles, labels = axes[0].get_legend_handles_labels()
+    more_handles, more_labels = axes[1].get_legend_handles_labels()
+    seen = dict(zip(labels, handles, strict=True))
+    seen.update({k: v for k, v in zip(more_labels, more_handles, strict=True) if k not in seen})
+    figure.legend(seen.values(), seen.keys(), loc="outside right upper", fontsize="small", title="duty")
+    figure.suptitle("Where the IT manager's hours go, by size (mean of replications)", fontweight="bold")
+    return figure
+
+
+def study_q1_figure(study) -> Figure:
+    """q1.csv: every role's busy hours by family of duty, combined and separate."""
+    table = study.questions()["Q1"]["table"]
+    families = ("operations", "project", "management")
+    colours = {"operations": "#4c72b0", "project": "#dd8452", "management": "#55a868"}
+    figure = Figure(figsize=(12, 4.6), layout="constrained")
+    axes = figure.subplots(1, 2, sharex=True)
+    for ax, structure in zip(axes, ("combined", "separate"), strict=True):
+        rows = table[table["structure"] == structure]
+        roles = list(dict.fromkeys(rows["role"]))
+        left = np.zeros(len(roles))
+        for family in families:
+            values = np.array([rows[(rows["role"] == r) & (rows["family"] == family)]["share"].sum() for r in roles])
+            ax.barh(roles, values, left=left, color=colours[family], label=family)
+            left += values
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("share of the role's busy hours")
+        ax.set_title(f"{structure} at {format_number(study.plan.reference_size)} employees", fontsize="medium")
+    axes[0].legend(fontsize="small")
+    figure.suptitle("Q1: two disciplines: where each role's hours go", fontweight="bold")
+    return figure
+
+
+def _bars(ax, categories, means, lows, highs, colours):
+    """Bars with their 95% CI as error bars (none when ``lows`` is None)."""
+    positions = np.arange(len(categories))
+    means = np.asarray(means, dtype=float)
+    error = None
+    if lows is not None:
+        error = np.vstack([means - np.asarray(lows, dtype=float), np.asarray(highs, dtype=float) - means])
+        error = np.nan_to_num(np.clip(error, 0, None))
+    ax.bar(positions, np.nan_to_num(means), color=colours, yerr=error, capsize=4)
+    ax.set_xticks(positions, categories)
+    for x, mean in zip(positions, means, strict=True):
+        ax.annotate(format_number(mean), (x, 0), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
+
+
+def study_q2_figure(study) -> Figure:
+    """q2.csv: combined against separate at the smallest size, on the answer's metrics."""
+    table = study.questions()["Q2"]["table"]
+    figure = Figure(figsize=(13, 4.2), layout="constrained")
+    axes = figure.subplots(1, len(table))
+    for ax, row in zip(np.atleast_1d(axes), table.itertuples(), strict=True):
+        _bars(
+            ax,
+            ["combined", "separate"],
+            [row.combined, row.separate],
+            None,
+            None,
+            [_structure_colour("combined"), _structure_colour("separate")],
+        )
+        ax.set_title(textwrap.fill(_first_upper(catalogue.label(row.metric)), 24), fontsize="small")
+        ax.set_xlabel(textwrap.fill(row.verdict_for_separate, 28), fontsize="x-small")
+    figure.suptitle(
+        f"Q2: combined against separate at {format_number(study.plan.sizes[0])} employees (means; the verdict is "
+        "the paired difference against its minimal important difference)",
+        fontweight="bold",
+    )
+    return figure
+
+
+def study_q3_figure(study) -> Figure:
+    """q3.csv: separate's lead-time advantage over combined against size, per culture."""
+    table = study.questions()["Q3"]["table"]
+    figure = Figure(figsize=(10, 5), layout="constrained")
+    ax = figure.subplots()
+    for j, culture in enumerate(dict.fromkeys(table["culture"])):
+        rows = table[table["culture"] == culture]
+        _line_with_band(
+            ax,
+            rows,
+            "employees",
+            culture.replace("_", " "),
+            _SCENARIO_COLOURS[j + 5],
+            "separate_advantage_weeks",
+        )
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_ylabel("combined - separate project lead time (weeks)\n> 0: separate faster")
+    _size_axis(ax, study.plan.sizes)
+    ax.legend(title="culture")
+    figure.suptitle("Q3: size and culture: separate's lead-time advantage, paired, 95% CI", fontweight="bold")
+    return figure
+
+
+def study_q4_figure(study) -> Figure:
+    """q4.csv: one ERP rollout in a small firm, combined and separate, with and without it."""
+    table = study.questions()["Q4"]["table"]
+    metrics = list(dict.fromkeys(table["metric"]))
+    figure = Figure(figsize=(13, 4.4), layout="constrained")
+    axes = figure.subplots(1, len(metrics))
+    for ax, metric in zip(axes, metrics, strict=True):
+        rows = table[table["metric"] == metric]
+        labels, means, lows, highs, colours = [], [], [], [], []
+        for row in rows.itertuples():
+            labels.append(f"{row.structure}\n{row.erp} ERP")
+            means.append(row.mean)
+            lows.append(row.ci_low)
+            highs.append(row.ci_high)
+            colours.append(_structure_colour(row.structure) if row.erp == "with" else "#bbbbbb")
+        _bars(ax, labels, means, lows, highs, colours)
+        ax.tick_params(axis="x", labelsize=7)
+        title = "ERP rollout lead time" if metric.endswith(".erp") else catalogue.label(metric)
+        ax.set_title(textwrap.fill(_first_upper(title), 30), fontsize="small")
+        ax.set_ylabel(catalogue.unit(metric) or "", fontsize="small")
+    figure.suptitle(
+        f"Q4: one ERP rollout in a {format_number(study.plan.small_firm)}-employee firm (grey: without it)",
+        fontweight="bold",
+    )
+    return figure
+
+
+def _structure_bars_figure(table, title: str) -> Figure:
+    metrics = list(dict.fromkeys(table["metric"]))
+    figure = Figure(figsize=(13, 4.4), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(1, len(metrics)))
+    for ax, metric in zip(axes, metrics, strict=True):
+        rows = table[table["metric"] == metric]
+        _bars(
+            ax,
+            list(rows["structure"]),
+            rows["mean"],
+            rows["ci_low"],
+            rows["ci_high"],
+            [_structure_colour(s) for s in rows["structure"]],
+        )
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_title(textwrap.fill(_first_upper(catalogue.label(metric)), 30), fontsize="small")
+        ax.set_ylabel(catalogue.unit(metric) or "", fontsize="small")
+    figure.suptitle(title, fontweight="bold")
+    return figure
+
+
+def study_q6_figure(study) -> Figure:
+    """q6.csv: every structure at the reference size."""
+    return _structure_bars_figure(
+        study.questions()["Q6"]["table"],
+        f"Q6: every structure at {format_number(study.plan.reference_size)} employees, mean and 95% CI",
+    )
+
+
+def study_q7_figure(study) -> Figure:
+    """q7.csv: PMs reporting to the IT manager (separate) against PMs outside IT (embedded)."""
+    return _structure_bars_figure(
+        study.questions()["Q7"]["table"],
+        f"Q7: reporting lines at {format_number(study.plan.reference_size)} employees: separate against embedded",
+    )
+
+
+def study_q8_figure(study) -> Figure:
+    """q8.csv: lead time, rework and on-time share against role clarity under separate."""
+    table = study.questions()["Q8"]["table"]
+    metrics = list(dict.fromkeys(table["metric"]))
+    figure = Figure(figsize=(13, 4.2), layout="constrained")
+    axes = figure.subplots(1, len(metrics))
+    for ax, metric in zip(axes, metrics, strict=True):
+        _line_with_band(ax, table[table["metric"] == metric], "role_clarity", "separate", _structure_colour("separate"))
+        ax.set_xlabel(
+            f"role clarity (0: a joint decision waits {format_number(study.scenario.projects.decision_latency_hours)}"
+            " working hours; 1: no wait)",
+            fontsize="small",
+        )
+        ax.set_title(textwrap.fill(_first_upper(catalogue.label(metric)), 40), fontsize="small")
+        ax.set_ylabel(catalogue.unit(metric) or "", fontsize="small")
+    figure.suptitle(
+        f"Q8: role clarity under separate at {format_number(study.plan.reference_size)} employees, mean and 95% CI",
+        fontweight="bold",
+    )
+    return figure
+
+
+def study_sensitivity_figure(study) -> Figure:
+    """sensitivity.csv: the crossover of separate against combined, one parameter at a time."""
+    table = study.sensitivity()
+    figure = Figure(figsize=(11, 0.55 * len(table) + 1.8), layout="constrained")
+    ax = figure.subplots()
+    labels = [
+        "base case" if row.parameter == "base case" else f"{row.parameter} = {row.value}" for row in table.itertuples()
+    ]
+    positions = np.arange(len(table))[::-1]
+    sizes = study.plan.sensitivity_sizes
+    for y, row in zip(positions, table.itertuples(), strict=True):
+        if np.isfinite(row.crossover):
+            ax.plot([row.ci_low, row.ci_high], [y, y], color="0.4", linewidth=3, solid_capstyle="butt")
+            ax.plot([row.crossover], [y], "o", color="black")
+            text = f" from ~{format_number(row.crossover)}"
+        else:
+            text = (
+                f" {row.winner} better from {format_number(row.practical_from)}"
+                if row.winner != "neither"
+                else " neither practically better at the top of the range"
+            )
+        ax.annotate(text, (sizes[0], y), xytext=(2, 4), textcoords="offset points", fontsize=8)
+    ax.set_yticks(positions, labels)
+    ax.set_ylim(-0.7, len(table) - 0.3)
+    _size_axis(ax, sizes)
+    ax.set_xlim(sizes[0] / 1.2, sizes[-1] * 1.2)
+    figure.suptitle(
+        "Where one of combined and separate starts to beat the other on project lead time, one parameter at a "
+        "time\n(dot: estimate; "
+        f"bar: 95% CI; {study.plan.replications} replications per point, "
+        f"{format_number(study.plan.sensitivity_sizes[0])}-"
+        f"{format_number(study.plan.sensitivity_sizes[-1])} employees)",
+        fontweight="bold",
+        fontsize="medium",
+    )
+    return figure
+
+
+def study_figures(study) -> dict[str, Figure]:
+    """Every figure of the study report, by name; each is drawn from the CSV of the same stem
+    (``tradeoffs`` from tradeoffs.csv, ``q4`` from q4.csv; Q5 from it_manager_hours.csv)."""
+    return {
+        "tradeoffs": study_tradeoffs_figure(study),
+        "net_benefit": study_net_benefit_figure(study),
+        "q1": study_q1_figure(study),
+        "q2": study_q2_figure(study),
+        "q3": study_q3_figure(study),
+        "q4": study_q4_figure(study),
+        "q5": study_it_manager_figure(study),
+        "q6": study_q6_figure(study),
+        "q7": study_q7_figure(study),
+        "q8": study_q8_figure(study),
+        "sensitivity": study_sensitivity_figure(study),
+    }

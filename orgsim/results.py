@@ -18,6 +18,7 @@ import secrets
 import shutil
 import stat
 import tempfile
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -68,6 +69,17 @@ _OWN_FILES = frozenset(
         "sweep-summary.csv",
         "crossover.json",
         "realism.csv",
+        # orgsim study
+        "report.html",
+        "study.json",
+        "tradeoffs.csv",
+        "net_benefit.csv",
+        "it_manager_hours.csv",
+        "headcounts.csv",
+        "headcount_steps.csv",
+        "sensitivity.csv",
+        "key_numbers.csv",
+        *(f"q{n}.csv" for n in range(1, 9)),
         _CACHE,
         ".DS_Store",
         "Thumbs.db",
@@ -1017,12 +1029,26 @@ class Sweep:
                 seed=self.seed,
             )
             result.update({"baseline": labels[0], "challenger": label})
-            result["regions"] = find_regions(xs, baseline, challenger, higher_is_better=higher_is_better)["regions"]
+            result["regions"] = find_regions(
+                xs, baseline, challenger, higher_is_better=higher_is_better, minimal=self._minimal(metric, baseline)
+            )["regions"]
             result["headcount_steps"] = {"baseline": baseline_steps, "challenger": self.headcount_steps(label)}
             result["on_step"] = _boundaries_on_steps(result)
             result["sentence"] = _sentence(result, metric, vary_path, value)
             pairs.append(result)
         return pairs
+
+    @staticmethod
+    def _minimal(metric: str, baseline: np.ndarray) -> np.ndarray:
+        """The metric's minimal important difference at every grid point (0 where it has none):
+        a region is won only by a difference that is significant and larger than it."""
+        mid = catalogue.minimal_difference(metric)
+        if mid is None:
+            return np.zeros(len(baseline))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a point without values: NaN, no MID
+            means = np.nanmean(np.asarray(baseline, dtype=float), axis=1)
+        return np.array([mid.threshold(m) if np.isfinite(m) else 0.0 for m in means])
 
     def write(self, folder: OutputFolder, metric: str = "project_lead_time_weeks_mean", value_per_project_week=None):
         """sweep.csv, sweep-summary.csv and crossover.json (when it applies); returns the crossover."""
@@ -1185,7 +1211,8 @@ def _sentence(result: dict, metric: str, path: str, value_per_project_week=None)
             where = f"at {low}" + (f"-{high}" if region["from"] != region["to"] else "") + (f" {unit}" if first else "")
         if region["winner"] is None:
             between = f" between {baseline} and {challenger} on {what}" if first else ""
-            clauses.append(f"no significant difference{between} {where}")
+            kind = "practical" if region.get("below_mid") else "significant"
+            clauses.append(f"no {kind} difference{between} {where}")
         else:
             winner, loser = names[region["winner"]]
             clauses.append(f"{winner} beats {loser}{f' on {what}' if first else ''} {where}")

@@ -10,6 +10,7 @@ the paired interval is far tighter than two separate ones.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -247,49 +248,81 @@ def find_crossover(
     }
 
 
-def find_regions(xs, baseline, challenger, higher_is_better: bool = False, confidence: float = CONFIDENCE) -> dict:
+def find_regions(
+    xs, baseline, challenger, higher_is_better: bool = False, confidence: float = CONFIDENCE, minimal=0.0
+) -> dict:
     """Where along ``xs`` each of two alternatives is significantly better, and where neither is.
 
     Same conventions as :func:`find_crossover`: ``baseline`` and ``challenger`` are arrays
     (points x replications) of the metric, paired by replication; the challenger's advantage
-    is ``baseline - challenger`` (the reverse when higher is better), and replications that
-    lack a value at some point are left out.  At each grid point the paired t interval of
-    the advantage either excludes zero (one alternative is significantly better) or not.
-    ``regions`` are the maximal runs of consecutive grid points with the same verdict, in
-    the order of ``xs``: ``winner`` is ``"baseline"``, ``"challenger"`` or ``None`` (no
-    significant difference), ``from`` and ``to`` the first and last grid values of the run,
-    ``points`` its grid values, ``mean_advantage`` and ``ci_advantage`` the advantage
+    is ``baseline - challenger`` (the reverse when higher is better).  Each grid point is
+    judged on its own pairs: a replication that lacks a value at one point (a run that
+    finished no project there) is left out at that point only.  At each grid point the
+    paired t interval of the advantage either excludes zero (one alternative is
+    significantly better) or not.  ``minimal``: the minimal important difference (a number,
+    or one per grid point): a point has a winner only when the interval excludes zero *and*
+    the mean advantage exceeds it.  ``regions`` are the maximal runs of consecutive grid
+    points with the same verdict, in the order of ``xs``: ``winner`` is ``"baseline"``,
+    ``"challenger"`` or ``None``, ``from`` and ``to`` the first and last grid values of the
+    run, ``points`` its grid values, ``mean_advantage`` and ``ci_advantage`` the advantage
     oriented so that positive favours the winner (the challenger's advantage where there is
-    no winner).  With fewer than 3 complete replications there are no regions, and
-    ``reason`` says why.
+    no winner), ``replications`` the pairs behind each point, ``below_mid`` (a region without
+    a winner that holds a significant difference smaller than the MID) and ``undetermined``
+    (it holds a point with fewer than 3 pairs: no verdict there).  With fewer than 3 pairs
+    at every point there are no regions, and ``reason`` says why; ``replications`` is the
+    fewest pairs at any point.
     """
     xs = np.asarray(xs, dtype=float)
     a, b = np.asarray(baseline, dtype=float), np.asarray(challenger, dtype=float)
     advantage = (b - a) if higher_is_better else (a - b)  # > 0: challenger better
-    advantage = advantage[:, ~np.isnan(advantage).any(axis=0)]
-    n = advantage.shape[1]
-    if n < 3:
-        return {"regions": [], "replications": int(n), "reason": "fewer than 3 replications with values at every point"}
-    mean, half = paired_t(advantage, confidence)
+    counts = (~np.isnan(advantage)).sum(axis=1)
+    if counts.max(initial=0) < 3:
+        return {
+            "regions": [],
+            "replications": int(counts.min(initial=0)),
+            "reason": "fewer than 3 replications with values at every point",
+        }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a point with fewer than 2 values
+        mean = np.nanmean(advantage, axis=1)
+        spread = np.nanstd(advantage, axis=1, ddof=1)
+    half = _t_quantile(confidence, np.maximum(counts - 1, 1)) * spread / np.sqrt(np.maximum(counts, 1))
+    floor = np.broadcast_to(np.abs(np.asarray(minimal, dtype=float)), mean.shape)
+    judged = counts >= 3
+    significant = [
+        None if not ok else "challenger" if m - h > 0 else "baseline" if m + h < 0 else None
+        for ok, m, h in zip(judged.tolist(), mean.tolist(), half.tolist(), strict=True)
+    ]
     verdicts = [
-        "challenger" if m - h > 0 else "baseline" if m + h < 0 else None
-        for m, h in zip(mean.tolist(), half.tolist(), strict=True)
+        v if v is None or abs(m) > f else None
+        for v, m, f in zip(significant, mean.tolist(), floor.tolist(), strict=True)
     ]
     regions: list[dict] = []
     for i, verdict in enumerate(verdicts):
         if not regions or regions[-1]["winner"] != verdict:
             regions.append(
-                {"winner": verdict, "from": float(xs[i]), "points": [], "mean_advantage": [], "ci_advantage": []}
+                {
+                    "winner": verdict,
+                    "from": float(xs[i]),
+                    "points": [],
+                    "mean_advantage": [],
+                    "ci_advantage": [],
+                    "replications": [],
+                    "below_mid": False,
+                    "undetermined": False,
+                }
             )
         region = regions[-1]
+        region["below_mid"] = region["below_mid"] or (verdict is None and significant[i] is not None)
+        region["undetermined"] = region["undetermined"] or not judged[i]
         sign = -1.0 if verdict == "baseline" else 1.0
         low, high = sorted((sign * (mean[i] - half[i]), sign * (mean[i] + half[i])))
         region["to"] = float(xs[i])
         region["points"].append(float(xs[i]))
         region["mean_advantage"].append(float(sign * mean[i]))
         region["ci_advantage"].append([float(low), float(high)])
-    keys = ("winner", "from", "to", "points", "mean_advantage", "ci_advantage")
-    return {"regions": [{k: r[k] for k in keys} for r in regions], "replications": int(n), "reason": None}
+        region["replications"].append(int(counts[i]))
+    return {"regions": regions, "replications": int(counts.min()), "reason": None}
 
 
 # ------------------------------------------------------------------ warm-up

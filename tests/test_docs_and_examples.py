@@ -40,7 +40,8 @@ def test_readme_quick_start_names_the_test_command_ci_runs():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     command = 'pip install -e ".[test]" && pytest -n 2'
     assert command in readme and command in ci
-    assert "orgsim run scenarios/small-combined.toml" in readme
+    # the main job, on a shipped scenario
+    assert "pip install -e . && orgsim study scenarios/small-combined.toml" in readme
 
 
 def test_readme_metric_list_is_the_catalogue():

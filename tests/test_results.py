@@ -307,6 +307,9 @@ def test_sweep_frames_and_what_a_crossover_needs():
             "points": [40.0, 80.0],
             "mean_advantage": [2800.0, 2800.0],
             "ci_advantage": [[2800.0, 2800.0], [2800.0, 2800.0]],
+            "replications": [3, 3],
+            "below_mid": False,
+            "undetermined": False,
         }
     ]
     assert pair["on_step"] == []  # one region, no boundary

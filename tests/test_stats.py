@@ -346,11 +346,20 @@ def test_regions_leave_out_replications_with_a_nan_and_need_three():
     found = find_regions(xs, baseline, challenger)
     assert [(r["winner"], r["from"], r["to"]) for r in found["regions"]] == [("baseline", 1.0, 3.0)]
     assert found["regions"][0]["mean_advantage"] == [1.0, 1.0, 1.0]
-    challenger[1, 0] = math.nan  # replication 0 lacks a value at x = 2: left out everywhere
-    assert find_regions(xs, baseline, challenger)["replications"] == 3
-    challenger[1, 1] = math.nan
+    challenger[1, 0] = math.nan  # replication 0 lacks a value at x = 2: left out there only
     found = find_regions(xs, baseline, challenger)
-    assert found["regions"] == [] and found["replications"] == 2
+    assert found["replications"] == 3 and found["regions"][0]["replications"] == [4, 3, 4]
+    challenger[1, 1] = math.nan  # two pairs at x = 2: no verdict there, the others still judged
+    found = find_regions(xs, baseline, challenger)
+    assert found["replications"] == 2
+    assert [(r["winner"], r["points"], r["undetermined"]) for r in found["regions"]] == [
+        ("baseline", [1.0], False),
+        (None, [2.0], True),
+        ("baseline", [3.0], False),
+    ]
+    challenger[:, 2:] = math.nan  # at most two pairs anywhere: no regions
+    found = find_regions(xs, baseline, challenger)
+    assert found["regions"] == [] and found["replications"] == 0
     assert "fewer than 3 replications" in found["reason"]
 
 
@@ -398,3 +407,19 @@ def test_warmup_check_with_a_settled_backlog_or_too_little_data():
     short = warmup_check(_backlog_timeseries(settled_from_day=10, days=39), warmup_weeks=0, days_per_week=5)
     assert math.isnan(short["needed_weeks"]) and short["enough"]  # fewer than 4 smoothing windows
     assert warmup_check(pd.DataFrame(), warmup_weeks=0, days_per_week=5) == {"needed_weeks": 0.0, "enough": True}
+
+
+def test_regions_need_the_minimal_important_difference():
+    """A difference that is significant but below the MID wins no region: 'no practical difference'."""
+    rng = np.random.default_rng(7)
+    xs = [25, 50, 100]
+    baseline = np.full((3, 10), 10.0) + rng.normal(0, 0.01, (3, 10))
+    challenger = baseline - np.array([[0.5], [3.0], [0.5]])  # 0.5 weeks faster, 3 in the middle
+    plain = find_regions(xs, baseline, challenger)["regions"]
+    assert [r["winner"] for r in plain] == ["challenger"]
+    regions = find_regions(xs, baseline, challenger, minimal=1.0)["regions"]
+    assert [(r["winner"], r["from"], r["to"], r["below_mid"]) for r in regions] == [
+        (None, 25.0, 25.0, True),
+        ("challenger", 50.0, 50.0, False),
+        (None, 100.0, 100.0, True),
+    ]

@@ -1,0 +1,389 @@
+"""The study report: one self-contained HTML page a manager opens in a browser.
+
+Everything is inline (the style sheet, every figure as a PNG data URI); there is no script
+and nothing is fetched, so the page reads the same offline and on paper.  Every number in it
+comes from one of the study's tables and is printed with :func:`~orgsim.stats.format_number`;
+each table cell and each key number names its CSV file, row and column (``data-csv``,
+``data-row``, ``data-column``), so anyone (and the tests) can check the page against the files.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import numbers
+
+import pandas as pd
+
+from . import catalogue
+from .plots import study_figures
+from .results import OutputFolder
+from .stats import format_number
+from .study import ERP, Study, question_csv
+from .version import __version__
+
+__all__ = ["render", "write_report", "save_study", "cell_text"]
+
+_STYLE = """
+:root { --ink: #1f2328; --muted: #57606a; --line: #d0d7de; --accent: #0b5cad; --good: #1a7f37; }
+* { box-sizing: border-box; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+       margin: 0; background: #f6f8fa; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 32px 64px; background: white; }
+h1 { font-size: 1.8rem; margin: 0.2em 0; }
+h2 { font-size: 1.35rem; margin-top: 2.2em; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 1.1rem; margin-top: 1.8em; }
+.lede { color: var(--muted); margin-top: 0; }
+.answer { border-left: 6px solid var(--accent); background: #eef5fc; padding: 14px 20px; margin: 20px 0; }
+.answer p { margin: 0.4em 0; }
+.answer p:first-child { font-size: 1.2rem; font-weight: 600; }
+nav ol { columns: 2; margin: 0; }
+figure { margin: 16px 0; }
+figure img { width: 100%; height: auto; border: 1px solid var(--line); }
+figcaption { color: var(--muted); font-size: 0.9rem; }
+table { border-collapse: collapse; font-size: 0.86rem; margin: 10px 0; width: 100%; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.number { font-size: 1.05rem; background: #f6f8fa; padding: 8px 12px; border-radius: 6px; }
+.verdict { font-weight: 600; }
+.question { page-break-inside: avoid; }
+.caveats li { margin: 0.3em 0; }
+.muted { color: var(--muted); font-size: 0.9rem; }
+details summary { cursor: pointer; color: var(--accent); }
+@media print { body { background: white; } main { padding: 0; } details { display: block; }
+               figure, table, .question { page-break-inside: avoid; } }
+"""
+
+_QUESTION_FIGURES = {"Q1": "q1", "Q2": "q2", "Q3": "q3", "Q4": "q4", "Q5": "q5", "Q6": "q6", "Q7": "q7", "Q8": "q8"}
+
+
+def cell_text(value) -> str:
+    """How a CSV value is printed in the page: numbers by ``format_number``, empty as n/a."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Number):
+        return format_number(value)
+    return str(value)
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _table(frame: pd.DataFrame, csv: str, columns: list[str] | None = None, headers: dict | None = None) -> str:
+    """A table of a CSV's rows (all, in order): each cell names its file, row and column."""
+    columns = [c for c in (columns or list(frame.columns)) if c in frame.columns]
+    headers = headers or {}
+    head = "".join(f"<th>{_e(headers.get(c, c.replace('_', ' ')))}</th>" for c in columns)
+    rows = []
+    for index, (_, row) in enumerate(frame.iterrows()):
+        cells = []
+        for column in columns:
+            value = row[column]
+            kind = ' class="num"' if isinstance(value, numbers.Number) and not isinstance(value, bool) else ""
+            cells.append(f'<td{kind} data-column="{_e(column)}">{_e(cell_text(value))}</td>')
+        rows.append(f'<tr data-row="{index}">' + "".join(cells) + "</tr>")
+    return (
+        f'<table data-csv="{_e(csv)}"><thead><tr>{head}</tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
+        f'<p class="muted">Data: <a href="{_e(csv)}">{_e(csv)}</a></p>'
+    )
+
+
+def _figure(figure, alt: str, csv: str) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'<figure><img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
+        f'<figcaption>{_e(alt)}. Data: <a href="{_e(csv)}">{_e(csv)}</a></figcaption></figure>'
+    )
+
+
+def _number(study: Study, question: str) -> str:
+    """The key number of a question, with its CI, from key_numbers.csv."""
+    table = study.key_numbers()
+    index = int(table.index[table["question"] == question][0])
+    row = table.loc[index]
+    unit = "" if row["unit"] == "share" else f" {row['unit']}"
+
+    def span(column):
+        return f'<span data-column="{column}">{_e(cell_text(row[column]))}</span>'
+
+    return (
+        f'<p class="number" data-csv="key_numbers.csv" data-row="{index}">'
+        f"{_e(_upper(row['quantity']))}: <strong>{span('mean')}</strong>{_e(unit)} "
+        f"(95% CI {span('ci_low')} to {span('ci_high')}; {span('n')} "
+        f"{'paired replications' if row['kind'] == 'paired difference' else 'replications'})</p>"
+    )
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _answer(study: Study) -> str:
+    answer = study.answer()
+    sentences = "".join(f"<p>{_e(s)}</p>" for s in answer["sentences"])
+    return f'<section class="answer" id="answer" data-verdict="{_e(answer["verdict"])}">{sentences}</section>'
+
+
+def _basis(study: Study) -> str:
+    s = study.scenario
+    classes = ", ".join(
+        f"{c.name} {format_number(c.per_100_employees_per_year)} per 100 employees a year" for c in s.projects.classes
+    )
+    facts = [
+        ("organisation", f"{s.org.employees:,} employees, structure {s.org.structure}, culture {s.org.culture}"),
+        ("tickets", f"{format_number(s.tickets.per_employee_per_month)} per employee per month"),
+        ("projects", classes + f" (x {format_number(s.projects.arrival_scale)})"),
+        ("role clarity", format_number(s.org.role_clarity)),
+        (
+            "each run",
+            f"{format_number(s.simulation.horizon_weeks)} weeks, of which the first "
+            f"{format_number(s.simulation.warmup_weeks)} are warm-up; {study.plan.replications} replications "
+            f"per point, seed {study.seed}",
+        ),
+    ]
+    items = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts)
+    table = study.realism()
+    misses = table[~table["within"].astype(bool)]
+    miss = (
+        "Outside the published band: " + "; ".join(misses["quantity"]) + "."
+        if len(misses)
+        else "Every measurement lies within its published band."
+    )
+    return (
+        "<h2 id='basis'>2. What it rests on</h2>"
+        f"<p>The scenario <strong>{_e(s.name)}</strong>: {_e(s.description)}</p>"
+        f"<table class='facts'>{items}</table>"
+        f"<p>The scenario as it is, run {study.plan.replications} times and set beside published figures "
+        f"(<code>orgsim realism</code>). Calibration rows say whether the organisation is a real one; outcome rows are "
+        f"what its structure achieves. {_e(miss)}</p>"
+        + _table(
+            table,
+            "realism.csv",
+            ["quantity", "kind", "simulated", "ci_low", "ci_high", "band_low", "band_high", "within", "source"],
+        )
+    )
+
+
+def _tradeoffs(study: Study, figures: dict) -> str:
+    value = study.value_per_project_week
+    money = (
+        f"A project-week is valued at {format_number(value)} (cost of delay): the net benefit is the project-weeks "
+        "a structure saves, valued, minus its extra staff cost."
+        if value > 0
+        else "No value of a project-week was given (<code>--value-per-project-week</code>, or "
+        "<code>projects.value_per_project_week</code>): the right-hand panel shows the break-even value, the cost of "
+        "one week of one project's delay above which a structure pays for itself."
+    )
+    net = study.net_benefit()
+    columns = ["employees", "structure", "extra_staff_cost", "project_weeks_saved", "break_even_value"]
+    if value > 0:
+        columns += ["net_benefit", "net_benefit_ci_low", "net_benefit_ci_high"]
+    return (
+        "<h2 id='tradeoffs'>3. The trade-offs against size</h2>"
+        "<p>Every structure at every size, with common random numbers: the same replication sees the same tickets "
+        "and projects under every structure. Lead time counts finished projects; full costs include paid idle time.</p>"
+        + _figure(
+            figures["tradeoffs"],
+            "Lead time, on-time share, SLA, staff cost, cost per project and IT manager utilisation against size",
+            "tradeoffs.csv",
+        )
+        + f"<p>{money}</p>"
+        + _figure(
+            figures["net_benefit"],
+            "Extra staff cost, project-weeks saved and what a project-week must be worth",
+            "net_benefit.csv",
+        )
+        + "<details><summary>The numbers behind the cost figure</summary>"
+        + _table(net, "net_benefit.csv", columns)
+        + "</details>"
+    )
+
+
+def _question(study: Study, q: str, item: dict, figures: dict) -> str:
+    csv = question_csv(q)
+    return (
+        f"<section class='question' id='{q.lower()}'><h3>{q}: {_e(item['title'])}</h3>"
+        f"<p><em>Experiment:</em> {_e(item['experiment'])}.</p>"
+        + _figure(figures[_QUESTION_FIGURES[q]], f"{q}: {item['title']}", csv)
+        + _number(study, q)
+        + f"<p class='verdict'>{_e(item['verdict'])}</p></section>"
+    )
+
+
+def _steps(study: Study) -> str:
+    counts = study.headcounts()
+    headers = {c: f"{format_number(int(c))} employees" for c in counts.columns if c.isdigit()}
+    return (
+        "<h2 id='steps'>5. Headcount steps</h2>"
+        "<p>People per role at every size, under each structure. A crossover that sits where only one structure "
+        "takes a step (a second project manager) measures the headcount rule, not the roles.</p>"
+        + _table(counts, "headcounts.csv", headers=headers)
+        + "<details><summary>Every step, one per row</summary>"
+        + _table(study.headcount_steps(), "headcount_steps.csv")
+        + "</details>"
+    )
+
+
+def _caveats(study: Study, figures: dict) -> str:
+    answer = study.answer()
+    items = [
+        "Every number is a mean over replications with a 95% confidence interval; a difference is called better "
+        "only when its interval excludes zero and it exceeds the metric's minimal important difference "
+        f"(project lead time: {format_number(answer['mid'])} week; an estimate).",
+        "Project lead time counts the projects that finished; an overloaded structure also leaves projects open "
+        "(projects_open_at_end in tradeoffs.csv, and the trade-off figure).",
+        f"The ERP rollout of Q4 ({format_number(ERP['effort_hours'])} hours of IT effort, a team of "
+        f"{ERP['team_size']}) and the role-clarity scale of Q8 are estimates.",
+    ]
+    if study.plan.quick:
+        items.insert(
+            0,
+            f"Quick study: {len(study.plan.sizes)} sizes and {study.plan.replications} replications; the intervals are "
+            "wide. Run without --quick for the answer to act on.",
+        )
+    steps = [
+        entry
+        for pair in study.crossover()["pairs"]
+        for entry in pair.get("on_step") or []
+        if entry["sets_apart"] and pair["challenger"] == "separate"
+    ]
+    if steps:
+        items.append(
+            "A boundary of separate against combined lies on a headcount step only one of them takes (at "
+            + ", ".join(format_number(e["x"]) for e in steps)
+            + " employees): there it measures the headcount rule; try org.fractional_headcount = true."
+        )
+    unfinished = study.unfinished()
+    if len(unfinished):
+        where = "; ".join(
+            f"{row.structure} at {format_number(row.employees)} employees ({row.culture}): {row.without} of "
+            f"{row.replications}"
+            for row in unfinished.itertuples()
+        )
+        items.append(
+            "Replications that finished no project in the measured weeks have no lead time and are left out, so "
+            f"the mean lead time there understates the structure's: {where}."
+        )
+    warnings = study.warnings
+    if warnings:
+        shown = "".join(f"<li>{_e(w)}</li>" for w in warnings[:12])
+        more = f"<li>… and {len(warnings) - 12} more (study.json lists them all)</li>" if len(warnings) > 12 else ""
+        items.append(
+            f"{len(warnings)} warnings from the runs: where a queue grows through the run, its load is above capacity "
+            f"and its metrics depend on the horizon; where the warm-up looks short, the first measured weeks still "
+            f"carry the empty start.<details><summary>Which</summary><ul>{shown}{more}</ul></details>"
+        )
+    sensitivity = study.sensitivity()
+    base = sensitivity.iloc[0]
+    changed = [
+        f"{row.parameter} = {row.value} (then {row.winner} wins at the top of the range"
+        + ("; below it, no practical difference" if row.winner == "neither" else "")
+        + ")"
+        for row in sensitivity.iloc[1:].itertuples()
+        if row.winner != base["winner"]
+    ]
+    moved = sensitivity.iloc[1:].assign(size=sensitivity["shift"].abs().iloc[1:]).sort_values("size", ascending=False)
+    movers = changed + [
+        f"{row.parameter} = {row.value} ({format_number(row.shift, signed=True)} employees)"
+        for row in moved.itertuples()
+        if isinstance(row.shift, float) and math.isfinite(row.shift) and row.winner == base["winner"]
+    ]
+    lead = (
+        "The parameters that move the crossover most: " + "; ".join(movers[:3]) + "."
+        if movers
+        else "No one-at-a-time change gives a crossover to compare with the base case's (see the table)."
+    )
+    listed = "".join(f"<li>{item}</li>" if "<details>" in item else f"<li>{_e(item)}</li>" for item in items)
+    return (
+        "<h2 id='caveats'>6. Caveats, and what moves the answer</h2>"
+        f"<ul class='caveats'>{listed}</ul>"
+        f"<p>{_e(lead)}</p>"
+        + _figure(figures["sensitivity"], "The crossover, one parameter at a time", "sensitivity.csv")
+        + _table(
+            sensitivity,
+            "sensitivity.csv",
+            [
+                "parameter",
+                "value",
+                "replications",
+                "winner",
+                "practical_from",
+                "crossover",
+                "ci_low",
+                "ci_high",
+                "shift",
+            ],
+        )
+    )
+
+
+def render(study: Study, figures: dict | None = None) -> str:
+    """The report as one HTML document."""
+    figures = study_figures(study) if figures is None else figures
+    questions = study.questions()
+    title = f"Should the IT manager also be the project manager? A study of {study.scenario.name}"
+    toc = "".join(
+        f"<li><a href='#{anchor}'>{_e(text)}</a></li>"
+        for anchor, text in [
+            ("answer", "The answer"),
+            ("basis", "What it rests on"),
+            ("tradeoffs", "The trade-offs against size"),
+            ("questions", "The practitioners' questions Q1-Q8"),
+            ("steps", "Headcount steps"),
+            ("caveats", "Caveats, and what moves the answer"),
+        ]
+    )
+    body = [
+        f"<h1>{_e(title)}</h1>",
+        f"<p class='lede'>orgsim {_e(__version__)} study of {len(study.plan.sizes)} sizes "
+        f"({format_number(study.plan.sizes[0])}-{format_number(study.plan.sizes[-1])} employees) x "
+        f"{len(study.plan.structures)} structures ({_e(', '.join(study.plan.structures))}), culture "
+        f"{_e(study.plan.culture)}; {study.plan.replications} replications per point, seed {study.seed}. "
+        f"Metric of the answer: {_e(catalogue.label('project_lead_time_weeks_mean'))}.</p>",
+        f"<nav><ol>{toc}</ol></nav>",
+        "<h2>1. The answer</h2>",
+        _answer(study),
+        _basis(study),
+        _tradeoffs(study, figures),
+        "<h2 id='questions'>4. The practitioners' questions</h2>",
+        *[_question(study, q, item, figures) for q, item in questions.items()],
+        "<details><summary>All key numbers</summary>" + _table(study.key_numbers(), "key_numbers.csv") + "</details>",
+        _steps(study),
+        _caveats(study, figures),
+        "<p class='muted'>Every figure's data is a CSV file beside this page; study.json holds the plan, the answer "
+        "and the key numbers.</p>",
+    ]
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src data:; "
+        "style-src 'unsafe-inline'\">"
+        f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body><main>"
+        + "\n".join(body)
+        + "</main></body></html>\n"
+    )
+
+
+def write_report(study: Study, folder: OutputFolder) -> None:
+    """report.html, every table as CSV and study.json into ``folder``."""
+    study.write(folder)
+    figures = study_figures(study)
+    folder.text("report.html", render(study, figures))
+    for figure in figures.values():
+        figure.clear()
+
+
+def save_study(study: Study, directory) -> list:
+    """Write the study as the folder ``directory`` (built beside it and swapped in whole, as
+    :func:`orgsim.plots.save` does; its run cache ``.runs/`` is kept); the paths written."""
+    with OutputFolder.replace(directory) as folder:
+        write_report(study, folder)
+    return folder.written
