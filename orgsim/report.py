@@ -192,7 +192,8 @@ def _tradeoffs(study: Study, figures: dict) -> str:
         "and projects under every structure. Lead time counts finished projects; full costs include paid idle time.</p>"
         + _figure(
             figures["tradeoffs"],
-            "Lead time, on-time share, SLA, staff cost, cost per project and IT manager utilisation against size",
+            "Lead time, on-time share, SLA, staff cost, cost per project, IT manager utilisation and the projects "
+            "left open at the end, against size",
             "tradeoffs.csv",
         )
         + f"<p>{money}</p>"
