@@ -285,8 +285,12 @@ def _caveats(study: Study, figures: dict) -> str:
     sensitivity = study.sensitivity()
     base = sensitivity.iloc[0]
     changed = [
-        f"{row.parameter} = {row.value} (then {row.winner} wins at the top of the range"
-        + ("; below it, no practical difference" if row.winner == "neither" else "")
+        f"{row.parameter} = {row.value} ("
+        + (
+            "then neither structure is better by more than the MID at the top of the range"
+            if row.winner == "neither"
+            else f"then {row.winner} is better at the top of the range"
+        )
         + ")"
         for row in sensitivity.iloc[1:].itertuples()
         if row.winner != base["winner"]
