@@ -225,22 +225,28 @@ def test_bad_study_options_get_one_line_and_exit_2(options, message, tmp_path, c
 # ---------------------------------------------------------------- the answer's regions
 
 
-def test_the_answer_names_exactly_the_middle_region():
-    """A synthetic sweep where separate wins only in the middle of the range: the answer says
-    no practical difference at the top, and lists exactly that region."""
+def _answer_of(sizes, combined, separate) -> dict:
+    """The study's answer for synthetic lead times (sizes x replications) of combined and
+    separate, whose regions (with the 1-week MID) no structure wins at the top."""
     scenario = load_scenario("small-combined")
-    plan = study_plan(scenario, sizes=[25, 50, 100, 200, 400])
-    rng = np.random.default_rng(3)
-    base = 20.0 + rng.normal(0, 0.2, (5, 10))
-    gain = np.array([[0.0], [0.0], [4.0], [4.0], [0.0]])
-    xs = list(plan.sizes)
-    regions = find_regions(xs, base, base - gain, minimal=1.0)["regions"]
+    plan = study_plan(scenario, sizes=sizes)
+    regions = find_regions(list(plan.sizes), combined, separate, minimal=1.0)["regions"]
+    assert regions[-1]["winner"] is None
     pair = {"baseline": "combined", "challenger": "separate", "regions": regions, "winner": None}
     pair.update({"crossover": None, "ci_low": None, "ci_high": None, "significant_from": None, "sentence": ""})
     study = Study(scenario, plan, 1, {}, None)
     study._cache[("crossover", plan.culture)] = {"pairs": [pair]}
     study._cache["net_benefit"] = pd.DataFrame(columns=["employees", "structure"])
-    answer = study.answer()
+    return study.answer()
+
+
+def test_the_answer_names_exactly_the_middle_region():
+    """A synthetic sweep where separate wins only in the middle of the range: the answer says
+    no practical difference at the top, and lists exactly that region."""
+    rng = np.random.default_rng(3)
+    base = 20.0 + rng.normal(0, 0.2, (5, 10))
+    gain = np.array([[0.0], [0.0], [4.0], [4.0], [0.0]])
+    answer = _answer_of([25, 50, 100, 200, 400], base, base - gain)
     assert answer["verdict"] == "no practical difference"
     assert (
         "separate against combined: no practical difference at 25-50, separate better at 100-200, "
@@ -252,19 +258,10 @@ def test_the_answer_names_exactly_the_middle_region():
 def test_a_wide_interval_is_inconclusive_not_no_difference():
     """Separate 5 weeks faster on average but with a CI from -5 to +15: the study says it
     cannot tell, and asks for replications; it does not say there is no difference."""
-    scenario = load_scenario("small-combined")
-    plan = study_plan(scenario, sizes=[25, 50, 100])
     rng = np.random.default_rng(5)
     base = 20.0 + rng.normal(0, 0.2, (3, 10))
     noise = rng.normal(0, 12.0, (3, 10))
-    regions = find_regions(list(plan.sizes), base, base - 5.0 - noise + noise.mean(axis=1, keepdims=True), minimal=1.0)
-    assert all(r["winner"] is None for r in regions["regions"])
-    pair = {"baseline": "combined", "challenger": "separate", "regions": regions["regions"], "winner": None}
-    pair.update({"crossover": None, "ci_low": None, "ci_high": None, "significant_from": None, "sentence": ""})
-    study = Study(scenario, plan, 1, {}, None)
-    study._cache[("crossover", plan.culture)] = {"pairs": [pair]}
-    study._cache["net_benefit"] = pd.DataFrame(columns=["employees", "structure"])
-    answer = study.answer()
+    answer = _answer_of([25, 50, 100], base, base - 5.0 - noise + noise.mean(axis=1, keepdims=True))
     assert answer["verdict"] == "inconclusive"
     assert "cannot tell yet" in answer["sentences"][0] and "--replications" in answer["sentences"][0]
     assert "separate against combined: inconclusive at 25-100" in answer["sentences"][1]
