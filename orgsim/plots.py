@@ -21,6 +21,7 @@ from . import catalogue, duties
 from .monitors import BIN_EDGES, quantile_from_bins
 from .results import Comparison, OutputFolder, Results, Sweep
 from .stats import format_number, paired_difference, summary_value
+from .study import LABELS as STUDY_LABELS
 
 __all__ = [
     "throughput_figure",
@@ -785,6 +786,11 @@ def save(
 _STRUCTURE_ORDER = ("combined", "separate", "pmo", "embedded", "no_pm")
 
 
+def _study_label(metric: str) -> str:
+    """A study measure's name: the catalogue's, or the study's own (:data:`orgsim.study.LABELS`)."""
+    return STUDY_LABELS.get(metric) or catalogue.label(metric)
+
+
 def _structure_colour(structure: str) -> str:
     index = _STRUCTURE_ORDER.index(structure) if structure in _STRUCTURE_ORDER else len(_STRUCTURE_ORDER)
     return _SCENARIO_COLOURS[index % len(_SCENARIO_COLOURS)]
@@ -1021,7 +1027,7 @@ def study_q4_figure(study) -> Figure:
             colours.append(_structure_colour(row.structure) if row.erp == "with" else "#bbbbbb")
         _bars(ax, labels, means, lows, highs, colours)
         ax.tick_params(axis="x", labelsize=7)
-        title = "ERP rollout lead time" if metric.endswith(".erp") else catalogue.label(metric)
+        title = "ERP rollout lead time" if metric.endswith(".erp") else _study_label(metric)
         ax.set_title(textwrap.fill(_first_upper(title), 30), fontsize="small")
         ax.set_ylabel(catalogue.unit(metric) or "", fontsize="small")
     figure.suptitle(
@@ -1046,7 +1052,7 @@ def _structure_bars_figure(table, title: str) -> Figure:
             [_structure_colour(s) for s in rows["structure"]],
         )
         ax.tick_params(axis="x", labelsize=8)
-        ax.set_title(textwrap.fill(_first_upper(catalogue.label(metric)), 30), fontsize="small")
+        ax.set_title(textwrap.fill(_first_upper(_study_label(metric)), 30), fontsize="small")
         ax.set_ylabel(catalogue.unit(metric) or "", fontsize="small")
     figure.suptitle(title, fontweight="bold")
     return figure

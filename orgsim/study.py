@@ -82,6 +82,11 @@ LEAD_TIME = "project_lead_time_weeks_mean"
 OTHER_PROJECTS = f"project_lead_time_weeks_mean.other_than_{ERP_CLASS}"  # Q4: every project but the ERP rollout
 PEOPLE = "people_management"
 IT_PEOPLE_HOURS = "it_managers_people_management_hours_per_week"  # over all IT managers (Q7)
+# how the figures name the study's own measures, which the metric catalogue does not hold
+LABELS = {
+    IT_PEOPLE_HOURS: "people management of all IT managers (hours per week)",
+    OTHER_PROJECTS: "project lead time, every project but the ERP rollout",
+}
 ANSWER_METRICS = (
     LEAD_TIME,
     "project_on_time_share",
@@ -424,6 +429,8 @@ class Study:
     def tradeoffs(self) -> pd.DataFrame:
         """tradeoffs.csv: culture, employees, structure, metric, mean, ci_low, ci_high of the
         answer's metrics at every size (the trade-off figure)."""
+        if "tradeoffs" in self._cache:
+            return self._cache["tradeoffs"]
         rows = []
         for key, sweep in self.sweeps.items():
             if not key.startswith("main."):
@@ -447,7 +454,8 @@ class Study:
                             "n": int(n) if np.isfinite(n) else 0,  # replications with a value
                         }
                     )
-        return pd.DataFrame(rows)
+        self._cache["tradeoffs"] = pd.DataFrame(rows)
+        return self._cache["tradeoffs"]
 
     def net_benefit(self) -> pd.DataFrame:
         """net_benefit.csv: every structure against combined at every size (the answer's
