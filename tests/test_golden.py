@@ -1,5 +1,6 @@
-"""Refactoring guard: every shipped scenario, a comparison and a sweep give bit-identical
-numbers to the ones stored in ``tests/data/golden.json``.
+"""Refactoring guard: every shipped scenario, a comparison, a sweep and a quick study give
+bit-identical numbers to the ones stored in ``tests/data/golden.json`` (the study: every
+number of every table it writes, of study.json, and every number in the report's cells).
 
 The stored numbers are the model's output at the commit that wrote them.  A change that is
 meant to move numbers (a new mechanism, new defaults) regenerates them on purpose with
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import sys
 
 import orgsim
@@ -24,6 +26,41 @@ SHORT = {"simulation.horizon_weeks": 26, "simulation.warmup_weeks": 4}
 
 def _digest(frame) -> str:
     return hashlib.sha256(frame.to_csv(index=False, float_format="%.17g").encode()).hexdigest()
+
+
+def _numbers(frame) -> str:
+    """The digest of a table's numbers only (its words may be reworded; its numbers may not)."""
+    return _digest(frame.select_dtypes(include="number"))
+
+
+def _numbers_in(value) -> list:
+    """Every number in a JSON-like value, depth first (the words around them left out)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return []
+    if isinstance(value, int | float):
+        return [value]
+    if isinstance(value, dict):
+        return [n for key in sorted(value) for n in _numbers_in(value[key])]
+    return [n for item in value for n in _numbers_in(item)]
+
+
+_CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
+_NUMBER = re.compile(r"[-+\u2212]?\d[\d,]*(?:\.\d+)?%?")
+
+
+def study_fingerprint() -> dict:
+    """A quick study (short runs): its tables' numbers, study.json's numbers, the report's cells."""
+    from orgsim.report import render
+    from orgsim.study import study, study_plan
+
+    scenario = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(SHORT)
+    result = study(scenario, study_plan(scenario, quick=True), seed=11, jobs=1)
+    cells = [" ".join(_NUMBER.findall(cell)) for cell in _CELL.findall(render(result))]
+    return {
+        "tables": {name: _numbers(frame) for name, frame in sorted(result.tables().items())},
+        "summary": hashlib.sha256(json.dumps(_numbers_in(result.summary())).encode()).hexdigest(),
+        "report_cells": hashlib.sha256("\n".join(c for c in cells if c).encode()).hexdigest(),
+    }
 
 
 def _run_fingerprint(results) -> dict:
@@ -48,7 +85,7 @@ def fingerprint() -> dict:
         orgsim.load_scenario(SCENARIOS / f"{n}.toml").with_changes(SHORT) for n in ("small-combined", "small-no-pm")
     ]
     comparison = compare(small, replications=2, seed=3, jobs=1)
-    out["compare"] = _digest(comparison.differences)
+    out["compare"] = _numbers(comparison.differences)  # its verdict words are checked elsewhere
     base = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(SHORT)
     result = sweep(
         base,
@@ -59,6 +96,7 @@ def fingerprint() -> dict:
         jobs=1,
     )
     out["sweep"] = _digest(result.frame)
+    out["study"] = study_fingerprint()
     return out
 
 
@@ -79,6 +117,10 @@ def test_numbers_are_bit_identical_to_the_stored_ones():
         assert _same(now["scenarios"][name], stored["scenarios"][name]), f"{name} changed"
     assert now["compare"] == stored["compare"], "compare changed"
     assert now["sweep"] == stored["sweep"], "sweep changed"
+    for name, digest in stored["study"]["tables"].items():
+        assert now["study"]["tables"].get(name) == digest, f"the study's {name} changed"
+    assert now["study"]["summary"] == stored["study"]["summary"], "study.json's numbers changed"
+    assert now["study"]["report_cells"] == stored["study"]["report_cells"], "the report's cells changed"
 
 
 if __name__ == "__main__":  # python -m tests.test_golden --write
