@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import catalogue
+from .wording import BETTER, CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, WORSE, format_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +31,7 @@ __all__ = [
     "summarise",
     "summary_value",
     "format_number",
+    "judge",
     "find_crossover",
     "find_regions",
     "warmup_check",
@@ -137,32 +139,33 @@ def summary_value(summary: pd.DataFrame, metric: str) -> tuple[float, float, flo
     return tuple(float(row[c].iloc[0]) for c in ("mean", "ci_low", "ci_high"))
 
 
-def format_number(value, digits: int = 3, signed: bool = False) -> str:
-    """A number as a manager reads it: ``5,800``, ``6.2``, ``0.164``, ``n/a``.
+# ------------------------------------------------------------------ the one verdict
 
-    Values of 1,000 and more get thousands separators and no decimals; smaller ones keep
-    ``digits`` significant digits (tiny ones in scientific notation).  ``signed`` puts a
-    ``+`` before positive values.
+
+def judge(mean: float, low: float, high: float, mid: float | None) -> str:
+    """The one rule by which orgsim calls a paired difference, everywhere (``compare``, a
+    sweep's regions, the study, the figures' labels).
+
+    ``mean`` and its confidence interval ``low`` to ``high`` are oriented so that positive
+    is good for the alternative named; ``mid`` is the minimal important difference (0 or
+    None: none).  The verdict is one of :data:`orgsim.wording.VERDICTS`:
+
+    - ``better`` / ``worse``: the interval excludes zero and the difference exceeds the MID;
+    - ``no practical difference``: the interval lies within +-MID, or the difference is
+      significant but no larger than the MID;
+    - ``cannot tell``: the interval is wider than that (more replications would tell), or
+      there is no interval.
     """
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return "n/a"
-    if math.isnan(value):
-        return "n/a"
-    sign = "+" if signed and value >= 0 else ""
-    if value == 0:
-        return sign + "0"
-    if abs(value) >= 1000:
-        return f"{sign}{value:,.0f}"
-    if abs(value) < 10 ** -(digits - 1) / 10:
-        return f"{sign}{value:.{max(1, digits - 1)}e}"
-    text = f"{value:#.{digits}g}"
-    if "e" in text:  # rounds up to 1,000 or more
-        return f"{sign}{value:,.0f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return sign + text
+    mid = 0.0 if mid is None or not math.isfinite(mid) else abs(float(mid))
+    if not all(math.isfinite(v) for v in (mean, low, high)):
+        return CANNOT_TELL
+    if low > 0 and mean > mid:
+        return BETTER
+    if high < 0 and -mean > mid:
+        return WORSE
+    if (low >= -mid and high <= mid) or low > 0 or high < 0:
+        return NO_PRACTICAL_DIFFERENCE
+    return CANNOT_TELL
 
 
 # ------------------------------------------------------------------ crossovers
