@@ -1,0 +1,368 @@
+"""The ``orgsim`` commands, one function each, and ``main``: parse, call the library, print.
+
+Bad input of any kind ends in one line naming the field and what is allowed, and exit code 2;
+never a traceback.  The library is imported inside each command, so that ``orgsim --version``
+and a wrong argument answer at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from ..scenario import ScenarioError, load_scenario, parse_assignment
+from ..wording import printable
+from .options import UsageError, build_parser
+from .output import cache, executor, output_folder, write, written_line
+from .words import (
+    headcount_step_lines,
+    key_number_line,
+    net_benefit_lines,
+    realism_title,
+    scenario_summary,
+    sweep_table,
+)
+
+__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "main"]
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command ``argv`` names (default: the process's arguments); return its exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return COMMANDS[args.command](args)
+    except (UsageError, ScenarioError) as error:
+        return _fail(str(error))
+    except BrokenProcessPool:
+        return _fail("a worker process died, most likely out of memory; use fewer --jobs or a smaller run")
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            sys.stderr.close()
+            return 0
+        where = f" {error.filename}" if error.filename else ""
+        return _fail(f"cannot read or write{where}: {error.strerror or error}")
+    except KeyboardInterrupt:
+        print("orgsim: interrupted; the output folder is as it was, finished runs kept in .runs", file=sys.stderr)
+        return 130
+
+
+def _fail(message: str) -> int:
+    """One line on stderr, exit 2; characters that are not printable are escaped, so that
+    input cannot move the cursor, clear the screen, split the line or reverse the text."""
+    print(f"orgsim: error: {printable(message)}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _scenario(args, path: str):
+    """The scenario at ``path`` (a file or a shipped name) with the command's --set changes."""
+    return load_scenario(path, dict(parse_assignment(text) for text in args.changes))
+
+
+def run_command(args) -> int:
+    from ..plots import save
+    from ..results import simulate
+
+    scenario = _scenario(args, args.scenario)
+    with executor(args) as chosen:  # a cluster it cannot reach fails before a folder is made
+        folder = output_folder(args, scenario.name)
+        results = simulate(  # with --events, a failure or Ctrl-C here removes the event log's parts
+            scenario,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            events=args.events,
+            progress=not args.quiet,
+            executor=chosen,
+        )
+    try:
+        written = write(lambda: save(results, folder, plots=not args.no_plots), folder)
+    finally:
+        results.discard_events()  # on any exit, Ctrl-C included: nothing stays in the temp folder
+    print(results.headline_table())
+    print(written_line(written, folder))
+    return 0
+
+
+def compare_command(args) -> int:
+    from ..plots import save
+    from ..results import compare, parse_mids
+
+    if len(args.scenarios) < 2:
+        raise UsageError("compare needs at least two scenario files")
+    try:
+        mid = parse_mids(args.mid)
+    except ValueError as error:
+        raise UsageError(str(error).replace("mid: ", "--mid: ", 1)) from None
+    changes = dict(parse_assignment(text) for text in args.changes)
+    scenarios = [load_scenario(path, changes) for path in args.scenarios]
+    with executor(args) as chosen:  # a cluster it cannot reach fails before a folder is made
+        folder = output_folder(args, "compare-" + "-".join(s.name for s in scenarios))
+        comparison = compare(
+            scenarios,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            executor=chosen,
+            progress=not args.quiet,
+            cache=cache(folder),
+            mid=mid,
+        )
+    comparison.value_per_project_week = args.value_per_project_week
+    written = write(lambda: save(comparison, folder, plots=not args.no_plots), folder)
+    print(comparison.table())
+    for line in net_benefit_lines(comparison):
+        print(line)
+    print(written_line(written, folder))
+    return 0
+
+
+def _parse_grid(options: list[str], flag: str) -> dict[str, list]:
+    from ..experiment import parse_values
+
+    grid = {}
+    for text in options:
+        if "=" not in text:
+            raise ScenarioError(text, "expected PATH=VALUES, e.g. org.employees=25,50,100", flag)
+        path, values = (part.strip() for part in text.split("=", 1))
+        grid[path] = parse_values(path, values)
+    return grid
+
+
+def sweep_command(args) -> int:
+    from ..catalogue import lookup
+    from ..experiment import check_runs, grid
+    from ..plots import save
+    from ..results import sweep
+
+    scenario = _scenario(args, args.scenario)
+    vary = _parse_grid(args.vary, "--vary")
+    across = _parse_grid([args.across] if args.across else [], "--across")
+    if not vary:
+        raise UsageError("sweep needs at least one --vary PATH=VALUES")
+    # everything that can be checked is checked before a folder is made or a run starts
+    points = grid(vary, across)
+    check_runs(len(points), args.replications or scenario.simulation.replications)
+    if lookup(args.metric) is None:
+        raise ScenarioError(
+            "--metric", f"no metric {args.metric!r}; see the metric names in the README or sweep.csv", "command line"
+        )
+    with executor(args) as chosen:  # a cluster it cannot reach fails before a folder is made
+        folder = output_folder(args, f"sweep-{scenario.name}")
+        result = sweep(
+            scenario,
+            vary,
+            across,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            executor=chosen,
+            progress=not args.quiet,
+            cache=cache(folder),
+        )
+    if args.metric not in result.frame.columns:
+        raise ScenarioError("--metric", f"no metric {args.metric!r}; see the columns of sweep.csv", "command line")
+    written, crossover = write(
+        lambda: save(
+            result,
+            folder,
+            plots=not args.no_plots,
+            metric=args.metric,
+            value_per_project_week=args.value_per_project_week,
+        ),
+        folder,
+    )
+    print(sweep_table(result, args.metric))
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    if crossover is not None:
+        for pair in crossover["pairs"] + (crossover.get("net_benefit") or {}).get("pairs", []):
+            print(pair["sentence"])
+        for line in headcount_step_lines(crossover):
+            print(line)
+    print(written_line(written, folder))
+    return 0
+
+
+def _names(text: str | None, flag: str) -> list[str] | None:
+    if text is None:
+        return None
+    names = [part.strip() for part in text.split(",")]
+    if not all(names):
+        raise ScenarioError(flag, f"expected names separated by commas, found {text!r}", "command line")
+    return names
+
+
+def study_command(args) -> int:
+    from ..experiment import parse_values
+    from ..report import save_study
+    from ..study import study, study_plan
+
+    scenario = _scenario(args, args.scenario)
+    try:
+        sizes = parse_values("--sizes", args.sizes) if args.sizes is not None else None
+    except ValueError as error:
+        raise ScenarioError("--sizes", str(error), "command line") from None
+    try:
+        plan = study_plan(
+            scenario,
+            sizes=sizes,
+            structures=_names(args.structures, "--structures"),
+            cultures=_names(args.cultures, "--cultures"),
+            replications=args.replications,
+            quick=args.quick,
+        )
+    except ValueError as error:
+        flag, _, message = str(error).partition(": ")
+        raise ScenarioError(flag, message, "command line") from None
+    with executor(args) as chosen:  # a cluster it cannot reach fails before a folder is made
+        folder = output_folder(args, f"study-{scenario.name}")
+        result = study(
+            scenario,
+            plan,
+            seed=args.seed,
+            jobs=args.jobs,
+            executor=chosen,
+            progress=not args.quiet,
+            cache=cache(folder),
+            value_per_project_week=args.value_per_project_week,
+        )
+
+    written = write(lambda: save_study(result, folder), folder)
+    for sentence in result.answer()["sentences"]:
+        print(sentence)
+    for row in result.key_numbers().itertuples():
+        print(key_number_line(row))
+    warnings = result.warnings
+    if warnings:
+        print(f"warning: {len(warnings)} warnings (study.json lists them all), e.g. {warnings[0]}")
+    print(written_line(written, folder))
+    print(f"open {folder / 'report.html'} in a browser")
+    return 0
+
+
+def validate_command(args) -> int:
+    """Check a scenario file (and --set changes) without running it."""
+    scenario = _scenario(args, args.scenario)
+    print(scenario_summary(args.scenario, scenario))
+    for warning in scenario.advice():
+        print(f"warning: {warning}")
+    return 0
+
+
+def realism_command(args) -> int:
+    from ..realism import calibrated, format_realism, realism
+    from ..results import OutputFolder, simulate
+
+    scenario = _scenario(args, args.scenario)
+    folder = output_folder(args, f"realism-{scenario.name}")
+    results = simulate(
+        scenario, replications=args.replications, seed=args.seed, jobs=args.jobs, progress=not args.quiet
+    )
+    table = realism(results)
+    write(lambda: OutputFolder(folder).frame("realism.csv", table), folder)
+    print(format_realism(table, realism_title(scenario, results)))
+    for warning in results.warnings:
+        print(f"warning: {warning}")
+    print(f"wrote {folder / 'realism.csv'}")
+    return 1 if args.strict and not calibrated(table) else 0
+
+
+def calibrate_command(args) -> int:
+    """Fit a scenario to a ticket export; with --check, run it and compare."""
+    from ..calibrate import (
+        CHECK_REPLICATIONS,
+        check_fit,
+        fit,
+        profile_supported,
+        read_export,
+        refuse_foreign,
+        scenario_name,
+        write_calibration,
+    )
+    from ..scenario import scenario_from_toml
+
+    mapping = {}
+    for text in args.map:
+        if "=" not in text:
+            raise ScenarioError("--map", f"expected FIELD=COLUMN, e.g. opened=Created, found {text!r}", "command line")
+        name, column = text.split("=", 1)
+        mapping[name.strip()] = column.strip()
+    export = read_export(args.export, args.format, mapping)
+    calibration = fit(export, args.employees, args.day_start)
+    stem = Path(args.export).stem
+    name = scenario_name(Path(args.output).stem if args.output else f"calibrated-{stem}")
+    folder = output_folder(args, f"calibrate-{scenario_name(stem)}")
+    scenario_path = Path(args.output) if args.output else folder / f"{name}.toml"
+    refuse_foreign(scenario_path)
+    # the file must load: whole where this orgsim knows tickets.profile, else without that table
+    scenario_from_toml(calibration.scenario_toml(name, profile=profile_supported()), "the fitted scenario")
+    for line in calibration.report():
+        print(line)
+    check = None
+    if args.check:
+        check, lines = check_fit(
+            calibration,
+            name,
+            replications=args.replications or CHECK_REPLICATIONS,
+            seed=args.seed,
+            jobs=args.jobs,
+            progress=not args.quiet,
+        )
+        for line in lines:
+            print(line)
+    written = write(lambda: write_calibration(calibration, folder, scenario_path, name, check), folder)
+    print(f"wrote {len(written)} files: " + printable(", ".join(str(p) for p in written)))
+    if not profile_supported():
+        print(
+            "note: this orgsim does not know [tickets.profile] yet (time-varying arrivals): it refuses the file"
+            " until then; delete that table to run it now"
+        )
+    return 0
+
+
+def verify_command(args) -> int:
+    from ..verification import default_directory, format_table, run_verification
+
+    directory = Path(args.scenarios) if args.scenarios else default_directory()
+    if not directory.is_dir():
+        raise ScenarioError("--scenarios", f"{directory} is not a folder of verification scenarios", "command line")
+    table = run_verification(
+        directory=directory,
+        replications=args.replications,
+        seed=args.seed,
+        jobs=args.jobs,
+        quick=args.quick,
+        progress=not args.quiet,
+    )
+    print(format_table(table))
+    if args.out:
+        target = Path(args.out)
+        write(lambda: table.to_csv(target, index=False) or [target], target.parent)
+        print(f"wrote {target}")
+    return 0 if bool(table["pass"].all()) else 1
+
+
+def reference_command(args) -> int:
+    from ..scenario.reference import reference_markdown
+
+    print(reference_markdown())
+    sys.stdout.flush()  # a full disk shows here, inside main's try
+    return 0
+
+
+# every subcommand of build_parser() and the function that runs it
+COMMANDS = {
+    "run": run_command,
+    "compare": compare_command,
+    "sweep": sweep_command,
+    "study": study_command,
+    "validate": validate_command,
+    "verify": verify_command,
+    "realism": realism_command,
+    "calibrate": calibrate_command,
+    "reference": reference_command,
+}
