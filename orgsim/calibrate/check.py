@@ -22,7 +22,7 @@ from ..work.tickets import Ticket
 from .clock import DAYS_PER_WEEK, HOURS_PER_DAY, WEEKDAYS, time_of_day
 from .fit import Calibration
 
-__all__ = ["CHECK_REPLICATIONS", "check_fit"]
+__all__ = ["CHECK_REPLICATIONS", "check_fit", "ticket_arrivals"]
 
 CHECK_REPLICATIONS = 3
 
@@ -58,7 +58,7 @@ def check_fit(
     )
     results = simulate(scenario, replications=replications, seed=seed, jobs=jobs, events=True, progress=progress)
     try:
-        sim_day, sim_hour = _arrivals(results.events)
+        sim_day, sim_hour = ticket_arrivals(results.events)
     finally:
         results.discard_events()
     arrived = int(sim_day.sum())
@@ -108,7 +108,7 @@ def check_fit(
     return check, _check_lines(check, cal)
 
 
-def _arrivals(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def ticket_arrivals(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Tickets arrived per working weekday (Monday first) and per working hour (the first hour
     of the day first), from an event log's arrival rows.  The log's timestamps are on the
     engine's calendar, whose working day starts at ``CALENDAR_ORIGIN``'s hour: a weekday is the

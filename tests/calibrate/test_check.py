@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orgsim.calibrate.check import _arrivals
+from orgsim.calibrate.check import ticket_arrivals
 from tests.calibrate.synthetic import run_cli
 
 
@@ -45,6 +45,6 @@ def test_arrivals_are_read_from_the_event_logs_ticket_arrival_rows():
     ]
     events = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp"])
     events["time:timestamp"] = pd.to_datetime(events["time:timestamp"])
-    by_day, by_hour = _arrivals(events)
+    by_day, by_hour = ticket_arrivals(events)
     assert by_day.tolist() == [1, 0, 1, 0, 1]
     assert by_hour.tolist() == [1, 0, 0, 1, 0, 0, 0, 1]
