@@ -277,7 +277,6 @@ def calibrate_command(args) -> int:
         CHECK_REPLICATIONS,
         check_fit,
         fit,
-        profile_supported,
         read_export,
         refuse_foreign,
         scenario_name,
@@ -298,8 +297,7 @@ def calibrate_command(args) -> int:
     folder = output_folder(args, f"calibrate-{scenario_name(stem)}")
     scenario_path = Path(args.output) if args.output else folder / f"{name}.toml"
     refuse_foreign(scenario_path)
-    # the file must load: whole where this orgsim knows tickets.profile, else without that table
-    scenario_from_toml(calibration.scenario_toml(name, profile=profile_supported()), "the fitted scenario")
+    scenario_from_toml(calibration.scenario_toml(name), "the fitted scenario")  # the file must load
     for line in calibration.report():
         print(line)
     check = None
@@ -316,11 +314,6 @@ def calibrate_command(args) -> int:
             print(line)
     written = write(lambda: write_calibration(calibration, folder, scenario_path, name, check), folder)
     print(f"wrote {len(written)} files: " + printable(", ".join(str(p) for p in written)))
-    if not profile_supported():
-        print(
-            "note: this orgsim does not know [tickets.profile] yet (time-varying arrivals): it refuses the file"
-            " until then; delete that table to run it now"
-        )
     return 0
 
 
