@@ -18,7 +18,7 @@ The package, in the order the work flows:
 - :mod:`.fit` — the fit (:func:`fit` -> :class:`Calibration`), with :mod:`.survival` (resolution
   times: a lognormal and a Kaplan-Meier curve, open tickets right-censored);
 - :mod:`.scenario_file` — the scenario file and the report's lines;
-- :mod:`.figure` — ``calibration.png`` (the only module that imports matplotlib, lazily);
+- the figure, ``calibration.png``, is drawn by :mod:`orgsim.plots.calibrate` (matplotlib only there);
 - :mod:`.files` — writing the files (:data:`FILES`);
 - :mod:`.check` — ``--check``: the fitted scenario run and set beside the export.
 """
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from .check import CHECK_REPLICATIONS, check_fit
 from .clock import wall_clock, working_hours
-from .figure import calibration_figure
 from .files import FILES, write_calibration
 from .fit import CANNOT_TELL, Calibration, fit
 from .read import FIELDS, FORMATS, Export, read_export
@@ -55,3 +54,13 @@ __all__ = [
     "CHECK_REPLICATIONS",
     "check_fit",
 ]
+
+
+def __getattr__(name):
+    """``calibration_figure`` stays importable from here, drawn by the plots package: loaded
+    when asked for, so that reading and fitting an export never import matplotlib."""
+    if name == "calibration_figure":
+        from ..plots.calibrate import calibration_figure
+
+        return calibration_figure
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

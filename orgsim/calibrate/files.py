@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from ..results import OutputFolder
-from .figure import calibration_figure
 from .fit import Calibration
 
 __all__ = ["FILES", "write_calibration"]
@@ -38,6 +37,8 @@ def write_calibration(cal: Calibration, folder: Path, scenario_path: Path, name:
     written.append(scenario_path)
     out = OutputFolder(folder)
     out.text(JSON, json.dumps(_jsonable(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    from ..plots.calibrate import calibration_figure  # here: reading and fitting never load matplotlib
+
     out.figure(FIGURE, calibration_figure(cal))
     written += out.written
     return written

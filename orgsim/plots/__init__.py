@@ -13,11 +13,13 @@ nothing global is touched and no window ever opens.  Each function takes a
 - :mod:`~orgsim.plots.compare`: a comparison (the dashboard and the side-by-side figures);
 - :mod:`~orgsim.plots.sweep`: a sweep (a metric against the varied parameter, net benefit);
 - :mod:`~orgsim.plots.study`: the study report's figures, drawn from its tables;
+- :mod:`~orgsim.plots.calibrate`: ``orgsim calibrate``'s figure, observed against fitted;
 - :mod:`~orgsim.plots.files`: every figure of a result by file name, and saving.
 """
 
 from __future__ import annotations
 
+from .calibrate import calibration_figure
 from .compare import (
     comparison_backlog,
     comparison_dashboard,
@@ -69,4 +71,5 @@ __all__ = [
     "study_q7_figure",
     "study_q8_figure",
     "study_sensitivity_figure",
+    "calibration_figure",
 ]

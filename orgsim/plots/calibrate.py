@@ -2,12 +2,10 @@
 
 Arrivals by weekday and by hour (wall clock) against the fitted profile, the weekday x hour
 table against the fitted profile, and resolution-time quantiles observed (Kaplan-Meier) against
-the fitted lognormal by class.
-
-The one module of calibrate that draws: matplotlib is imported inside
-:func:`calibration_figure` only, so reading and fitting an export never loads it.  Self-contained
-(it reads a :class:`~orgsim.calibrate.fit.Calibration` and nothing draws from it), so that it can
-move to the plots package as it stands.
+the fitted lognormal by class.  It reads a fitted calibration (``orgsim calibrate``'s
+``Calibration``: its ``data``, ``wall_weekday``, ``wall_hour``, ``table`` and ``day_start``) and
+imports nothing from :mod:`orgsim.calibrate`, which sits above the plots: the working week's
+shape comes from the fitted profile itself (one value per working day and per working hour).
 """
 
 from __future__ import annotations
@@ -17,22 +15,34 @@ from pathlib import Path
 
 import numpy as np
 
-from .clock import DAYS_PER_WEEK, HOURS_PER_DAY, HOURS_PER_WEEK, WEEKDAYS, time_of_day
-from .fit import CLASS_ORDER, QUANTILES, Calibration
+from ..scenario import DEFAULT_TICKET_CLASSES
+from .common import TwoSlopeNorm, new_figure
 
 __all__ = ["calibration_figure"]
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+CLASS_COLOURS = dict(
+    zip(
+        (*DEFAULT_TICKET_CLASSES, "all"),
+        ("#d62728", "#ff7f0e", "#2ca02c", "#1f77b4", "#9467bd", "#8c564b", "#7f7f7f"),
+        strict=True,
+    )
+)
 
-def calibration_figure(cal: Calibration):
+
+def _time_of_day(hours: float) -> str:
+    return f"{int(hours):02d}:{round((hours % 1) * 60):02d}"
+
+
+def calibration_figure(cal):
     """Observed vs fitted arrivals by weekday and hour, the weekday x hour table against the
     fitted profile, and resolution-time quantiles observed vs fitted by class."""
-    from matplotlib.colors import TwoSlopeNorm
-    from matplotlib.figure import Figure
-
     d = cal.data
     prof, arrivals = d["profile"], d["arrivals"]
     rate = arrivals["tickets_per_working_week"]
-    figure = Figure(figsize=(13, 10), layout="constrained")
+    days_per_week, hours_per_day = len(prof["weekday"]), len(prof["hour"])  # the working week: 5 x 8
+    hours_per_week = days_per_week * hours_per_day
+    figure = new_figure(figsize=(13, 10), layout="constrained")
     axes = figure.subplots(2, 2)
     figure.suptitle(
         f"Calibration from {Path(d['source']).name}: {arrivals['tickets']:,} tickets in {arrivals['weeks']} whole"
@@ -40,8 +50,8 @@ def calibration_figure(cal: Calibration):
     )
     ax = axes[0][0]
     ax.bar(range(7), cal.wall_weekday, color="#9ecae1", label="observed (wall clock, day opened)")
-    fitted = [rate * v / DAYS_PER_WEEK for v in prof["weekday"]]
-    ax.plot(range(DAYS_PER_WEEK), fitted, "o-", color="#d62728", label="fitted profile (weekend arrivals on Monday)")
+    fitted = [rate * v / days_per_week for v in prof["weekday"]]
+    ax.plot(range(days_per_week), fitted, "o-", color="#d62728", label="fitted profile (weekend arrivals on Monday)")
     ax.set_xticks(range(7), WEEKDAYS)
     ax.set_ylabel("tickets per day (mean over the weeks)")
     ax.set_xlabel("weekday")
@@ -51,15 +61,15 @@ def calibration_figure(cal: Calibration):
     ax = axes[0][1]
     ax.bar(range(24), cal.wall_hour / 7.0, color="#9ecae1", label="observed (wall clock, hour opened, all days)")
     start = cal.day_start
-    hours = [start + i + 0.5 for i in range(HOURS_PER_DAY)]
+    hours = [start + i + 0.5 for i in range(hours_per_day)]
     ax.plot(
         [h - 0.5 for h in hours],
-        [rate * v / HOURS_PER_WEEK * DAYS_PER_WEEK / 7.0 for v in prof["hour"]],
+        [rate * v / hours_per_week * days_per_week / 7.0 for v in prof["hour"]],
         "o-",
         color="#d62728",
         label="fitted profile (outside hours counted in the next working hour)",
     )
-    ax.axvspan(start - 0.5, start + HOURS_PER_DAY - 0.5, color="#eeeeee", zorder=0, label="working hours")
+    ax.axvspan(start - 0.5, start + hours_per_day - 0.5, color="#eeeeee", zorder=0, label="working hours")
     ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
     ax.set_xlabel("hour of the day (bar: tickets opened from that hour on)")
     ax.set_ylabel("tickets per hour (mean over all days)")
@@ -76,8 +86,8 @@ def calibration_figure(cal: Calibration):
     for (i, j), value in np.ndenumerate(ratio):
         if np.isfinite(value):
             ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7)
-    ax.set_xticks(range(HOURS_PER_DAY), [time_of_day(start + i)[:2] + "h" for i in range(HOURS_PER_DAY)])
-    ax.set_yticks(range(DAYS_PER_WEEK), WEEKDAYS[:DAYS_PER_WEEK])
+    ax.set_xticks(range(hours_per_day), [_time_of_day(start + i)[:2] + "h" for i in range(hours_per_day)])
+    ax.set_yticks(range(days_per_week), WEEKDAYS[:days_per_week])
     ax.set_xlabel("working hour (start)")
     ax.set_ylabel("working day")
     sep = prof["separable"]
@@ -87,23 +97,17 @@ def calibration_figure(cal: Calibration):
 
     ax = axes[1][1]
     res = d["resolution"]["by_class"]
-    colours = dict(
-        zip(
-            (*CLASS_ORDER, "all"),
-            ("#d62728", "#ff7f0e", "#2ca02c", "#1f77b4", "#9467bd", "#8c564b", "#7f7f7f"),
-            strict=True,
-        )
-    )
     low, high = math.inf, 0.0
     for name, entry in res.items():
         if not entry.get("fitted") or name == "all":
             continue
-        observed = [entry["quantiles"][f"p{round(100 * q)}"]["observed"] for q in QUANTILES]
-        fitted_q = [entry["quantiles"][f"p{round(100 * q)}"]["fitted"] for q in QUANTILES]
-        ax.plot(observed, fitted_q, "o-", color=colours[name], label=f"{name} (n {entry['resolved']:,})")
-        for q, x, y in zip(QUANTILES, observed, fitted_q, strict=True):
-            if q in (0.5, 0.9) and math.isfinite(x):
-                ax.annotate(f"p{round(100 * q)}", (x, y), fontsize=7, xytext=(3, -8), textcoords="offset points")
+        quantiles = entry["quantiles"]  # p10 ... p95, in order
+        observed = [quantiles[p]["observed"] for p in quantiles]
+        fitted_q = [quantiles[p]["fitted"] for p in quantiles]
+        ax.plot(observed, fitted_q, "o-", color=CLASS_COLOURS[name], label=f"{name} (n {entry['resolved']:,})")
+        for p, x, y in zip(quantiles, observed, fitted_q, strict=True):
+            if p in ("p50", "p90") and math.isfinite(x):
+                ax.annotate(p, (x, y), fontsize=7, xytext=(3, -8), textcoords="offset points")
         finite = [v for v in observed + fitted_q if math.isfinite(v) and v > 0]
         if finite:
             low, high = min(low, min(finite)), max(high, max(finite))
