@@ -6,9 +6,11 @@ A TOML file, a Python dict, ``--set path=value`` on the command line and
 convert** each section (:func:`~orgsim.scenario.convert.build_section`; tickets, projects and
 roles in :mod:`~orgsim.scenario.sections`) → **check** the whole
 (:func:`~orgsim.scenario.checks.check_scenario`) → a frozen :class:`Scenario`.  Dotted paths
-(``--set``) are set in the data by :mod:`~orgsim.scenario.paths`.  The frozen tree is the single source of truth: :meth:`Scenario.get` reads
-a dotted path from it, :meth:`Scenario.with_changes` writes one, both from the tree alone, so
-a scenario changed with :func:`dataclasses.replace` keeps that change.
+(``--set``) are set in the data by :mod:`~orgsim.scenario.paths`.
+
+The frozen tree is the single source of truth: :meth:`Scenario.get` reads a dotted path from
+it, :meth:`Scenario.with_changes` writes one, both from the tree alone, so a scenario changed
+with :func:`dataclasses.replace` keeps that change.
 """
 
 from __future__ import annotations
