@@ -2,16 +2,29 @@
 
 - :mod:`~orgsim.scenario.schema`: the sections (simulation, calendar, org, tickets, projects,
   management) as frozen dataclasses, every field with unit, default, source and check;
-- :mod:`~orgsim.scenario.roles`: roles, structure presets, headcounts, reporting lines;
-- :mod:`~orgsim.scenario.checks`: the error type, value checks and cross-field rules;
+- :mod:`~orgsim.scenario.roles`: roles, headcounts, reporting lines, the staff;
+- :mod:`~orgsim.scenario.presets`: the structure presets, one row each (:data:`PRESETS`);
+- :mod:`~orgsim.scenario.checks`: the error types, value checks and cross-field rules;
+- :mod:`~orgsim.scenario.convert`: each value of the data converted, a section built with defaults;
+- :mod:`~orgsim.scenario.sections`: tickets, projects and the ``[roles.NAME]`` tables;
+- :mod:`~orgsim.scenario.paths`: dotted paths (``--set org.employees=400``);
 - :mod:`~orgsim.scenario.load`: :class:`Scenario` and read → fill defaults → check → build,
   from files, dicts, ``--set`` and :meth:`Scenario.with_changes`;
 - :mod:`~orgsim.scenario.reference`: the reference documentation, generated.
 """
 
-from .checks import ScenarioError, needed_duties
+from .checks import ScenarioError, UnknownKeyError, needed_duties
 from .load import Scenario, load_scenario, parse_assignment, scenario_from_dict, scenario_from_toml
-from .roles import STRUCTURES, Headcount, Role, RoleChange
+from .presets import (
+    OTHER_COLOUR,
+    PRESET_NAMES,
+    PRESETS,
+    STRUCTURES,
+    STUDY_STRUCTURES,
+    Preset,
+    preset_colour,
+)
+from .roles import Headcount, Role, RoleChange
 from .schema import (
     DEFAULT_PROJECT_CLASSES,
     DEFAULT_TICKET_CLASSES,
@@ -31,12 +44,19 @@ from .schema import (
 __all__ = [
     "Scenario",
     "ScenarioError",
+    "UnknownKeyError",
     "load_scenario",
     "scenario_from_dict",
     "scenario_from_toml",
     "parse_assignment",
     "needed_duties",
     "STRUCTURES",
+    "PRESETS",
+    "PRESET_NAMES",
+    "STUDY_STRUCTURES",
+    "OTHER_COLOUR",
+    "Preset",
+    "preset_colour",
     "Headcount",
     "Role",
     "RoleChange",

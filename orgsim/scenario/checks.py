@@ -13,10 +13,11 @@ import math
 from ..catalogue import reserved_names
 from ..duties import DUTIES
 from ..limits import LARGEST_NUMBER, MAX_ARRIVALS, MAX_STAFF
-from ..stats import format_number
+from ..wording import format_number
 
 __all__ = [
     "ScenarioError",
+    "UnknownKeyError",
     "NONNEG",
     "POSITIVE",
     "PROBABILITY",
@@ -48,6 +49,20 @@ class ScenarioError(ValueError):
     def in_source(self, source: str) -> ScenarioError:
         """The same error, naming the file or command line it came from."""
         return ScenarioError(self.path, self.detail, source)
+
+
+class UnknownKeyError(ScenarioError):
+    """A key that is not allowed in its table.  ``table`` is the dotted path of the table it
+    was found in ("" for the top level) and ``key`` the key itself, so that code reads which key
+    was wrong from these, never from the message."""
+
+    def __init__(self, table: str, key: str, message: str, source: str | None = None):
+        super().__init__(f"{table}.{key}" if table else key, message, source)
+        self.table = table
+        self.key = key
+
+    def in_source(self, source: str) -> UnknownKeyError:
+        return UnknownKeyError(self.table, self.key, self.detail, source)
 
 
 # --------------------------------------------------------------------------- value checks
@@ -112,16 +127,13 @@ def show(value) -> str:
     return f"{value} (a {type(value).__name__}, as TOML read it)"
 
 
-def unknown_key(path: str, key, allowed) -> ScenarioError:
+def unknown_key(path: str, key, allowed) -> UnknownKeyError:
     """The error for a key that is not allowed, with the closest allowed one as a hint."""
     key = str(key)
     allowed = list(allowed)
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    return ScenarioError(
-        f"{path}.{key}" if path else key,
-        f"unknown key '{key}'{hint} (allowed: {', '.join(allowed)})",
-    )
+    return UnknownKeyError(path, key, f"unknown key '{key}'{hint} (allowed: {', '.join(allowed)})")
 
 
 def check_name(name: str, placeholder: str, path: str) -> None:

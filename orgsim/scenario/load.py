@@ -2,59 +2,48 @@
 
 A TOML file, a Python dict, ``--set path=value`` on the command line and
 :meth:`Scenario.with_changes` all go through :func:`scenario_from_dict`, in named stages:
-**read** the data (TOML) → **fill defaults and convert** each section (:func:`build_section`)
-→ **check** the whole (:func:`~orgsim.scenario.checks.check_scenario`) → a frozen
-:class:`Scenario`.  The frozen tree is the single source of truth: :meth:`Scenario.get` reads
-a dotted path from it, :meth:`Scenario.with_changes` writes one, both from the tree alone, so
-a scenario changed with :func:`dataclasses.replace` keeps that change.
+**read** the data (TOML, here; a shipped scenario by its name) → **fill defaults and
+convert** each section (:func:`~orgsim.scenario.convert.build_section`; tickets, projects and
+roles in :mod:`~orgsim.scenario.sections`) → **check** the whole
+(:func:`~orgsim.scenario.checks.check_scenario`) → a frozen :class:`Scenario`.  Dotted paths
+(``--set``) are set in the data by :mod:`~orgsim.scenario.paths`.
+
+The frozen tree is the single source of truth: :meth:`Scenario.get` reads a dotted path from
+it, :meth:`Scenario.with_changes` writes one, both from the tree alone, so a scenario changed
+with :func:`dataclasses.replace` keeps that change.
 """
 
 from __future__ import annotations
 
 import copy
-import difflib
-import math
 import os
 import re
 import tomllib
-import typing
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from ..distributions import DISTRIBUTION_KINDS, Distribution
-from ..duties import DUTIES
-from ..stats import format_number
-from .checks import (
-    LARGEST_NUMBER,
-    PROBABILITY,
-    ScenarioError,
-    check_name,
-    check_scenario,
-    show,
-    unknown_key,
-)
-from .roles import ROLE_FLAGS, ROLE_SETTINGS, Headcount, Role, RoleChange, resolve_headcounts, resolve_roles
+from ..distributions import Distribution
+from ..wording import format_number
+from .checks import ScenarioError, check_scenario, unknown_key
+from .convert import build_section, convert_scalar, require_table, require_text_keys
+from .paths import TOP_KEYS, parse_assignment, set_path
+from .presets import resolve_roles
+from .roles import Role, RoleChange, resolve_headcounts
 from .schema import (
-    DEFAULT_PROJECT_CLASSES,
-    DEFAULT_TICKET_CLASSES,
-    DEFAULT_TICKET_MIX,
     SECTIONS,
     Calendar,
     Dispatch,
     Management,
     Org,
-    ProjectClass,
     Projects,
-    ScheduledProject,
     Simulation,
-    TicketClass,
-    TicketProfile,
     Tickets,
 )
+from .sections import projects_section, role_changes, tickets_section
 
 __all__ = [
     "Scenario",
@@ -66,9 +55,6 @@ __all__ = [
     "parse_assignment",
     "build_section",
 ]
-
-_TOP_KEYS = ("name", "description", *SECTIONS, "roles")
-_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -203,355 +189,6 @@ def _to_data(obj):
     return obj
 
 
-# ------------------------------------------------------------------ stage: convert and fill defaults
-
-
-def _short(value) -> str:
-    """A possibly enormous number, shortened for a message."""
-    text = str(value)
-    return text if len(text) <= 20 else f"{text[:8]}... ({len(text)} digits)"
-
-
-def _require_table(value, path) -> dict:
-    if not isinstance(value, dict):
-        raise ScenarioError(path, f"expected a table, found {show(value)}")
-    return value
-
-
-def _require_text_keys(table: dict, path: str) -> None:
-    for key in table:
-        if not isinstance(key, str):
-            raise ScenarioError(path, f"key {key!r} is not text; keys are names such as 'employees'")
-
-
-def _convert_scalar(kind, value, path):
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise ScenarioError(path, f"expected true or false, found {show(value)}")
-        return value
-    if kind is int:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or (isinstance(value, float) and not value.is_integer())
-        ):
-            raise ScenarioError(path, f"expected a whole number, found {show(value)}")
-        if abs(value) > LARGEST_NUMBER:
-            raise ScenarioError(path, f"found {_short(value)}; allowed: a whole number of at most {LARGEST_NUMBER:.0e}")
-        return int(value)
-    if kind is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(path, f"expected a number, found {show(value)}")
-        if isinstance(value, int) and abs(value) > LARGEST_NUMBER:
-            raise ScenarioError(path, f"found {_short(value)}; allowed: a number of at most {LARGEST_NUMBER:.0e}")
-        if not math.isfinite(value):
-            raise ScenarioError(path, f"expected a finite number, found {show(value)}")
-        if abs(value) > LARGEST_NUMBER:
-            raise ScenarioError(path, f"found {value:g}; allowed: a number of at most {LARGEST_NUMBER:.0e}")
-        return float(value)
-    if kind is str:
-        if not isinstance(value, str):
-            raise ScenarioError(path, f"expected a text string, found {show(value)}")
-        return value
-    raise TypeError(kind)
-
-
-def _distribution(value, path) -> Distribution:
-    """A distribution from a number (fixed) or a table ``{dist = ..., ...}``."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = {"dist": "fixed", "mean": value}
-    table = _require_table(value, path)
-    if "dist" not in table:
-        raise ScenarioError(f"{path}.dist", f"missing; allowed: {', '.join(DISTRIBUTION_KINDS)}")
-    kind = table["dist"]
-    if kind not in DISTRIBUTION_KINDS:
-        raise ScenarioError(f"{path}.dist", f"found {show(kind)}; allowed: {', '.join(DISTRIBUTION_KINDS)}")
-    needed = {
-        "fixed": ("mean",),
-        "exponential": ("mean",),
-        "lognormal": ("mean", "cv"),
-        "triangular": ("low", "mode", "high"),
-    }[kind]
-    for key in table:
-        if key != "dist" and key not in needed:
-            raise unknown_key(path, key, ("dist", *needed))
-    numbers = {}
-    for key in needed:
-        if key not in table:
-            raise ScenarioError(f"{path}.{key}", f"missing; a {kind} distribution needs {', '.join(needed)}")
-        numbers[key] = _convert_scalar(float, table[key], f"{path}.{key}")
-        if numbers[key] < 0:
-            raise ScenarioError(f"{path}.{key}", f"found {numbers[key]:g}; allowed: a number >= 0")
-    if kind == "triangular" and not numbers["low"] <= numbers["mode"] <= numbers["high"]:
-        raise ScenarioError(path, "triangular needs low <= mode <= high")
-    return Distribution(kind, **numbers)
-
-
-def _shares(value, path) -> tuple[float, ...]:
-    """A non-empty list of shares (numbers from 0 to 1)."""
-    if not isinstance(value, list) or not value:
-        found = "an empty list" if isinstance(value, list) else show(value)
-        raise ScenarioError(path, f"expected a list of numbers from 0 to below 1 (one at least), found {found}")
-    shares = tuple(_convert_scalar(float, v, f"{path}[{i}]") for i, v in enumerate(value))
-    for i, share in enumerate(shares):
-        if not 0.0 <= share < 1.0:
-            raise ScenarioError(f"{path}[{i}]", f"found {share:g}; allowed: a number from 0 to below 1")
-    return shares
-
-
-def build_section(cls, data: dict, path: str, base=None):
-    """Instance of dataclass ``cls`` from ``data``, fields missing from data taken from ``base``."""
-    table = _require_table(data, path)
-    _require_text_keys(table, path)
-    hints = typing.get_type_hints(cls)
-    public = [f for f in fields(cls) if not f.metadata.get("internal")]
-    names = [f.name for f in public]
-    for key in table:
-        if key not in names:
-            raise unknown_key(path, key, names)
-    values = {}
-    for f in public:
-        if f.name not in table:
-            continue
-        where = f"{path}.{f.name}" if path else f.name
-        kind = hints[f.name]
-        if kind is Distribution:
-            value = _distribution(table[f.name], where)
-        elif kind == tuple[float, ...]:
-            value = _shares(table[f.name], where)
-        else:
-            value = _convert_scalar(kind, table[f.name], where)
-            check = f.metadata.get("check")
-            problem = check(value) if check else None
-            if problem:
-                raise ScenarioError(where, f"found {show(value)}; allowed: {problem}")
-        values[f.name] = value
-    base = base if base is not None else cls()
-    return replace(base, **values)
-
-
-def _class_names(classes_data: dict, defaults, path: str, placeholder: str) -> list[str]:
-    """The default classes' names, then every new class the file defines (names checked)."""
-    names = list(defaults)
-    for name in classes_data:
-        if name not in names:
-            if not _NAME_RE.fullmatch(str(name)):
-                raise ScenarioError(f"{path}.{name}", "a class name is lower-case letters, digits and _")
-            check_name(name, placeholder, f"{path}.{name}")
-            names.append(name)
-    return names
-
-
-_PROFILE_KEYS = {"weekday": "one per working day, Monday first", "hour": "one per hour of the working day"}
-
-
-def _ticket_profile(data) -> TicketProfile:
-    """``[tickets.profile]``: lists of relative rates, each >= 0, finite, at least one > 0.  Their
-    lengths against the calendar are checked with the whole scenario."""
-    table = _require_table(data, "tickets.profile")
-    _require_text_keys(table, "tickets.profile")
-    values = {}
-    for key, value in table.items():
-        if key not in _PROFILE_KEYS:
-            raise unknown_key("tickets.profile", key, _PROFILE_KEYS)
-        path = f"tickets.profile.{key}"
-        if not isinstance(value, list) or not value:
-            found = "an empty list" if isinstance(value, list) else show(value)
-            raise ScenarioError(path, f"expected a list of relative rates >= 0 ({_PROFILE_KEYS[key]}), found {found}")
-        rates = tuple(_convert_scalar(float, v, f"{path}[{i}]") for i, v in enumerate(value))
-        for i, rate in enumerate(rates):
-            if rate < 0:
-                raise ScenarioError(f"{path}[{i}]", f"found {rate:g}; allowed: a relative rate >= 0")
-        if not any(rates):
-            raise ScenarioError(path, "every value is 0; allowed: relative rates >= 0 with at least one > 0")
-        values[key] = rates
-    return TicketProfile(**values)
-
-
-def _ticket_classes(data: dict) -> tuple[TicketClass, ...]:
-    classes_data = _require_table(data.get("classes", {}), "tickets.classes")
-    names = _class_names(classes_data, DEFAULT_TICKET_CLASSES, "tickets.classes", "ticket_class")
-    mix_given = "mix" in data
-    mix = _require_table(data["mix"], "tickets.mix") if mix_given else DEFAULT_TICKET_MIX
-    for name, share in mix.items():
-        if name not in names:
-            raise unknown_key("tickets.mix", name, names)
-        share = _convert_scalar(float, share, f"tickets.mix.{name}")
-        problem = PROBABILITY(share)
-        if problem:
-            raise ScenarioError(f"tickets.mix.{name}", f"found {share:g}; allowed: {problem}")
-    total = sum(float(v) for v in mix.values())
-    if abs(total - 1.0) > 1e-6:
-        raise ScenarioError(
-            "tickets.mix", f"shares sum to {total:.6g}; allowed: shares that sum to 1 (classes not listed get 0)"
-        )
-    result = []
-    for name in names:
-        base = DEFAULT_TICKET_CLASSES.get(name, TicketClass())
-        klass = build_section(TicketClass, classes_data.get(name, {}), f"tickets.classes.{name}", base)
-        result.append(replace(klass, name=name, share=float(mix.get(name, 0.0))))
-    return tuple(result)
-
-
-_RENAMED_PROJECT_KEYS = {
-    "per_100_employees_per_year": "each class has its rate: projects.classes.CLASS.per_100_employees_per_year "
-    "(projects.arrival_scale scales them all; 0 switches random projects off)",
-    "effort": "each class has its effort: projects.classes.CLASS.effort",
-    "work_package_hours": "use projects.classes.CLASS.work_package_hours",
-    "team_size": "use projects.classes.CLASS.team_size",
-    "due_date_factor": "use projects.classes.CLASS.due_date_factor",
-    "initiation_hours": "use projects.initiation_share (a share of the estimated effort)",
-    "planning_hours": "use projects.planning_share (a share of the estimated effort)",
-    "closing_hours": "use projects.closing_share (a share of the estimated effort)",
-    "status_hours_per_week": "use projects.status_share (a share of the team's weekly project hours)",
-    "rework_share": "use projects.rework_per_day_waited and projects.rework_cap",
-}
-
-
-def _projects(data) -> Projects:
-    """The projects section: its scalars, its classes (merged with the default classes) and the
-    scheduled projects."""
-    data = _require_table(data, "projects")
-    scalars = {k: v for k, v in data.items() if k not in ("classes", "scheduled")}
-    for old, new in _RENAMED_PROJECT_KEYS.items():
-        if old in scalars:
-            raise ScenarioError(f"projects.{old}", f"no longer a key: {new}")
-    try:
-        projects = build_section(Projects, scalars, "projects")
-    except ScenarioError as error:
-        if "unknown key" in error.detail:
-            key = error.path.rsplit(".", 1)[-1]
-            allowed = [f.name for f in fields(Projects) if not f.metadata.get("internal")]
-            raise unknown_key("projects", key, (*allowed, "classes", "scheduled")) from None
-        raise
-    classes_data = _require_table(data.get("classes", {}), "projects.classes")
-    names = _class_names(classes_data, DEFAULT_PROJECT_CLASSES, "projects.classes", "project_class")
-    classes = []
-    for name in names:
-        base = DEFAULT_PROJECT_CLASSES.get(name, ProjectClass())
-        klass = build_section(ProjectClass, classes_data.get(name, {}), f"projects.classes.{name}", base)
-        classes.append(replace(klass, name=name))
-    scheduled_data = data.get("scheduled", [])
-    if not isinstance(scheduled_data, list):
-        raise ScenarioError(
-            "projects.scheduled", f"expected a list of tables ([[projects.scheduled]]), found {show(scheduled_data)}"
-        )
-    scheduled = []
-    for i, entry in enumerate(scheduled_data):
-        path = f"projects.scheduled[{i}]"
-        entry = dict(_require_table(entry, path))
-        if "class" in entry:
-            if not isinstance(entry["class"], str):
-                raise ScenarioError(f"{path}.class", f"expected a class name, found {show(entry['class'])}")
-            entry["project_class"] = entry.pop("class")
-        try:
-            project = build_section(ScheduledProject, entry, path)
-        except ScenarioError as error:
-            if "unknown key" in error.detail:
-                key = error.path.rsplit(".", 1)[-1]
-                raise unknown_key(path, key, ("week", "class", "effort_hours", "team_size")) from None
-            raise
-        if project.project_class not in names:
-            raise ScenarioError(f"{path}.class", f"found {project.project_class!r}; allowed: one of {', '.join(names)}")
-        scheduled.append(project)
-    if len(scheduled) > 1000:
-        raise ScenarioError("projects.scheduled", f"{len(scheduled)} scheduled projects; allowed: at most 1,000")
-    return replace(projects, classes=tuple(classes), scheduled=tuple(scheduled))
-
-
-_ROLE_KEYS = ("headcount", "duties", "reports_to", *ROLE_SETTINGS)
-
-
-def _headcount(value, path) -> Headcount:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        count = _convert_scalar(int, value, path)
-        if count < 0:
-            raise ScenarioError(path, f"found {count}; allowed: a whole number >= 0")
-        return Headcount(fixed=count)
-    table = _require_table(value, path)
-    allowed = ("per_employees", "per_reports", "per_concurrent_projects", "minimum", "min_reports", "taken_from")
-    for key in table:
-        if key not in allowed:
-            raise unknown_key(path, key, allowed)
-    given = [k for k in ("per_employees", "per_reports", "per_concurrent_projects") if k in table]
-    if len(given) != 1:
-        raise ScenarioError(
-            path,
-            "give a whole number, or exactly one of per_employees, per_reports, per_concurrent_projects (with minimum)",
-        )
-    ratio = _convert_scalar(float, table[given[0]], f"{path}.{given[0]}")
-    if ratio < 0.001:  # one person per a thousandth of an employee (or report, or project) is no rule
-        raise ScenarioError(f"{path}.{given[0]}", f"found {ratio:g}; allowed: a number >= 0.001")
-    minimum = _convert_scalar(int, table.get("minimum", 0), f"{path}.minimum")
-    if minimum < 0:
-        raise ScenarioError(f"{path}.minimum", f"found {minimum}; allowed: a whole number >= 0")
-    min_reports = _convert_scalar(int, table.get("min_reports", 0), f"{path}.min_reports")
-    if min_reports < 0 or (min_reports and given[0] != "per_reports"):
-        raise ScenarioError(f"{path}.min_reports", "allowed: a whole number >= 0, with per_reports only")
-    taken_from = _convert_scalar(str, table.get("taken_from", ""), f"{path}.taken_from") or None
-    return Headcount(**{given[0]: ratio}, minimum=minimum, min_reports=min_reports, taken_from=taken_from)
-
-
-_ROLE_LIMITS = {"hours_per_week": 168.0, "exception_factor": 100.0, "context_switch_hours": 1000.0}
-
-
-def _role_change(name: str, table: dict, path: str, in_preset: bool) -> RoleChange:
-    """A role change from its TOML table; a role not in the preset needs headcount and duties."""
-    for key in table:
-        if key not in _ROLE_KEYS:
-            raise unknown_key(path, key, _ROLE_KEYS)
-    if not in_preset:
-        missing = [k for k in ("headcount", "duties") if k not in table]
-        if missing:
-            raise ScenarioError(
-                f"{path}.{missing[0]}", "missing; a role that is not in the structure preset needs headcount and duties"
-            )
-    values = {}
-    if "headcount" in table:
-        values["headcount"] = _headcount(table["headcount"], f"{path}.headcount")
-    if "duties" in table:
-        duties = table["duties"]
-        if not isinstance(duties, list) or not all(isinstance(d, str) for d in duties):
-            raise ScenarioError(f"{path}.duties", f"expected a list of duty names, found {show(duties)}")
-        for duty in duties:
-            if duty not in DUTIES:
-                close = difflib.get_close_matches(duty, DUTIES, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                raise ScenarioError(f"{path}.duties", f"unknown duty {duty!r}{hint} (allowed: {', '.join(DUTIES)})")
-        values["duties"] = tuple(duties)
-    if "reports_to" in table:
-        values["reports_to"] = _convert_scalar(str, table["reports_to"], f"{path}.reports_to")
-    for key in ROLE_SETTINGS:
-        if key not in table:
-            continue
-        if key in ROLE_FLAGS:
-            values[key] = _convert_scalar(bool, table[key], f"{path}.{key}")
-            continue
-        number = _convert_scalar(float, table[key], f"{path}.{key}")
-        if not 0 <= number <= _ROLE_LIMITS.get(key, 1e6):
-            raise ScenarioError(
-                f"{path}.{key}", f"found {number:g}; allowed: a number from 0 to {_ROLE_LIMITS.get(key, 1e6):g}"
-            )
-        values[key] = number
-    return RoleChange(name, **values)
-
-
-def _role_changes(data: dict, structure: str, employees: int) -> tuple[RoleChange, ...]:
-    roles_data = _require_table(data.get("roles", {}), "roles")
-    if structure == "custom" and not roles_data:
-        raise ScenarioError("roles", "org.structure is 'custom' but no role is defined; add [roles.NAME] tables")
-    preset = {r.name for r in resolve_roles(structure, employees, ())}  # every culture has the same roles
-    changes = []
-    for name, table in roles_data.items():
-        path = f"roles.{name}"
-        if not _NAME_RE.fullmatch(str(name)):
-            raise ScenarioError(path, "a role name is lower-case letters, digits and _")
-        check_name(name, "role", path)
-        table = _require_table(table, path)
-        changes.append(_role_change(name, table, path, name in preset))
-    return tuple(changes)
-
-
 # ------------------------------------------------------------------ the pipeline
 
 
@@ -566,37 +203,25 @@ def scenario_from_dict(data: dict, source: str | None = None) -> Scenario:
 
 
 def _scenario_from_dict(data: dict) -> Scenario:
-    data = _require_table(data, "")
-    _require_text_keys(data, "")
+    data = require_table(data, "")
+    require_text_keys(data, "")
     for key in data:
-        if key not in _TOP_KEYS:
-            raise unknown_key("", key, _TOP_KEYS)
-    name = _convert_scalar(str, data.get("name", "scenario"), "name")
+        if key not in TOP_KEYS:
+            raise unknown_key("", key, TOP_KEYS)
+    name = convert_scalar(str, data.get("name", "scenario"), "name")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name or len(name) > 100:
         raise ScenarioError(
             "name", f"found {name!r}; allowed: letters, digits, '-', '_' and '.', no path separators or '..'"
         )
-    description = _convert_scalar(str, data.get("description", ""), "description")
+    description = convert_scalar(str, data.get("description", ""), "description")
     sections = {}
     for key, cls in SECTIONS.items():
         if key not in ("tickets", "projects"):
             sections[key] = build_section(cls, data.get(key, {}), key)
-    tickets_data = _require_table(data.get("tickets", {}), "tickets")
-    scalars = {k: v for k, v in tickets_data.items() if k not in ("classes", "mix", "profile")}
-    try:
-        tickets = build_section(Tickets, scalars, "tickets")
-    except ScenarioError as error:
-        if "unknown key" in error.detail:
-            key = error.path.rsplit(".", 1)[-1]
-            scalars_allowed = [f.name for f in fields(Tickets) if not f.metadata.get("internal")]
-            raise unknown_key("tickets", key, (*scalars_allowed, "mix", "classes")) from None
-        raise
-    profile = _ticket_profile(tickets_data.get("profile", {}))
-    tickets = replace(tickets, profile=profile, classes=_ticket_classes(tickets_data))
-    sections["tickets"] = tickets
-    sections["projects"] = _projects(data.get("projects", {}))
-    role_changes = _role_changes(data, sections["org"].structure, sections["org"].employees)
-    scenario = Scenario(name=name, description=description, role_changes=role_changes, **sections)
+    sections["tickets"] = tickets_section(data.get("tickets", {}))
+    sections["projects"] = projects_section(data.get("projects", {}))
+    changes = role_changes(data, sections["org"].structure, sections["org"].employees)
+    scenario = Scenario(name=name, description=description, role_changes=changes, **sections)
     check_scenario(scenario)
     return scenario
 
@@ -684,48 +309,3 @@ def _name_from_file(path: Path) -> str:
     name = re.sub(r"\.{2,}", ".", name)
     name = re.sub(r"^[^A-Za-z0-9]+", "", name)[:100].rstrip("-.")
     return name or "scenario"
-
-
-def set_path(data: dict, dotted: str, value, resolved: dict | None = None) -> None:
-    """Set ``value`` at ``dotted`` in a nested dict, creating tables on the way.
-
-    A table missing from ``data`` whose resolved value is a leaf table (a distribution
-    or a headcount rule) is first copied from ``resolved``, so that ``projects.effort.cv``
-    changes one field of the default distribution instead of replacing it.
-    """
-    parts = dotted.split(".")
-    if not dotted or any(not p for p in parts):
-        raise ScenarioError(dotted, "a path is dotted names such as org.employees")
-    if parts[0] not in _TOP_KEYS:
-        raise unknown_key("", parts[0], _TOP_KEYS)
-    node = data
-    known = resolved
-    for i, part in enumerate(parts[:-1]):
-        child = node.get(part)
-        known = known.get(part) if isinstance(known, dict) else None
-        if child is None:
-            leaf_table = isinstance(known, dict) and all(not isinstance(v, (dict, list)) for v in known.values())
-            child = node[part] = copy.deepcopy(known) if leaf_table else {}
-        elif not isinstance(child, dict):
-            # a distribution given as a plain number becomes a fixed table to set a key in it
-            if isinstance(child, (int, float)) and not isinstance(child, bool):
-                child = node[part] = {"dist": "fixed", "mean": child}
-            else:
-                raise ScenarioError(".".join(parts[: i + 1]), f"is {show(child)}, not a table")
-        node = child
-    node[parts[-1]] = value
-
-
-def parse_assignment(text: str) -> tuple[str, Any]:
-    """``"org.employees=400"`` -> ``("org.employees", 400)``; values are TOML, else text."""
-    if "=" not in text:
-        raise ScenarioError(text, "expected PATH=VALUE, e.g. org.employees=400", "--set")
-    path, raw = text.split("=", 1)
-    path, raw = path.strip(), raw.strip()
-    if "\n" in raw or "\r" in raw:
-        raise ScenarioError(path, "a value on one line, found a line break in it", "--set")
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except (tomllib.TOMLDecodeError, RecursionError):
-        value = raw
-    return path, value

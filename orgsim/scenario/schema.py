@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from ..distributions import Distribution
 from .checks import NONNEG, POSITIVE, PROBABILITY, at_least, between, one_of, whole_between
-from .roles import CULTURES, STRUCTURES
+from .presets import STRUCTURES
+from .roles import CULTURES
 
 __all__ = [
     "Simulation",

@@ -18,10 +18,11 @@ import pytest
 
 import orgsim
 from orgsim.engine import CALENDAR_ORIGIN
+from orgsim.scenario import PRESET_NAMES
 from tests.conftest import make_scenario, paired_interval
 from tests.conftest import run_sections as _run
 
-STRUCTURES = ("combined", "separate", "pmo", "embedded", "no_pm")
+STRUCTURES = PRESET_NAMES  # every preset
 
 
 def _staff_cost(scenario) -> float:
