@@ -12,6 +12,7 @@ import math
 import re
 import sys
 
+from ..scenario import STUDY_STRUCTURES
 from ..version import __version__
 
 __all__ = ["SCENARIO_HELP", "UsageError", "build_parser"]
@@ -198,7 +199,7 @@ def _add_study(commands) -> None:
     study.add_argument(
         "--structures",
         metavar="NAMES",
-        help="structures to compare, among them combined and separate (default combined,separate,pmo,no_pm)",
+        help=f"structures to compare, among them combined and separate (default {','.join(STUDY_STRUCTURES)})",
     )
     study.add_argument(
         "--cultures",

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .. import catalogue, duties
+from ..scenario import PRESET_NAMES, preset_colour
 from ..stats import summary_value
 from ..wording import format_number
 
@@ -57,10 +58,9 @@ def new_figure(**options) -> Figure:
 
 SCENARIO_COLOURS = ("#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363", "#d6616b", "#8c6d31")
 
-# The structures in the order that gives each its colour (the study's figures, Q2-Q7).
-# To be derived from the PRESETS table of orgsim.scenario (issue 19): the integrator wires
-# it there; until then this is the one place that lists them for the figures.
-STRUCTURE_ORDER = ("combined", "separate", "pmo", "embedded", "no_pm")
+# The structures in the order of the PRESETS table of orgsim.scenario, whose rows give each
+# its colour (the study's figures, Q2-Q7).
+STRUCTURE_ORDER = PRESET_NAMES
 
 
 def scenario_colour(index: int) -> str:
@@ -69,9 +69,9 @@ def scenario_colour(index: int) -> str:
 
 
 def structure_colour(structure: str) -> str:
-    """A structure's colour, the same in every figure (one past the known ones: the next)."""
-    index = STRUCTURE_ORDER.index(structure) if structure in STRUCTURE_ORDER else len(STRUCTURE_ORDER)
-    return scenario_colour(index)
+    """A structure's colour, the same in every figure: its row's in PRESETS (any other name:
+    the one colour for 'another structure')."""
+    return preset_colour(structure)
 
 
 # ------------------------------------------------------------------ titles and words

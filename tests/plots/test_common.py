@@ -40,7 +40,12 @@ def test_a_new_figure_has_its_own_agg_canvas():
     assert tuple(figure.get_size_inches()) == (4, 3)
 
 
-def test_every_structure_keeps_its_colour_and_an_unknown_one_takes_the_next():
+def test_every_structure_keeps_its_colour_from_its_presets_row_and_an_unknown_one_takes_the_next():
+    from orgsim.scenario import PRESETS
+
+    assert [common.structure_colour(p.name) for p in PRESETS if p.name != "custom"] == [
+        p.colour for p in PRESETS if p.name != "custom"
+    ]
     colours = [common.structure_colour(s) for s in common.STRUCTURE_ORDER]
     assert colours == list(common.SCENARIO_COLOURS[: len(common.STRUCTURE_ORDER)])
     assert common.structure_colour("combined") == "#3182bd" and common.structure_colour("separate") == "#e6550d"
