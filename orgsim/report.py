@@ -380,7 +380,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("steps", "Headcount steps", _steps),
     Section("caveats", "Caveats, and what moves the answer", _caveats),
 )
-# the files the report writes: the study's and the page
+# the file the report writes beside the study's (orgsim.study.FILES)
 FILES: tuple[str, ...] = (REPORT,)
 
 
