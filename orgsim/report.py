@@ -2,9 +2,13 @@
 
 Everything is inline (the style sheet, every figure as a PNG data URI); there is no script
 and nothing is fetched, so the page reads the same offline and on paper.  Every number in it
-comes from one of the study's tables and is printed with :func:`~orgsim.stats.format_number`;
+comes from one of the study's tables and is printed with :func:`~orgsim.wording.format_number`;
 each table cell and each key number names its CSV file, row and column (``data-csv``,
 ``data-row``, ``data-column``), so anyone (and the tests) can check the page against the files.
+
+The page is the rows of :data:`SECTIONS` (anchor, title, render function), from which the
+table of contents and the section numbers are generated: a new section is one row (often a
+:func:`table_section` of a new row of :data:`orgsim.study.TABLES`, with its figure by name).
 """
 
 from __future__ import annotations
@@ -14,17 +18,32 @@ import html
 import io
 import math
 import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 
 from . import catalogue
 from .plots import study_figures
 from .results import OutputFolder
-from .stats import format_number
-from .study import ERP, Study, question_csv
+from .study import ERP, QUESTIONS, Study
 from .version import __version__
+from .wording import format_number
 
-__all__ = ["render", "write_report", "save_study", "cell_text"]
+__all__ = [
+    "FILES",
+    "SECTIONS",
+    "Section",
+    "cell_text",
+    "figure_html",
+    "render",
+    "save_study",
+    "table_html",
+    "table_section",
+    "write_report",
+]
+
+REPORT = "report.html"
 
 _STYLE = """
 :root { --ink: #1f2328; --muted: #57606a; --line: #d0d7de; --accent: #0b5cad; --good: #1a7f37; }
@@ -57,8 +76,6 @@ details summary { cursor: pointer; color: var(--accent); }
                figure, table, .question { page-break-inside: avoid; } }
 """
 
-_QUESTION_FIGURES = {"Q1": "q1", "Q2": "q2", "Q3": "q3", "Q4": "q4", "Q5": "q5", "Q6": "q6", "Q7": "q7", "Q8": "q8"}
-
 
 def cell_text(value) -> str:
     """How a CSV value is printed in the page: numbers by ``format_number``, empty as n/a."""
@@ -75,7 +92,7 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _table(frame: pd.DataFrame, csv: str, columns: list[str] | None = None, headers: dict | None = None) -> str:
+def table_html(frame: pd.DataFrame, csv: str, columns: list[str] | None = None, headers: dict | None = None) -> str:
     """A table of a CSV's rows (all, in order): each cell names its file, row and column."""
     columns = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     headers = headers or {}
@@ -94,7 +111,8 @@ def _table(frame: pd.DataFrame, csv: str, columns: list[str] | None = None, head
     )
 
 
-def _figure(figure, alt: str, csv: str) -> str:
+def figure_html(figure, alt: str, csv: str) -> str:
+    """A figure as an inline PNG, captioned ``alt``, naming the CSV it is drawn from."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -126,13 +144,13 @@ def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _answer(study: Study) -> str:
+def _answer(study: Study, figures: dict) -> str:
     answer = study.answer()
     sentences = "".join(f"<p>{_e(s)}</p>" for s in answer["sentences"])
-    return f'<section class="answer" id="answer" data-verdict="{_e(answer["verdict"])}">{sentences}</section>'
+    return f'<section class="answer" data-verdict="{_e(answer["verdict"])}">{sentences}</section>'
 
 
-def _basis(study: Study) -> str:
+def _basis(study: Study, figures: dict) -> str:
     s = study.scenario
     classes = ", ".join(
         f"{c.name} {format_number(c.per_100_employees_per_year)} per 100 employees a year" for c in s.projects.classes
@@ -158,13 +176,12 @@ def _basis(study: Study) -> str:
         else "Every measurement lies within its published band."
     )
     return (
-        "<h2 id='basis'>2. What it rests on</h2>"
         f"<p>The scenario <strong>{_e(s.name)}</strong>: {_e(s.description)}</p>"
         f"<table class='facts'>{items}</table>"
         f"<p>The scenario as it is, run {study.plan.replications} times and set beside published figures "
         f"(<code>orgsim realism</code>). Calibration rows say whether the organisation is a real one; outcome rows are "
         f"what its structure achieves. {_e(miss)}</p>"
-        + _table(
+        + table_html(
             table,
             "realism.csv",
             ["quantity", "kind", "simulated", "ci_low", "ci_high", "band_low", "band_high", "within", "source"],
@@ -187,48 +204,56 @@ def _tradeoffs(study: Study, figures: dict) -> str:
     if value > 0:
         columns += ["net_benefit", "net_benefit_ci_low", "net_benefit_ci_high"]
     return (
-        "<h2 id='tradeoffs'>3. The trade-offs against size</h2>"
         "<p>Every structure at every size, with common random numbers: the same replication sees the same tickets "
         "and projects under every structure. Lead time counts finished projects; full costs include paid idle time.</p>"
-        + _figure(
+        + figure_html(
             figures["tradeoffs"],
             "Lead time, on-time share, SLA, staff cost, cost per project, IT manager utilisation and the projects "
             "left open at the end, against size",
             "tradeoffs.csv",
         )
         + f"<p>{money}</p>"
-        + _figure(
+        + figure_html(
             figures["net_benefit"],
             "Extra staff cost, project-weeks saved and what a project-week must be worth",
             "net_benefit.csv",
         )
         + "<details><summary>The numbers behind the cost figure</summary>"
-        + _table(net, "net_benefit.csv", columns)
+        + table_html(net, "net_benefit.csv", columns)
         + "</details>"
     )
 
 
-def _question(study: Study, q: str, item: dict, figures: dict) -> str:
-    csv = question_csv(q)
+def _question(study: Study, q: str, csv: str, item: dict, figures: dict) -> str:
+    """One question (a row of :data:`orgsim.study.QUESTIONS`): its figure (named ``q1`` ...),
+    its key number and its verdict."""
     return (
         f"<section class='question' id='{q.lower()}'><h3>{q}: {_e(item['title'])}</h3>"
         f"<p><em>Experiment:</em> {_e(item['experiment'])}.</p>"
-        + _figure(figures[_QUESTION_FIGURES[q]], f"{q}: {item['title']}", csv)
+        + figure_html(figures[q.lower()], f"{q}: {item['title']}", csv)
         + _number(study, q)
         + f"<p class='verdict'>{_e(item['verdict'])}</p></section>"
     )
 
 
-def _steps(study: Study) -> str:
+def _questions(study: Study, figures: dict) -> str:
+    questions = study.questions()
+    return "".join(_question(study, q.id, q.csv, questions[q.id], figures) for q in QUESTIONS) + (
+        "<details><summary>All key numbers</summary>"
+        + table_html(study.key_numbers(), "key_numbers.csv")
+        + "</details>"
+    )
+
+
+def _steps(study: Study, figures: dict) -> str:
     counts = study.headcounts()
     headers = {c: f"{format_number(int(c))} employees" for c in counts.columns if c.isdigit()}
     return (
-        "<h2 id='steps'>5. Headcount steps</h2>"
         "<p>People per role at every size, under each structure. A crossover that sits where only one structure "
         "takes a step (a second project manager) measures the headcount rule, not the roles.</p>"
-        + _table(counts, "headcounts.csv", headers=headers)
+        + table_html(counts, "headcounts.csv", headers=headers)
         + "<details><summary>Every step, one per row</summary>"
-        + _table(study.headcount_steps(), "headcount_steps.csv")
+        + table_html(study.headcount_steps(), "headcount_steps.csv")
         + "</details>"
     )
 
@@ -282,24 +307,19 @@ def _caveats(study: Study, figures: dict) -> str:
             f"and its metrics depend on the horizon; where the warm-up looks short, the first measured weeks still "
             f"carry the empty start.<details><summary>Which</summary><ul>{shown}{more}</ul></details>"
         )
-    sensitivity = study.sensitivity()
-    base = sensitivity.iloc[0]
-    changed = [
+    movers = [
         f"{row.parameter} = {row.value} ("
         + (
-            "then neither structure is better by more than the MID at the top of the range"
-            if row.winner == "neither"
-            else f"then {row.winner} is better at the top of the range"
+            (
+                "then neither structure is better by more than the MID at the top of the range"
+                if row.winner == "neither"
+                else f"then {row.winner} is better at the top of the range"
+            )
+            if row.changes_winner
+            else f"{format_number(row.shift, signed=True)} employees"
         )
         + ")"
-        for row in sensitivity.iloc[1:].itertuples()
-        if row.winner != base["winner"]
-    ]
-    moved = sensitivity.iloc[1:].assign(size=sensitivity["shift"].abs().iloc[1:]).sort_values("size", ascending=False)
-    movers = changed + [
-        f"{row.parameter} = {row.value} ({format_number(row.shift, signed=True)} employees)"
-        for row in moved.itertuples()
-        if isinstance(row.shift, float) and math.isfinite(row.shift) and row.winner == base["winner"]
+        for row in study.crossover_movers().itertuples()
     ]
     lead = (
         "The parameters that move the crossover most: " + "; ".join(movers[:3]) + "."
@@ -308,12 +328,11 @@ def _caveats(study: Study, figures: dict) -> str:
     )
     listed = "".join(f"<li>{item}</li>" if "<details>" in item else f"<li>{_e(item)}</li>" for item in items)
     return (
-        "<h2 id='caveats'>6. Caveats, and what moves the answer</h2>"
         f"<ul class='caveats'>{listed}</ul>"
         f"<p>{_e(lead)}</p>"
-        + _figure(figures["sensitivity"], "The crossover, one parameter at a time", "sensitivity.csv")
-        + _table(
-            sensitivity,
+        + figure_html(figures["sensitivity"], "The crossover, one parameter at a time", "sensitivity.csv")
+        + table_html(
+            study.sensitivity(),
             "sensitivity.csv",
             [
                 "parameter",
@@ -330,22 +349,51 @@ def _caveats(study: Study, figures: dict) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Section:
+    """One numbered section of the report: its ``anchor`` (the heading's id), its ``title``
+    (heading and table of contents), and ``render(study, figures)``, its HTML below the heading."""
+
+    anchor: str
+    title: str
+    render: Callable[[Study, dict], str]
+
+
+def table_section(csv: str, figure: str | None = None, caption: str = "", text: str = "") -> Callable:
+    """A section's render function for one table of the study (a row of
+    :data:`orgsim.study.TABLES`): ``text``, the figure named ``figure`` (captioned
+    ``caption``), then the table, every cell naming its CSV cell."""
+
+    def render_section(study: Study, figures: dict) -> str:
+        drawn = figure_html(figures[figure], caption or figure, csv) if figure else ""
+        return (f"<p>{_e(text)}</p>" if text else "") + drawn + table_html(study.table(csv), csv)
+
+    return render_section
+
+
+# the report's sections, in order: the table of contents and the numbers come from here
+SECTIONS: tuple[Section, ...] = (
+    Section("answer", "The answer", _answer),
+    Section("basis", "What it rests on", _basis),
+    Section("tradeoffs", "The trade-offs against size", _tradeoffs),
+    Section("questions", "The practitioners' questions Q1-Q8", _questions),
+    Section("steps", "Headcount steps", _steps),
+    Section("caveats", "Caveats, and what moves the answer", _caveats),
+)
+# the file the report writes beside the study's (orgsim.study.FILES)
+FILES: tuple[str, ...] = (REPORT,)
+
+
 def render(study: Study, figures: dict | None = None) -> str:
-    """The report as one HTML document."""
+    """The report as one HTML document: the rows of :data:`SECTIONS`, numbered, after a table
+    of contents generated from them."""
     figures = study_figures(study) if figures is None else figures
-    questions = study.questions()
     title = f"Should the IT manager also be the project manager? A study of {study.scenario.name}"
-    toc = "".join(
-        f"<li><a href='#{anchor}'>{_e(text)}</a></li>"
-        for anchor, text in [
-            ("answer", "The answer"),
-            ("basis", "What it rests on"),
-            ("tradeoffs", "The trade-offs against size"),
-            ("questions", "The practitioners' questions Q1-Q8"),
-            ("steps", "Headcount steps"),
-            ("caveats", "Caveats, and what moves the answer"),
-        ]
-    )
+    toc = "".join(f"<li><a href='#{_e(s.anchor)}'>{_e(s.title)}</a></li>" for s in SECTIONS)
+    sections = [
+        f"<h2 id='{_e(s.anchor)}'>{number}. {_e(s.title)}</h2>" + s.render(study, figures)
+        for number, s in enumerate(SECTIONS, start=1)
+    ]
     body = [
         f"<h1>{_e(title)}</h1>",
         f"<p class='lede'>orgsim {_e(__version__)} study of {len(study.plan.sizes)} sizes "
@@ -354,15 +402,7 @@ def render(study: Study, figures: dict | None = None) -> str:
         f"{_e(study.plan.culture)}; {study.plan.replications} replications per point, seed {study.seed}. "
         f"Metric of the answer: {_e(catalogue.label('project_lead_time_weeks_mean'))}.</p>",
         f"<nav><ol>{toc}</ol></nav>",
-        "<h2>1. The answer</h2>",
-        _answer(study),
-        _basis(study),
-        _tradeoffs(study, figures),
-        "<h2 id='questions'>4. The practitioners' questions</h2>",
-        *[_question(study, q, item, figures) for q, item in questions.items()],
-        "<details><summary>All key numbers</summary>" + _table(study.key_numbers(), "key_numbers.csv") + "</details>",
-        _steps(study),
-        _caveats(study, figures),
+        *sections,
         "<p class='muted'>Every figure's data is a CSV file beside this page; study.json holds the plan, the answer "
         "and the key numbers.</p>",
     ]
@@ -381,7 +421,7 @@ def write_report(study: Study, folder: OutputFolder) -> None:
     """report.html, every table as CSV and study.json into ``folder``."""
     study.write(folder)
     figures = study_figures(study)
-    folder.text("report.html", render(study, figures))
+    folder.text(REPORT, render(study, figures))
     for figure in figures.values():
         figure.clear()
 
