@@ -38,7 +38,9 @@ LAYERS = (
     ("orgsim.metrics",),
     ("orgsim.cache", "orgsim.experiment"),
     ("orgsim.results",),
-    ("orgsim.plots", "orgsim.verification", "orgsim.realism", "orgsim.calibrate", "orgsim.study", "orgsim.report"),
+    ("orgsim.plots",),  # draws from data frames and result containers; imports no layer above
+    ("orgsim.verification", "orgsim.realism", "orgsim.calibrate", "orgsim.study"),
+    ("orgsim.report",),
     ("orgsim.cli", "orgsim.__main__"),
     ("orgsim",),  # the package's front door: re-exports, imports everything lazily
 )

@@ -10,14 +10,12 @@ from, and the function that draws it from that table and the facts.  The
 
 from __future__ import annotations
 
-import re
 import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import catalogue, duties
-from ..study import LABELS as STUDY_LABELS
 from ..wording import format_number
 from .common import (
     Figure,
@@ -65,6 +63,7 @@ class StudyFacts:
     sensitivity_sizes: tuple[int, ...]
     decision_latency_hours: float  # Q8: what role clarity 0 costs a joint decision
     value_per_project_week: float  # 0: none given
+    labels: tuple[tuple[str, str], ...] = ()  # the study's own measures' names (not in the catalogue)
 
 
 def study_facts(study) -> StudyFacts:
@@ -81,21 +80,19 @@ def study_facts(study) -> StudyFacts:
         sensitivity_sizes=tuple(plan.sensitivity_sizes),
         decision_latency_hours=study.scenario.projects.decision_latency_hours,
         value_per_project_week=study.value_per_project_week,
+        labels=tuple(study.labels.items()),
     )
 
 
 def study_table(study, csv: str):
-    """One of the study's tables by its CSV's name, as ``Study.tables()[csv]`` holds it,
-    computed alone: ``q4.csv`` is Q4's table, ``tradeoffs.csv`` ``study.tradeoffs()``."""
-    stem = csv.removesuffix(".csv")
-    if re.fullmatch(r"q\d+", stem):
-        return study.questions()[stem.upper()]["table"]
-    return getattr(study, stem)()
+    """One of the study's tables by its CSV's name (``Study.table``: ``q4.csv`` is Q4's
+    table, ``tradeoffs.csv`` the trade-offs), as the study writes it."""
+    return study.table(csv)
 
 
-def _study_label(metric: str) -> str:
-    """A study measure's name: the catalogue's, or the study's own (:data:`orgsim.study.LABELS`)."""
-    return STUDY_LABELS.get(metric) or catalogue.label(metric)
+def _study_label(metric: str, facts: StudyFacts) -> str:
+    """A study measure's name: the study's own (``facts.labels``), or the catalogue's."""
+    return dict(facts.labels).get(metric) or catalogue.label(metric)
 
 
 def _tradeoffs(table, facts: StudyFacts) -> Figure:
@@ -300,7 +297,7 @@ def _q4(table, facts: StudyFacts) -> Figure:
             colours.append(structure_colour(row.structure) if row.erp == "with" else "#bbbbbb")
         _bars(ax, labels, means, lows, highs, colours)
         ax.tick_params(axis="x", labelsize=7)
-        title = "ERP rollout lead time" if metric.endswith(".erp") else _study_label(metric)
+        title = "ERP rollout lead time" if metric.endswith(".erp") else _study_label(metric, facts)
         ax.set_title(textwrap.fill(first_upper(title), 30), fontsize="small")
         ax.set_ylabel(catalogue.unit(metric) or "", fontsize="small")
     figure.suptitle(
@@ -310,7 +307,7 @@ def _q4(table, facts: StudyFacts) -> Figure:
     return figure
 
 
-def _structure_bars_figure(table, title: str) -> Figure:
+def _structure_bars_figure(table, title: str, facts: StudyFacts) -> Figure:
     metrics = list(dict.fromkeys(table["metric"]))
     figure = new_figure(figsize=(13, 4.4), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(metrics)))
@@ -325,7 +322,7 @@ def _structure_bars_figure(table, title: str) -> Figure:
             [structure_colour(s) for s in rows["structure"]],
         )
         ax.tick_params(axis="x", labelsize=8)
-        ax.set_title(textwrap.fill(first_upper(_study_label(metric)), 30), fontsize="small")
+        ax.set_title(textwrap.fill(first_upper(_study_label(metric, facts)), 30), fontsize="small")
         ax.set_ylabel(catalogue.unit(metric) or "", fontsize="small")
     figure.suptitle(title, fontweight="bold")
     return figure
@@ -336,6 +333,7 @@ def _q6(table, facts: StudyFacts) -> Figure:
     return _structure_bars_figure(
         table,
         f"Q6: every structure at {format_number(facts.reference_size)} employees, mean and 95% CI",
+        facts,
     )
 
 
@@ -344,6 +342,7 @@ def _q7(table, facts: StudyFacts) -> Figure:
     return _structure_bars_figure(
         table,
         f"Q7: reporting lines at {format_number(facts.reference_size)} employees: separate against embedded",
+        facts,
     )
 
 

@@ -18,9 +18,9 @@ from ..scenario import Scenario
 from . import answer as answer_module
 from . import files
 from . import tables as table_functions
-from .measures import LEAD_TIME
+from .measures import LABELS, LEAD_TIME
 from .plan import StudyPlan
-from .questions import answer_questions
+from .questions import QUESTIONS, answer_questions
 
 __all__ = ["Study"]
 
@@ -107,8 +107,20 @@ class Study:
     # ------------------------------------------------------------- tables
 
     def table(self, name: str) -> pd.DataFrame:
-        """The table written as ``name`` (a row of :data:`orgsim.study.files.TABLES`), once."""
+        """The table written as ``name``, once: a row of :data:`orgsim.study.files.TABLES`, or
+        a question's (``q4.csv``: the table of the row of Q4 in
+        :data:`orgsim.study.questions.QUESTIONS`)."""
+        if name not in files.TABLES:
+            question = next((q.id for q in QUESTIONS if q.csv == name), None)
+            if question is None:
+                raise KeyError(f"the study writes no table {name!r}")
+            return self.questions()[question]["table"]
         return self.cached(name, lambda: files.TABLES[name](self))
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """How the figures name the study's own measures (:data:`orgsim.study.measures.LABELS`)."""
+        return dict(LABELS)
 
     def tradeoffs(self) -> pd.DataFrame:
         return self.table("tradeoffs.csv")

@@ -31,14 +31,18 @@ def test_every_figure_is_drawn_from_a_table_the_study_writes():
 
 def test_a_table_is_found_by_its_csv_name():
     q4 = pd.DataFrame({"metric": ["x"]})
-    study = SimpleNamespace(questions=lambda: {"Q4": {"table": q4}}, tradeoffs=lambda: "tradeoffs")
+    tables = {"q4.csv": q4, "tradeoffs.csv": "tradeoffs"}
+    study = SimpleNamespace(table=tables.__getitem__)
     assert study_table(study, "q4.csv") is q4
     assert study_table(study, "tradeoffs.csv") == "tradeoffs"
 
 
 def _stand_in(plan, scenario, net_benefit):
     """A stand-in for a Study holding only the plan, the scenario, the value and one table."""
-    return SimpleNamespace(plan=plan, scenario=scenario, value_per_project_week=0.0, net_benefit=lambda: net_benefit)
+    tables = {"net_benefit.csv": net_benefit}
+    return SimpleNamespace(
+        plan=plan, scenario=scenario, value_per_project_week=0.0, table=tables.__getitem__, labels={}
+    )
 
 
 def test_the_net_benefit_figure_needs_its_table_and_the_plan_only():

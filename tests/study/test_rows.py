@@ -10,6 +10,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from orgsim import report
+from orgsim.plots import study as plots_study
 from orgsim.report import Section, table_section
 from orgsim.results import OutputFolder
 from orgsim.scenario import load_scenario
@@ -45,13 +46,22 @@ def _staffing(study):
     return study.headcounts().melt(id_vars=["structure", "role"], var_name="employees", value_name="people")
 
 
-def test_a_new_section_is_a_table_row_a_figure_and_a_section_row(short_study, monkeypatch, tmp_path):
+def _staffing_figure(table, facts) -> Figure:
+    """The new figure, drawn from its table alone (as every study figure is)."""
+    figure = Figure(figsize=(2, 1))
+    figure.add_subplot().bar(range(len(table)), table["people"])
+    figure.suptitle(f"People per role, {facts.scenario}")
+    return figure
+
+
+def test_a_new_section_is_a_table_row_a_figure_row_and_a_section_row(short_study, monkeypatch, tmp_path):
     monkeypatch.setitem(TABLES, "staffing.csv", _staffing)  # the table row
+    figure_row = ("staffing", "staffing.csv", _staffing_figure)
+    monkeypatch.setattr(plots_study, "STUDY_FIGURES", (*plots_study.STUDY_FIGURES, figure_row))  # the figure row
     row = Section("staffing", "People per role", table_section("staffing.csv", "staffing", "People per role by size"))
     *first, last = report.SECTIONS
     monkeypatch.setattr(report, "SECTIONS", (*first, row, last))  # the section row, before the caveats
-    figures = _Figures(staffing=_tiny())  # the figure, by name (the plots side's FIGURES row)
-    page = report.render(short_study, figures)
+    page = report.render(short_study)  # every figure drawn from its row, the new one too
     # in the table of contents, numbered in turn, the sections after it renumbered
     assert "<li><a href='#staffing'>People per role</a></li><li><a href='#caveats'>" in page
     assert f"<h2 id='staffing'>{len(first) + 1}. People per role</h2>" in page
@@ -93,3 +103,13 @@ def test_the_crossover_movers_are_the_studys_decision(short_study):
     assert (movers["changes_winner"] == (movers["winner"] != base)).all()
     kept = movers[~movers["changes_winner"]]["shift"].abs().tolist()
     assert kept == sorted(kept, reverse=True)
+
+
+def test_every_table_the_study_writes_is_found_by_its_csv_name(short_study):
+    """Study.table is the one look-up the figures use: the TABLES rows and each question's."""
+    written = short_study.tables()
+    for name, frame in written.items():
+        assert short_study.table(name).equals(frame), name
+    assert short_study.table("q4.csv") is short_study.questions()["Q4"]["table"]
+    with pytest.raises(KeyError, match="no table 'nothing.csv'"):
+        short_study.table("nothing.csv")
