@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import orgsim.experiment
-import orgsim.results
+import orgsim.results.folder
 from orgsim.cli import main
 from orgsim.results import OutputFolder, Results
 from tests.conftest import make_scenario
@@ -153,7 +153,7 @@ def test_a_failed_swap_puts_the_earlier_folder_and_its_cache_back(tmp_path, caps
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         return rename(source, target)
 
-    monkeypatch.setattr(orgsim.results.os, "rename", refuse_into_place)
+    monkeypatch.setattr(orgsim.results.folder.os, "rename", refuse_into_place)
     code, stdout, err = _cli(["compare", a, b, "--out", out, "--no-plots", "--seed", "9", *FAST], capsys)
     _one_line_error(code, stdout, err, f"cannot write to {out}", os.strerror(errno.EIO))
     after = _snapshot(out)
@@ -219,7 +219,7 @@ def test_a_symlink_planted_in_a_predicted_new_folder_is_not_followed(scenario, o
     predicted = out.parent / ".run.predicted"
     predicted.mkdir()
     (predicted / "summary.json").symlink_to(victim)
-    monkeypatch.setattr(orgsim.results.tempfile, "mkdtemp", lambda **kwargs: str(predicted))
+    monkeypatch.setattr(orgsim.results.folder.tempfile, "mkdtemp", lambda **kwargs: str(predicted))
     code, stdout, err = _cli(["run", scenario, "--out", out, "--no-plots", *FAST], capsys)
     _one_line_error(code, stdout, err, f"cannot write to {out}", "File exists")
     assert victim.read_text(encoding="utf-8") == "precious\n"
@@ -237,7 +237,7 @@ def test_a_symlink_at_a_temporary_file_name_is_not_followed(tmp_path, monkeypatc
     (folder / ".realism.csv.partial").symlink_to(victim)  # where orgsim used to write
     OutputFolder(folder).text("realism.csv", "a,b\n")
     assert (folder / "realism.csv").read_text(encoding="utf-8") == "a,b\n"
-    monkeypatch.setattr(orgsim.results.secrets, "token_hex", lambda n: "0" * 2 * n)
+    monkeypatch.setattr(orgsim.results.folder.secrets, "token_hex", lambda n: "0" * 2 * n)
     (folder / f".summary.json.{'0' * 16}.partial").symlink_to(victim)
     with pytest.raises(FileExistsError):
         OutputFolder(folder).text("summary.json", "{}")

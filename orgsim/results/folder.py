@@ -1,0 +1,234 @@
+"""The output folder: how a result's files land on disk, whole or not at all.
+
+:class:`OutputFolder` writes every file under a private name and swaps a whole new folder
+in (or adds files one at a time, each renamed when complete); it refuses to replace a
+folder holding files orgsim does not write.
+"""
+
+from __future__ import annotations
+
+import errno
+import math
+import os
+import secrets
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["OutputFolder", "jsonable"]
+
+_CACHE = ".runs"  # the run cache inside an output folder (see orgsim.experiment.RunCache)
+
+_OWN_FILES = frozenset(
+    {
+        "summary.json",
+        "replications.csv",
+        "timeseries.csv",
+        "people.csv",
+        "projects.csv",
+        "events.csv",
+        "events.xes",
+        "comparison.csv",
+        "differences.csv",
+        "sweep.csv",
+        "sweep-summary.csv",
+        "crossover.json",
+        "realism.csv",
+        # orgsim study
+        "report.html",
+        "study.json",
+        "tradeoffs.csv",
+        "net_benefit.csv",
+        "it_manager_hours.csv",
+        "headcounts.csv",
+        "headcount_steps.csv",
+        "sensitivity.csv",
+        "key_numbers.csv",
+        *(f"q{n}.csv" for n in range(1, 9)),
+        _CACHE,
+        ".DS_Store",
+        "Thumbs.db",
+        "desktop.ini",
+    }
+)
+
+# The head of events.xes: the standard extensions, the attributes every trace and event has
+
+_CREATE = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _create(path: Path):
+    """A new file at ``path`` opened for binary writing (O_CREAT|O_EXCL|O_NOFOLLOW)."""
+    return os.fdopen(os.open(path, _CREATE, 0o666), "wb")
+
+
+def _written_by_orgsim(name: str) -> bool:
+    return name in _OWN_FILES or name.endswith(".png") or (name.startswith(".") and name.endswith(".partial"))
+
+
+class OutputFolder:
+    """Writes a result's files so that nothing is ever half there.
+
+    ``OutputFolder.replace(directory)``, a context manager (what :func:`orgsim.plots.save`
+    and the command line use), builds a whole new folder beside ``directory`` (a private
+    sibling with an unpredictable name, ``.NAME.xxxxxxxx``), writes every file there, and
+    when all are written swaps it in: the earlier folder is renamed aside, the new one
+    renamed into place, the earlier one deleted.  So the folder always holds one whole
+    run, the earlier or the new, never a mix and never a stale file of an earlier run; if
+    anything fails (a full disk, Ctrl-C) the earlier folder is left as it was and the new
+    one removed.  The run cache ``.runs/``, which compare and sweep fill during their runs,
+    is carried over.  A folder holding files orgsim does not write is refused (see
+    :meth:`check`), so that pointing ``--out`` at the wrong folder deletes nothing.
+
+    ``OutputFolder(directory)`` adds files to a folder one at a time instead, each written
+    under a hidden temporary name with a random part and renamed when whole.
+
+    Every file is created with O_CREAT|O_EXCL|O_NOFOLLOW: a symlink planted at its name is
+    never followed (the write fails instead); inside the new folder nobody else could have
+    planted one anyway, as it is private (mode 0700) until it is swapped in.
+    """
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.written: list[Path] = []
+        self._staging: Path | None = None
+
+    @staticmethod
+    def check(directory: str | Path) -> Path:
+        """The folder ``directory`` names, absolute (its parent's symlinks resolved), if it can be
+        replaced: not a file-system root, not the current folder or one that holds it, not a
+        symlink, and not holding files orgsim does not write.  Otherwise an ``OSError`` whose
+        ``strerror`` says why."""
+        path = Path(os.path.abspath(directory))
+        if not path.name:
+            raise OSError(errno.EINVAL, f"{path} is the root of a file system; give a folder below it")
+        path = Path(os.path.realpath(path.parent)) / path.name
+        here = Path(os.path.realpath(os.getcwd()))
+        if path == here or path in here.parents:
+            raise OSError(errno.EBUSY, f"{path} is the current folder or holds it; give another folder")
+        if path.is_symlink():
+            raise OSError(errno.ELOOP, f"{path} is a symbolic link; give the folder it points to")
+        if path.exists() and not path.is_dir():
+            raise OSError(errno.ENOTDIR, f"{path} exists and is not a folder; give a folder path")
+        if path.is_dir():
+            try:
+                names = [entry.name for entry in os.scandir(path)]
+            except OSError as error:
+                raise OSError(error.errno, f"cannot read {path}: {error.strerror}") from None
+            foreign = sorted(name for name in names if not _written_by_orgsim(name))
+            if foreign:
+                shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+                raise OSError(
+                    errno.ENOTEMPTY,
+                    f"{path} holds files orgsim did not write ({shown}) and would be replaced; "
+                    "give a new folder or one orgsim wrote",
+                )
+        return path
+
+    @classmethod
+    @contextmanager
+    def replace(cls, directory: str | Path) -> Iterator[OutputFolder]:
+        """Write into a new folder that replaces ``directory`` whole when the block ends
+        without an exception (and is removed, leaving ``directory`` untouched, when not)."""
+        final = cls.check(directory)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}."))
+        folder = cls.__new__(cls)
+        folder.directory, folder.written, folder._staging = final, [], staging
+        try:
+            yield folder
+            _swap(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def write(self, name: str, write) -> None:
+        """``write(handle)`` writes the content to a binary file; it lands as ``name`` when complete."""
+        if not name or name != Path(name).name or name in (".", ".."):
+            raise ValueError(f"not a file name: {name!r}")
+        if self._staging is not None:
+            with _create(self._staging / name) as handle:
+                write(handle)
+        else:
+            temporary = self.directory / f".{name}.{secrets.token_hex(8)}.partial"
+            handle = _create(temporary)
+            try:
+                with handle:
+                    write(handle)
+                os.replace(temporary, self.directory / name)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
+        self.written.append(self.directory / name)
+
+    def text(self, name: str, text: str) -> None:
+        self.write(name, lambda handle: handle.write(text.encode("utf-8")))
+
+    def frame(self, name: str, frame: pd.DataFrame) -> None:
+        self.write(name, lambda handle: frame.to_csv(handle, index=False))
+
+    def figure(self, name: str, figure) -> None:
+        self.write(name, lambda handle: figure.savefig(handle, dpi=110, format="png"))
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Put the complete folder ``staging`` in the place of ``final``, carrying over
+    ``final/.runs``; on failure ``final`` is put back as it was (``staging`` is the caller's
+    to remove)."""
+    if final.is_dir():
+        mode = stat.S_IMODE(final.stat().st_mode)  # the earlier folder's permissions
+    else:
+        probe = staging / ".mode"
+        probe.mkdir()  # with the mode of any new folder: 0777 less the umask
+        mode = stat.S_IMODE(probe.stat().st_mode)
+        probe.rmdir()
+    if not os.path.lexists(final):
+        os.chmod(staging, mode)
+        os.rename(staging, final)
+        return
+    aside = final.with_name(f".{final.name}.old.{secrets.token_hex(8)}")
+    cache, carried = final / _CACHE, staging / _CACHE
+    moved = False
+    try:
+        if os.path.lexists(cache):
+            os.rename(cache, carried)
+            moved = True
+        os.chmod(staging, mode)
+        os.rename(final, aside)
+        os.rename(staging, final)
+    except BaseException:
+        if os.path.lexists(aside) and not os.path.lexists(final):
+            os.rename(aside, final)
+        if moved and os.path.lexists(carried) and not os.path.lexists(cache):
+            os.chmod(staging, 0o700)  # writable again, whatever mode it was given
+            os.rename(carried, cache)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def jsonable(value):
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
