@@ -13,11 +13,12 @@ import pandas as pd
 from .. import catalogue
 from ..experiment import RunCache, run_scenarios
 from ..scenario import Scenario
-from ..stats import paired_difference, summary_value
-from ..wording import format_number
+from ..stats import judge, paired_difference, summary_value
+from ..wording import BETTER, WORSE, format_number
 from .folder import OutputFolder
 from .money import NET_BENEFIT, net_benefit
 from .run import Results
+from .wording import DESCRIPTION
 
 __all__ = ["Comparison", "compare", "parse_mids", "verdict"]
 
@@ -27,10 +28,12 @@ class Comparison:
     """Several scenarios run with common random numbers, side by side.
 
     ``comparison``: metric, scenario, mean, ci_low, ci_high.  ``differences``: every
-    scenario minus the first, paired by replication: mean_difference, CI, significant,
-    and which is better (by the catalogue's direction of each metric), the minimal important
-    difference (``mid``), and a ``verdict``; ``better`` names the better scenario only when
-    the difference is significant *and* larger than the MID.  ``mid``: overrides of the
+    scenario minus the first, paired by replication: mean_difference, CI, ``significant``
+    (the CI excludes zero), the minimal important difference (``mid``), and the ``verdict``
+    of :func:`verdict` (:func:`orgsim.stats.judge`: better / worse / no practical difference
+    / cannot tell, for the scenario against the baseline by the catalogue's direction of each
+    metric; a description is not judged); ``better`` names the better scenario and
+    ``practical`` is true exactly when the verdict is better or worse.  ``mid``: overrides of the
     catalogue's MIDs, ``{metric or pattern: value}`` with the value in the metric's unit, or a
     string such as ``"2%"`` for a share of the baseline's mean.  With a value per project-week
     (``value_per_project_week``, or else the first scenario's
@@ -90,11 +93,8 @@ class Comparison:
                 threshold = mid.threshold(baseline_mean) if mid else 0.0
                 if not math.isfinite(threshold):
                     threshold = 0.0
-                practical = bool(row["significant"] and direction and abs(row["mean_difference"]) > threshold)
-                better = ""
-                if practical:
-                    improves = row["mean_difference"] * direction > 0
-                    better = other.scenario.name if improves else base.scenario.name
+                word = verdict(row, direction, threshold if mid else None)
+                better = {BETTER: other.scenario.name, WORSE: base.scenario.name}.get(word, "")
                 rows.append(
                     {
                         "metric": metric,
@@ -102,9 +102,9 @@ class Comparison:
                         "baseline": base.scenario.name,
                         **row,
                         "mid": threshold if mid else math.nan,
-                        "practical": practical,
+                        "practical": bool(better),
                         "better": better,
-                        "verdict": verdict(row, direction, threshold if mid else None),
+                        "verdict": word,
                     }
                 )
             if self.value > 0:
@@ -115,18 +115,17 @@ class Comparison:
         ordered = [r.replications.sort_values("replication") for r in (base, other)]
         gain = net_benefit(*ordered, self.value)
         row = paired_difference(np.zeros_like(gain), gain)
-        better = ""
-        if row["significant"]:
-            better = other.scenario.name if row["mean_difference"] > 0 else base.scenario.name
+        word = verdict(row, 1, None)  # money: any significant net benefit counts
+        better = {BETTER: other.scenario.name, WORSE: base.scenario.name}.get(word, "")
         return {
             "metric": NET_BENEFIT,
             "scenario": other.scenario.name,
             "baseline": base.scenario.name,
             **row,
-            "mid": math.nan,  # money: any significant net benefit counts
-            "practical": bool(row["significant"]),
+            "mid": math.nan,
+            "practical": bool(better),
             "better": better,
-            "verdict": verdict(row, 1, None),
+            "verdict": word,
         }
 
     def table(self) -> str:
@@ -144,8 +143,10 @@ class Comparison:
                 cells.append(f"{format_number(mean):>{width + 2}}" if present else " " * (width + 2))
             lines.append(f"{f'{metric.label} ({metric.unit})':<{label_width}}" + "".join(cells))
             for row in differences[differences["metric"] == metric.pattern].itertuples():
-                if row.better:
+                if row.better and math.isfinite(row.mid):
                     mark = f"  -> {row.better} better (beyond the MID of {format_number(row.mid)})"
+                elif row.better:
+                    mark = f"  -> {row.better} better"
                 else:
                     mark = f"  ({row.verdict})"
                 lines.append(
@@ -155,7 +156,9 @@ class Comparison:
                 )
         lines.append(
             "better: the 95% CI excludes zero and the difference exceeds the metric's minimal important"
-            " difference (MID; estimates, override with --mid METRIC=VALUE)"
+            " difference (MID; estimates, override with --mid METRIC=VALUE); no practical difference: the CI"
+            " lies within +-MID, or the difference is significant but within it; cannot tell: the CI is wider"
+            " (more replications would tell)"
         )
         for result in self.results:
             for warning in result.warnings:
@@ -169,15 +172,16 @@ class Comparison:
 
 
 def verdict(row: dict, direction: int, mid: float | None) -> str:
-    """A paired difference in words: ``better``/``worse`` (the scenario against the baseline)
-    only when its CI excludes zero and it exceeds the MID."""
-    if not row["significant"]:
-        return "no significant difference"
+    """A paired difference (``row`` from :func:`~orgsim.stats.paired_difference`: the scenario
+    minus the baseline) in the one vocabulary: :func:`~orgsim.stats.judge` on the difference
+    oriented by the metric's ``direction`` (+1: more is better, -1: less is better), so that
+    ``better`` means the scenario is better than the baseline by more than the MID ``mid``
+    (None: no MID, the CI alone decides).  The one exception: a metric with no direction (a
+    headcount, a load) describes the organisation and is not judged (:data:`DESCRIPTION`)."""
     if not direction:
-        return "significant (a description: neither better nor worse)"
-    if mid is not None and abs(row["mean_difference"]) <= mid:
-        return f"no practical difference (significant but below the MID of {format_number(mid)})"
-    return "better" if row["mean_difference"] * direction > 0 else "worse"
+        return DESCRIPTION
+    low, high = sorted((row["ci_low"] * direction, row["ci_high"] * direction))
+    return judge(row["mean_difference"] * direction, low, high, mid)
 
 
 def parse_mids(mid) -> dict[str, catalogue.MID]:

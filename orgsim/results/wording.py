@@ -5,9 +5,14 @@ step).  Numbers are written by :func:`orgsim.wording.format_number`."""
 from __future__ import annotations
 
 from .. import catalogue
-from ..wording import format_number
+from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, format_number
 
-__all__ = ["growth_warnings", "crossover_sentence"]
+__all__ = ["DESCRIPTION", "growth_warnings", "crossover_sentence"]
+
+# The one exception to the four verdicts (orgsim.wording.VERDICTS): a metric with no
+# direction (a headcount, a load: neither more nor less is better) describes the
+# organisation, and a difference in it is reported, not judged.
+DESCRIPTION = "a description, not judged"
 
 
 def growth_warnings(growing_per_replication: list[list[str]]) -> list[str]:
@@ -81,11 +86,32 @@ def _step_notes(result: dict) -> str:
     )
 
 
+def _runs(regions: list[dict]) -> list[dict]:
+    """The regions as runs of one verdict each, in order: a won region is one run; a region
+    without a winner splits where the word of :func:`orgsim.stats.judge` changes (``no
+    practical difference`` or ``cannot tell``).  Each run: winner, word, from, to."""
+    runs: list[dict] = []
+    for region in regions:
+        if region["winner"] is not None:
+            runs.append({"winner": region["winner"], "word": None, "from": region["from"], "to": region["to"]})
+            continue
+        fallback = NO_PRACTICAL_DIFFERENCE if region.get("below_mid") else CANNOT_TELL
+        words = region.get("verdicts") or [fallback] * len(region["points"])
+        for x, word in zip(region["points"], words, strict=True):
+            word = word if word in (NO_PRACTICAL_DIFFERENCE, CANNOT_TELL) else fallback
+            if runs and runs[-1]["winner"] is None and runs[-1]["word"] == word:
+                runs[-1]["to"] = x
+            else:
+                runs.append({"winner": None, "word": word, "from": x, "to": x})
+    return runs
+
+
 def crossover_sentence(result: dict, metric: str, path: str, value_per_project_week=None) -> str:
-    """Every region along the range in order (who is significantly better where, and where
-    neither is), the interpolated crossover for the winner at the top, and the headcount
-    steps that coincide with a boundary.  With ``value_per_project_week`` the comparison is
-    on the net benefit (staff cost plus the cost of delay)."""
+    """Every region along the range in order (who is better where, by more than the MID, and
+    where there is no practical difference or the runs cannot tell: the words of
+    :func:`orgsim.stats.judge`), the interpolated crossover for the winner at the top, and the
+    headcount steps that coincide with a boundary.  With ``value_per_project_week`` the
+    comparison is on the net benefit (staff cost plus the cost of delay)."""
     baseline, challenger = result["baseline"], result["challenger"]
     if value_per_project_week is not None:
         what = f"net benefit (staff cost and cost of delay at {format_number(value_per_project_week)} a project-week)"
@@ -97,40 +123,47 @@ def crossover_sentence(result: dict, metric: str, path: str, value_per_project_w
     regions = result.get("regions") or []
     if not regions:
         return f"no crossover between {baseline} and {challenger} on {what} in {span}: {result['reason']}"
-    if all(r["winner"] is None for r in regions):
-        return (
-            f"no crossover between {baseline} and {challenger} on {what} in {span}: "
-            "neither is significantly better anywhere in the range"
+    runs = _runs(regions)
+    if all(run["winner"] is None for run in runs):
+        head = f"no crossover between {baseline} and {challenger} on {what} in {span}: neither is better anywhere"
+        if len(runs) == 1:
+            return f"{head}, {runs[0]['word']} across the range"
+        return f"{head}: " + "; ".join(
+            f"{run['word']} at {_span(run)}" + (f" {unit}" if k == 0 else "") for k, run in enumerate(runs)
         )
     names = {"baseline": (baseline, challenger), "challenger": (challenger, baseline)}
-    if len(regions) == 1:
-        winner, loser = names[regions[0]["winner"]]
+    if len(runs) == 1:
+        winner, loser = names[runs[0]["winner"]]
         return f"{winner} beats {loser} on {what} across the whole range ({span})"
     clauses = []
-    for k, region in enumerate(regions):
-        first, last = k == 0, k == len(regions) - 1
-        low, high = format_number(region["from"]), format_number(region["to"])
+    for k, run in enumerate(runs):
+        first, last = k == 0, k == len(runs) - 1
+        low, high = format_number(run["from"]), format_number(run["to"])
         if last:
             where = (
                 f"from {low} {unit} (to the top of the range, {high}"
-                if region["from"] != region["to"]
+                if run["from"] != run["to"]
                 else f"at the top of the range ({high} {unit}"
             )
-            if region["winner"] is not None and region["winner"] == result.get("winner"):
+            if run["winner"] is not None and run["winner"] == result.get("winner"):
                 where += (
                     f"; interpolated, from about {format_number(result['crossover'])}, "
                     f"95% CI {format_number(result['ci_low'])}-{format_number(result['ci_high'])}"
                 )
             where += ")"
         else:
-            where = f"at {low}" + (f"-{high}" if region["from"] != region["to"] else "") + (f" {unit}" if first else "")
-        if region["winner"] is None:
+            where = f"at {_span(run)}" + (f" {unit}" if first else "")
+        if run["winner"] is None:
             between = f" between {baseline} and {challenger} on {what}" if first else ""
-            kind = "practical" if region.get("below_mid") else "significant"
-            clauses.append(f"no {kind} difference{between} {where}")
+            clauses.append(f"{run['word']}{between} {where}")
         else:
-            winner, loser = names[region["winner"]]
+            winner, loser = names[run["winner"]]
             clauses.append(f"{winner} beats {loser}{f' on {what}' if first else ''} {where}")
     sentence = "; ".join(clauses)
     notes = _step_notes(result)
     return f"{sentence}. {notes}" if notes else sentence
+
+
+def _span(run: dict) -> str:
+    low, high = format_number(run["from"]), format_number(run["to"])
+    return low if run["from"] == run["to"] else f"{low}-{high}"

@@ -86,6 +86,7 @@ def test_sweep_frames_and_what_a_crossover_needs():
             "mean_advantage": [2800.0, 2800.0],
             "ci_advantage": [[2800.0, 2800.0], [2800.0, 2800.0]],
             "replications": [3, 3],
+            "verdicts": ["worse", "worse"],  # stats.judge's word for the challenger at each point
             "below_mid": False,
             "undetermined": False,
         }
@@ -167,7 +168,7 @@ def test_sweep_regions_and_sentence_name_every_region_in_order():
     sentence = pair["sentence"]
     regions, notes = sentence.split(". ", 1)
     assert regions == (
-        "separate beats combined on project lead time at 25-200 employees; no significant difference at 400; "
+        "separate beats combined on project lead time at 25-200 employees; no practical difference at 400; "
         "combined beats separate at 450-499; separate beats combined from 500 employees (to the top of the range, "
         f"1,600; interpolated, from about {format_number(pair['crossover'])}, 95% CI "
         f"{format_number(pair['ci_low'])}-{format_number(pair['ci_high'])})"
@@ -193,8 +194,8 @@ def test_sweep_region_in_the_middle_only_and_no_steps_in_a_flat_stretch():
     ]
     assert pair["winner"] is None and pair["on_step"] == []
     assert pair["sentence"] == (
-        "no significant difference between combined and separate on project lead time at 215 employees; "
-        "separate beats combined at 220-230; no significant difference at the top of the range (235 employees)"
+        "no practical difference between combined and separate on project lead time at 215 employees; "
+        "separate beats combined at 220-230; no practical difference at the top of the range (235 employees)"
     )
 
 
