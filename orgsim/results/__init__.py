@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from .comparison import Comparison, compare, parse_mids, verdict
 from .events import EVENT_FORMATS, event_formats
-from .folder import OutputFolder, jsonable
+from .folder import FIGURES, Files, OutputFolder, UndeclaredFileError, declare, declared, jsonable
 from .money import NET_BENEFIT, cost_with_delay, net_benefit, project_weeks_per_week
 from .run import Results, simulate
 from .sweep import Sweep, sweep
@@ -31,6 +31,11 @@ __all__ = [
     "Comparison",
     "Sweep",
     "OutputFolder",
+    "Files",
+    "UndeclaredFileError",
+    "declare",
+    "declared",
+    "FIGURES",
     "simulate",
     "compare",
     "sweep",

@@ -15,7 +15,7 @@ from ..experiment import RunCache, run_scenarios
 from ..scenario import Scenario
 from ..stats import judge, paired_difference, summary_value
 from ..wording import BETTER, WORSE, format_number
-from .folder import OutputFolder
+from .folder import FIGURES, OutputFolder, declare
 from .money import NET_BENEFIT, net_benefit
 from .run import Results
 from .wording import DESCRIPTION
@@ -40,6 +40,8 @@ class Comparison:
     ``projects.value_per_project_week``) above 0, one more row per scenario:
     ``net_benefit_per_week`` (:func:`net_benefit`; more is better).
     """
+
+    FILES = declare("comparison.csv", "differences.csv") | FIGURES  # what write() and orgsim.plots write
 
     results: list[Results]
     value_per_project_week: float | None = None

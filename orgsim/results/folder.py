@@ -16,49 +16,103 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["OutputFolder", "jsonable"]
+__all__ = ["OutputFolder", "Files", "UndeclaredFileError", "declare", "declared", "FIGURES", "jsonable"]
 
 _CACHE = ".runs"  # the run cache inside an output folder (see orgsim.experiment.RunCache)
 
-_OWN_FILES = frozenset(
-    {
-        "summary.json",
-        "replications.csv",
-        "timeseries.csv",
-        "people.csv",
-        "projects.csv",
-        "events.csv",
-        "events.xes",
-        "comparison.csv",
-        "differences.csv",
-        "sweep.csv",
-        "sweep-summary.csv",
-        "crossover.json",
-        "realism.csv",
-        # orgsim study
-        "report.html",
-        "study.json",
-        "tradeoffs.csv",
-        "net_benefit.csv",
-        "it_manager_hours.csv",
-        "headcounts.csv",
-        "headcount_steps.csv",
-        "sensitivity.csv",
-        "key_numbers.csv",
-        *(f"q{n}.csv" for n in range(1, 9)),
-        _CACHE,
-        ".DS_Store",
-        "Thumbs.db",
-        "desktop.ini",
-    }
-)
+_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})  # what operating systems leave in a folder
 
-# The head of events.xes: the standard extensions, the attributes every trace and event has
+
+class UndeclaredFileError(RuntimeError):
+    """A writer wrote a file it does not declare: a programming error, raised on the first
+    write (add the name to the writer's ``FILES``)."""
+
+
+class Files:
+    """The files one writer puts in an output folder, declared by the writer: exact names or
+    :mod:`fnmatch` patterns (``"q[1-8].csv"``, ``"sweep-*.png"``).  ``name in files`` tells
+    whether a name is declared; ``a | b`` is both declarations."""
+
+    def __init__(self, *patterns: str):
+        for pattern in patterns:
+            if not isinstance(pattern, str) or not pattern or pattern != Path(pattern).name:
+                raise ValueError(f"not a file name or pattern: {pattern!r}")
+        self.patterns = tuple(dict.fromkeys(patterns))
+
+    @classmethod
+    def of(cls, files) -> Files:
+        """A declaration from a :class:`Files`, anything with a ``FILES`` attribute (a container
+        class or instance), or an iterable of names and patterns."""
+        if isinstance(files, Files):
+            return files
+        if hasattr(files, "FILES"):
+            return cls.of(files.FILES)
+        if isinstance(files, str):
+            return cls(files)
+        return cls(*files)
+
+    def __contains__(self, name: str) -> bool:
+        return any(fnmatchcase(name, pattern) for pattern in self.patterns)
+
+    def __or__(self, other) -> Files:
+        return Files(*self.patterns, *Files.of(other).patterns)
+
+    def __iter__(self):
+        return iter(self.patterns)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Files) and set(self.patterns) == set(other.patterns)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self.patterns))
+
+    def __repr__(self) -> str:
+        return f"Files({', '.join(map(repr, self.patterns))})"
+
+
+_DECLARED: list[Files] = []  # every declaration made, in order
+
+
+def declare(*patterns: str) -> Files:
+    """Declare the files a writer writes (see :class:`Files`) and return the declaration, e.g.
+    ``FILES = declare("comparison.csv", "differences.csv")`` on a container.  Every declaration
+    made is one that :meth:`OutputFolder.check` recognises in an existing folder."""
+    files = Files(*patterns)
+    _DECLARED.append(files)
+    return files
+
+
+def declared() -> Files:
+    """Every file any writer has declared so far (and those not declared by their writer yet)."""
+    return Files(*(p for files in (*_DECLARED, _NOT_YET_DECLARED) for p in files.patterns))
+
+
+# A result's figures, named by orgsim.plots (throughput.png, sweep-<metric>.png, ...).
+FIGURES = declare("*.png")
+
+# Names the current version writes whose writers do not declare them yet (the study's tables
+# and study.json, the report, realism.csv of `orgsim realism`): recognised in an existing
+# folder so that one they wrote can be replaced.  Each goes once its writer declares it (e.g.
+# ``Study.FILES = declare(...)``, ``REPORT = declare("report.html")``); nothing is added here.
+_NOT_YET_DECLARED = Files(
+    "realism.csv",
+    "report.html",
+    "study.json",
+    "tradeoffs.csv",
+    "net_benefit.csv",
+    "it_manager_hours.csv",
+    "headcounts.csv",
+    "headcount_steps.csv",
+    "sensitivity.csv",
+    "key_numbers.csv",
+    "q[1-8].csv",
+)
 
 _CREATE = (
     os.O_WRONLY
@@ -75,8 +129,10 @@ def _create(path: Path):
     return os.fdopen(os.open(path, _CREATE, 0o666), "wb")
 
 
-def _written_by_orgsim(name: str) -> bool:
-    return name in _OWN_FILES or name.endswith(".png") or (name.startswith(".") and name.endswith(".partial"))
+def _written_by_orgsim(name: str, files: Files) -> bool:
+    """Whether an entry of an existing folder is orgsim's: a declared file, the run cache,
+    a temporary file of an interrupted write, or an operating system's litter."""
+    return name in files or name == _CACHE or name in _LITTER or (name.startswith(".") and name.endswith(".partial"))
 
 
 class OutputFolder:
@@ -96,23 +152,33 @@ class OutputFolder:
     ``OutputFolder(directory)`` adds files to a folder one at a time instead, each written
     under a hidden temporary name with a random part and renamed when whole.
 
+    Files are declared by whoever writes them: each container has ``FILES`` (made with
+    :func:`declare`), and the writer passes its declaration, ``OutputFolder.replace(directory,
+    files=Results.FILES)``; writing a name it does not declare raises
+    :class:`UndeclaredFileError` at once, on the first run.  A folder is recognised as
+    orgsim's (:meth:`check`) when every file in it is one that some writer declares.
+    Without ``files``, ``replace`` accepts every declared name (:func:`declared`) and
+    ``OutputFolder(directory)`` any name (files added beside others, as calibrate does).
+
     Every file is created with O_CREAT|O_EXCL|O_NOFOLLOW: a symlink planted at its name is
     never followed (the write fails instead); inside the new folder nobody else could have
     planted one anyway, as it is private (mode 0700) until it is swapped in.
     """
 
-    def __init__(self, directory: str | Path):
+    def __init__(self, directory: str | Path, files=None):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.written: list[Path] = []
+        self.files: Files | None = None if files is None else Files.of(files)
         self._staging: Path | None = None
 
     @staticmethod
-    def check(directory: str | Path) -> Path:
+    def check(directory: str | Path, files=None) -> Path:
         """The folder ``directory`` names, absolute (its parent's symlinks resolved), if it can be
         replaced: not a file-system root, not the current folder or one that holds it, not a
-        symlink, and not holding files orgsim does not write.  Otherwise an ``OSError`` whose
-        ``strerror`` says why."""
+        symlink, and not holding files orgsim does not write (neither in ``files``, the
+        writer's declaration, nor in any other declaration: :func:`declared`).  Otherwise an
+        ``OSError`` whose ``strerror`` says why."""
         path = Path(os.path.abspath(directory))
         if not path.name:
             raise OSError(errno.EINVAL, f"{path} is the root of a file system; give a folder below it")
@@ -129,7 +195,8 @@ class OutputFolder:
                 names = [entry.name for entry in os.scandir(path)]
             except OSError as error:
                 raise OSError(error.errno, f"cannot read {path}: {error.strerror}") from None
-            foreign = sorted(name for name in names if not _written_by_orgsim(name))
+            known = declared() if files is None else declared() | files
+            foreign = sorted(name for name in names if not _written_by_orgsim(name, known))
             if foreign:
                 shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
                 raise OSError(
@@ -141,14 +208,18 @@ class OutputFolder:
 
     @classmethod
     @contextmanager
-    def replace(cls, directory: str | Path) -> Iterator[OutputFolder]:
+    def replace(cls, directory: str | Path, files=None) -> Iterator[OutputFolder]:
         """Write into a new folder that replaces ``directory`` whole when the block ends
-        without an exception (and is removed, leaving ``directory`` untouched, when not)."""
-        final = cls.check(directory)
+        without an exception (and is removed, leaving ``directory`` untouched, when not).
+        ``files``: the writer's declaration (a :class:`Files`, a container with ``FILES``, or
+        names and patterns); every name written must be in it (default: any declared name)."""
+        declaration = declared() if files is None else Files.of(files)
+        final = cls.check(directory, declaration)
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}."))
         folder = cls.__new__(cls)
         folder.directory, folder.written, folder._staging = final, [], staging
+        folder.files = declaration
         try:
             yield folder
             _swap(staging, final)
@@ -160,6 +231,10 @@ class OutputFolder:
         """``write(handle)`` writes the content to a binary file; it lands as ``name`` when complete."""
         if not name or name != Path(name).name or name in (".", ".."):
             raise ValueError(f"not a file name: {name!r}")
+        if self.files is not None and name not in self.files:
+            raise UndeclaredFileError(
+                f"{name!r} is written but not declared ({self.files!r}): add it to its writer's FILES"
+            )
         if self._staging is not None:
             with _create(self._staging / name) as handle:
                 write(handle)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
 import shutil
@@ -22,7 +23,7 @@ from ..scenario import Scenario
 from ..stats import CONFIDENCE, summarise, summary_value, warmup_check
 from ..wording import format_number
 from .events import event_formats, read_events, write_events_csv, write_events_xes
-from .folder import OutputFolder
+from .folder import FIGURES, OutputFolder, declare
 from .wording import growth_warnings
 
 __all__ = ["Results", "simulate"]
@@ -45,6 +46,19 @@ class Results:
         (weeks), on time, rework hours.
     project_arrivals : per project arrived after the warm-up: replication, class, effort (hours).
     """
+
+    FILES = (
+        declare(
+            "summary.json",
+            "replications.csv",
+            "timeseries.csv",
+            "people.csv",
+            "projects.csv",
+            "events.csv",
+            "events.xes",
+        )
+        | FIGURES
+    )  # what write() and orgsim.plots write
 
     scenario: Scenario
     seed: int
@@ -192,15 +206,37 @@ class Results:
         }
 
     def discard_events(self) -> None:
-        """Delete the recorded event log's temporary parts (after :meth:`write`; also done
-        when the Results is garbage-collected)."""
+        """Delete the recorded event log's temporary parts, once it is written (:meth:`write`)
+        or no longer wanted.  The caller owns them: call this, or use the Results as a
+        context manager (``with simulate(s, events=True) as results: ...``).  Parts still
+        there when the interpreter exits are deleted then; nothing is deleted behind the
+        caller's back (garbage collection leaves them)."""
         if self._events_dir is not None:
-            shutil.rmtree(self._events_dir, ignore_errors=True)
+            _discard(self._events_dir)
             self._events_dir = None
             self.event_parts = None
 
-    def __del__(self):
+    def __enter__(self) -> Results:
+        return self
+
+    def __exit__(self, *exc) -> None:
         self.discard_events()
+
+
+# The event logs' temporary folders not discarded yet: deleted at the latest when the
+# interpreter exits (a safety net for a caller that forgets discard_events).
+_PENDING: set[Path] = set()
+
+
+def _discard(events_dir: Path) -> None:
+    shutil.rmtree(events_dir, ignore_errors=True)
+    _PENDING.discard(events_dir)
+
+
+@atexit.register
+def _discard_pending() -> None:
+    for events_dir in list(_PENDING):
+        _discard(events_dir)
 
 
 def _daily_frame(outputs: list[ReplicationOutput]) -> pd.DataFrame:
@@ -250,8 +286,9 @@ def simulate(
         Also record an event log (each case's arrival; each activity's start, suspend, resume
         and completion): :attr:`Results.events`, written by :meth:`Results.write` as events.csv
         (``True`` or ``"csv"``), events.xes (``"xes"``) or both (``"csv,xes"``).  Its parts wait
-        in a temporary folder until :meth:`Results.discard_events` or garbage collection, and go
-        at once if the run fails.
+        in a temporary folder until :meth:`Results.discard_events` (or the end of a ``with``
+        block on the Results, or at the latest the interpreter's exit), and go at once if the
+        run fails.
     progress
         Show a progress bar with the time left on standard error.
     executor
@@ -277,4 +314,5 @@ def simulate(
         results.event_parts = [str(events_dir / f"events-0-{k}.csv") for k in range(replications)]
         results.event_formats = formats
         results._events_dir = events_dir
+        _PENDING.add(events_dir)
     return results

@@ -16,7 +16,7 @@ from .. import catalogue
 from ..experiment import RunCache, check_runs, grid, run_scenarios
 from ..scenario import Scenario
 from ..stats import find_crossover, find_regions
-from .folder import OutputFolder, jsonable
+from .folder import FIGURES, OutputFolder, declare, jsonable
 from .money import NET_BENEFIT, cost_with_delay
 from .run import Results
 from .wording import crossover_sentence
@@ -27,6 +27,8 @@ __all__ = ["Sweep", "sweep"]
 @dataclass
 class Sweep:
     """The results of a sweep: long-form frames, the crossover."""
+
+    FILES = declare("sweep.csv", "sweep-summary.csv", "crossover.json") | FIGURES  # write() and orgsim.plots
 
     scenario: Scenario
     vary: dict[str, list]

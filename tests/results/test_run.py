@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -89,3 +90,26 @@ def test_results_write_summary_json_and_the_event_log(tmp_path):
     with pytest.raises(ValueError, match="no event log was recorded"):
         _ = results.events
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "replications.csv"), results.replications, check_dtype=False)
+
+
+def test_the_event_log_parts_live_until_the_caller_discards_them(tmp_path):
+    """An explicit lifecycle: garbage collection deletes nothing; discard_events, or the end
+    of a ``with`` block, deletes the parts; what is left at exit goes then (the safety net)."""
+    import gc
+
+    from orgsim.results import run
+
+    scenario = make_scenario(name="kept", org={"employees": 40}, simulation={"horizon_weeks": 3, "warmup_weeks": 1})
+    results = orgsim.simulate(scenario, replications=2, seed=3, jobs=1, events=True)
+    parts = list(results.event_parts)
+    folder = results._events_dir
+    assert folder in run._PENDING
+    del results
+    gc.collect()
+    assert all(Path(part).exists() for part in parts)  # not deleted behind anyone's back
+    run._discard_pending()  # what the interpreter's exit does
+    assert not folder.exists() and folder not in run._PENDING
+    with orgsim.simulate(scenario, replications=2, seed=3, jobs=1, events=True) as results:
+        folder = results._events_dir
+        assert len(results.events) > 10
+    assert not folder.exists() and results.event_parts is None and folder not in run._PENDING
