@@ -119,7 +119,8 @@ class Sweep:
 
         Each pair holds what :func:`~orgsim.stats.find_crossover` finds (who wins at the top
         of the range, and from about where), ``regions`` (:func:`~orgsim.stats.find_regions`:
-        who is significantly better where along the whole range, and where neither is),
+        who is better where along the whole range by :func:`~orgsim.stats.judge`, and where
+        there is no practical difference or the runs cannot tell),
         ``headcount_steps`` of the baseline and the challenger (:meth:`headcount_steps`),
         ``on_step`` (the crossover and region boundaries that lie on a headcount step), and
         the ``sentence`` that says all of it.
