@@ -254,22 +254,25 @@ def find_crossover(
 def find_regions(
     xs, baseline, challenger, higher_is_better: bool = False, confidence: float = CONFIDENCE, minimal=0.0
 ) -> dict:
-    """Where along ``xs`` each of two alternatives is significantly better, and where neither is.
+    """Where along ``xs`` each of two alternatives is better (by :func:`judge`), and where neither is.
 
     Same conventions as :func:`find_crossover`: ``baseline`` and ``challenger`` are arrays
     (points x replications) of the metric, paired by replication; the challenger's advantage
     is ``baseline - challenger`` (the reverse when higher is better).  Each grid point is
     judged on its own pairs: a replication that lacks a value at one point (a run that
-    finished no project there) is left out at that point only.  At each grid point the
-    paired t interval of the advantage either excludes zero (one alternative is
-    significantly better) or not.  ``minimal``: the minimal important difference (a number,
-    or one per grid point): a point has a winner only when the interval excludes zero *and*
-    the mean advantage exceeds it.  ``regions`` are the maximal runs of consecutive grid
+    finished no project there) is left out at that point only.  Each point is called by
+    :func:`judge` on the paired t interval of the challenger's advantage, with ``minimal``
+    (the minimal important difference: a number, or one per grid point; not finite counts
+    as none, as in :func:`judge`): a point has a winner exactly when :func:`judge` says
+    ``better`` (the challenger) or ``worse`` (the baseline), i.e. the interval excludes zero
+    *and* the mean advantage exceeds the MID.  ``regions`` are the maximal runs of consecutive grid
     points with the same verdict, in the order of ``xs``: ``winner`` is ``"baseline"``,
     ``"challenger"`` or ``None``, ``from`` and ``to`` the first and last grid values of the
     run, ``points`` its grid values, ``mean_advantage`` and ``ci_advantage`` the advantage
     oriented so that positive favours the winner (the challenger's advantage where there is
-    no winner), ``replications`` the pairs behind each point, ``below_mid`` (a region without
+    no winner), ``replications`` the pairs behind each point, ``verdicts`` the word of
+    :func:`judge` at each point for the challenger against the baseline (``cannot tell``
+    where there are fewer than 3 pairs), ``below_mid`` (a region without
     a winner that holds a significant difference smaller than the MID) and ``undetermined``
     (it holds a point with fewer than 3 pairs: no verdict there).  With fewer than 3 pairs
     at every point there are no regions, and ``reason`` says why; ``replications`` is the
@@ -292,13 +295,13 @@ def find_regions(
     half = _t_quantile(confidence, np.maximum(counts - 1, 1)) * spread / np.sqrt(np.maximum(counts, 1))
     floor = np.broadcast_to(np.abs(np.asarray(minimal, dtype=float)), mean.shape)
     judged = counts >= 3
-    significant = [
-        None if not ok else "challenger" if m - h > 0 else "baseline" if m + h < 0 else None
-        for ok, m, h in zip(judged.tolist(), mean.tolist(), half.tolist(), strict=True)
+    words = [  # the one rule, on the challenger's advantage (fewer than 3 pairs: no verdict)
+        judge(m, m - h, m + h, f) if ok else CANNOT_TELL
+        for ok, m, h, f in zip(judged.tolist(), mean.tolist(), half.tolist(), floor.tolist(), strict=True)
     ]
-    verdicts = [
-        v if v is None or abs(m) > f else None
-        for v, m, f in zip(significant, mean.tolist(), floor.tolist(), strict=True)
+    verdicts = [{BETTER: "challenger", WORSE: "baseline"}.get(word) for word in words]
+    significant = [  # the CI excludes zero, whatever the MID
+        ok and (m - h > 0 or m + h < 0) for ok, m, h in zip(judged.tolist(), mean.tolist(), half.tolist(), strict=True)
     ]
     regions: list[dict] = []
     for i, verdict in enumerate(verdicts):
@@ -311,12 +314,13 @@ def find_regions(
                     "mean_advantage": [],
                     "ci_advantage": [],
                     "replications": [],
+                    "verdicts": [],
                     "below_mid": False,
                     "undetermined": False,
                 }
             )
         region = regions[-1]
-        region["below_mid"] = region["below_mid"] or (verdict is None and significant[i] is not None)
+        region["below_mid"] = region["below_mid"] or (verdict is None and significant[i])
         region["undetermined"] = region["undetermined"] or not judged[i]
         sign = -1.0 if verdict == "baseline" else 1.0
         low, high = sorted((sign * (mean[i] - half[i]), sign * (mean[i] + half[i])))
@@ -325,6 +329,7 @@ def find_regions(
         region["mean_advantage"].append(float(sign * mean[i]))
         region["ci_advantage"].append([float(low), float(high)])
         region["replications"].append(int(counts[i]))
+        region["verdicts"].append(words[i])
     return {"regions": regions, "replications": int(counts.min()), "reason": None}
 
 

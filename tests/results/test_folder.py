@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import orgsim.experiment
-import orgsim.results
+import orgsim.results.folder
 from orgsim.cli import main
-from orgsim.results import OutputFolder, Results
+from orgsim.results import Comparison, Files, OutputFolder, Results, UndeclaredFileError, declare
 from tests.conftest import make_scenario
 from tests.test_hostile_input import to_toml
 
@@ -153,7 +153,7 @@ def test_a_failed_swap_puts_the_earlier_folder_and_its_cache_back(tmp_path, caps
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         return rename(source, target)
 
-    monkeypatch.setattr(orgsim.results.os, "rename", refuse_into_place)
+    monkeypatch.setattr(orgsim.results.folder.os, "rename", refuse_into_place)
     code, stdout, err = _cli(["compare", a, b, "--out", out, "--no-plots", "--seed", "9", *FAST], capsys)
     _one_line_error(code, stdout, err, f"cannot write to {out}", os.strerror(errno.EIO))
     after = _snapshot(out)
@@ -219,7 +219,7 @@ def test_a_symlink_planted_in_a_predicted_new_folder_is_not_followed(scenario, o
     predicted = out.parent / ".run.predicted"
     predicted.mkdir()
     (predicted / "summary.json").symlink_to(victim)
-    monkeypatch.setattr(orgsim.results.tempfile, "mkdtemp", lambda **kwargs: str(predicted))
+    monkeypatch.setattr(orgsim.results.folder.tempfile, "mkdtemp", lambda **kwargs: str(predicted))
     code, stdout, err = _cli(["run", scenario, "--out", out, "--no-plots", *FAST], capsys)
     _one_line_error(code, stdout, err, f"cannot write to {out}", "File exists")
     assert victim.read_text(encoding="utf-8") == "precious\n"
@@ -237,7 +237,7 @@ def test_a_symlink_at_a_temporary_file_name_is_not_followed(tmp_path, monkeypatc
     (folder / ".realism.csv.partial").symlink_to(victim)  # where orgsim used to write
     OutputFolder(folder).text("realism.csv", "a,b\n")
     assert (folder / "realism.csv").read_text(encoding="utf-8") == "a,b\n"
-    monkeypatch.setattr(orgsim.results.secrets, "token_hex", lambda n: "0" * 2 * n)
+    monkeypatch.setattr(orgsim.results.folder.secrets, "token_hex", lambda n: "0" * 2 * n)
     (folder / f".summary.json.{'0' * 16}.partial").symlink_to(victim)
     with pytest.raises(FileExistsError):
         OutputFolder(folder).text("summary.json", "{}")
@@ -325,3 +325,79 @@ def test_a_folder_orgsim_must_not_replace_is_refused_before_running(
     code, stdout, err = _cli(["run", scenario, "--out", target, "--no-plots", *FAST], capsys)
     _one_line_error(code, stdout, err, *expect)
     assert _snapshot(tmp_path) == before
+
+
+# ------------------------------------------------------------------ files declared by their writer
+
+# Every name the version before declarations wrote (results.py's _OWN_FILES): a folder of
+# them, written by that version, is still recognised as orgsim's and replaced.
+EARLIER_NAMES = [
+    *["summary.json", "replications.csv", "timeseries.csv", "people.csv", "projects.csv", "events.csv"],
+    *["events.xes", "comparison.csv", "differences.csv", "sweep.csv", "sweep-summary.csv", "crossover.json"],
+    *["realism.csv", "report.html", "study.json", "tradeoffs.csv", "net_benefit.csv", "it_manager_hours.csv"],
+    *["headcounts.csv", "headcount_steps.csv", "sensitivity.csv", "key_numbers.csv"],
+    *[f"q{n}.csv" for n in range(1, 9)],
+    *[".DS_Store", "Thumbs.db", "desktop.ini", "dashboard.png", "sweep-staff_cost_per_week.png"],
+]
+
+
+@pytest.fixture
+def declarations(monkeypatch):
+    """The registry of declarations, restored after the test."""
+    monkeypatch.setattr(orgsim.results.folder, "_DECLARED", list(orgsim.results.folder._DECLARED))
+
+
+def test_a_folder_written_by_the_earlier_version_is_still_replaced(tmp_path):
+    folder = tmp_path / "earlier"
+    (folder / ".runs").mkdir(parents=True)
+    for name in EARLIER_NAMES:
+        (folder / name).write_text("x", encoding="utf-8")
+    assert OutputFolder.check(folder) == folder
+    with OutputFolder.replace(folder, files=Comparison.FILES) as out:
+        out.text("comparison.csv", "a\n")
+    assert sorted(os.listdir(folder)) == [".runs", "comparison.csv"]
+
+
+def test_writing_an_undeclared_file_fails_on_the_first_run(tmp_path, declarations):
+    """The writer's declaration is checked as it writes: a forgotten name is a programming
+    error at once (not a refused folder on the second run), and nothing is left behind."""
+    out = tmp_path / "out"
+    undeclared = pytest.raises(UndeclaredFileError, match="'notes.csv' is written but not declared")
+    with undeclared, OutputFolder.replace(out, files=Results.FILES) as folder:
+        folder.text("summary.json", "{}")
+        folder.text("notes.csv", "a\n")
+    assert os.listdir(tmp_path) == []
+    with pytest.raises(UndeclaredFileError):
+        OutputFolder(tmp_path / "added", files=["calibration.json"]).text("other.json", "{}")
+    # without a declaration, replace accepts the declared names only
+    with pytest.raises(UndeclaredFileError), OutputFolder.replace(out) as folder:
+        folder.text("notes.csv", "a\n")
+
+
+def test_what_a_writer_declares_is_recognised_in_an_existing_folder(tmp_path, declarations):
+    """A new writer declares its files (patterns allowed); its folder is then replaceable,
+    by it and by any other writer, and the folder lists nothing else."""
+    out = tmp_path / "out"
+    files = declare("chart-*.svg", "table.csv")
+    assert "chart-a.svg" in files and "table.csv" in files and "chart.png" not in files
+    with OutputFolder.replace(out, files=files) as folder:
+        folder.text("table.csv", "a\n")
+        folder.text("chart-a.svg", "<svg/>")
+    assert OutputFolder.check(out) == out
+    with OutputFolder.replace(out, files=Results.FILES | files) as folder:
+        folder.text("summary.json", "{}")
+    assert os.listdir(out) == ["summary.json"]
+    with pytest.raises(ValueError, match="not a file name or pattern"):
+        Files("sub/table.csv")
+
+
+def test_every_container_writes_only_what_it_declares(tmp_path):
+    scenario = make_scenario(name="declared", org={"employees": 40}, simulation={"horizon_weeks": 3, "warmup_weeks": 1})
+    run = orgsim.results.simulate(scenario, replications=2, seed=3, jobs=1, events="csv,xes")
+    with run as results, OutputFolder.replace(tmp_path / "run", files=Results) as folder:
+        results.write(folder)
+    assert {p.name for p in folder.written} == {n for n in Results.FILES if "*" not in n}
+    comparison = Comparison([results, results])
+    with OutputFolder.replace(tmp_path / "cmp", files=Comparison.FILES) as folder:
+        comparison.write(folder)
+    assert {p.name for p in folder.written} == {"comparison.csv", "differences.csv"}

@@ -1,5 +1,5 @@
-"""What experiments produce (orgsim.results): Results of one scenario, a Comparison with
-common random numbers, a Sweep and its crossover, and the files they write."""
+"""A grid (orgsim.results.sweep): a Sweep, its crossover, regions, headcount steps and the
+sentence that says them."""
 
 from __future__ import annotations
 
@@ -11,233 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import orgsim
-from orgsim.engine import EVENT_LOG_COLUMNS
-from orgsim.results import Comparison, OutputFolder, Results, Sweep, compare, parse_mids, sweep
+from orgsim.results import OutputFolder, Results, Sweep, sweep
 from orgsim.stats import format_number, summarise
 from tests.conftest import make_scenario
 
 SHORT = {"simulation": {"horizon_weeks": 20, "warmup_weeks": 2}}
-
-
-# ------------------------------------------------------------------ one scenario
-
-
-def test_a_warm_up_that_is_too_short_is_reported():
-    """60 projects waiting at time 0 take months to clear: a 1-week warm-up is not enough.  Without
-    them half a year of warm-up is (projects of the medium class run for months: the shipped large
-    scenarios warm up for 26 weeks)."""
-    crowded = make_scenario(
-        org={"employees": 400, "structure": "separate"},
-        projects={"initial_portfolio": 60},
-        simulation={"horizon_weeks": 78, "warmup_weeks": 1},
-    )
-    results = orgsim.simulate(crowded, replications=3, seed=1, jobs=1)
-    assert any("warm-up" in w and "too short" in w for w in results.warnings)
-    calm = make_scenario(
-        org={"employees": 400, "structure": "separate"}, simulation={"horizon_weeks": 78, "warmup_weeks": 26}
-    )
-    assert not any("warm-up" in w for w in orgsim.simulate(calm, replications=3, seed=1, jobs=1).warnings)
-
-
-def test_simulate_takes_replications_and_seed_from_the_scenario():
-    scenario = make_scenario(org={"employees": 60}, simulation={"horizon_weeks": 10, "warmup_weeks": 2, "seed": 9})
-    scenario = scenario.with_changes({"simulation.replications": 2})
-    default = orgsim.simulate(scenario, jobs=1)
-    explicit = orgsim.simulate(scenario, replications=2, seed=9, jobs=1)
-    assert default.seed == 9 and list(default.replications["replication"]) == [0, 1]
-    pd.testing.assert_frame_equal(default.replications, explicit.replications)
-    other_seed = orgsim.simulate(scenario, replications=2, seed=10, jobs=1)
-    assert not default.replications.equals(other_seed.replications)
-
-
-def test_results_frames_metric_and_headline_table():
-    scenario = make_scenario(name="frames", org={"employees": 200}, simulation={"horizon_weeks": 10, "warmup_weeks": 2})
-    results = orgsim.simulate(scenario, replications=3, seed=2, jobs=1)
-    assert len(results.replications) == 3
-    summary = results.summary.set_index("metric")
-    assert set(summary.index) == set(results.replications.columns) - {"replication"}
-    assert (summary["n"] <= 3).all()
-    cost = results.metric("staff_cost_per_week")
-    assert cost == pytest.approx(results.replications["staff_cost_per_week"].mean())
-    with pytest.raises(KeyError, match="no metric"):
-        results.metric("utilisation.nobody")
-    days = scenario.simulation.horizon_weeks * scenario.calendar.days_per_week
-    assert len(results.timeseries) == 3 * days
-    assert set(results.people["replication"]) == {0, 1, 2}
-    assert results.ticket_times["tickets"].sum() > 0
-    assert (results.ticket_times["bin_low_hours"] < results.ticket_times["bin_high_hours"]).all()
-    table = results.headline_table()
-    assert table.splitlines()[0] == "frames: 3 replications, seed 2, 200 employees, structure combined"
-    assert "IT manager utilisation (share of working time)" in table
-    assert "staff cost (currency per week)" in table and "95% CI" in table
-
-
-def test_results_write_summary_json_and_the_event_log(tmp_path):
-    scenario = make_scenario(name="written", org={"employees": 60}, simulation={"horizon_weeks": 6, "warmup_weeks": 1})
-    results = orgsim.simulate(scenario, replications=2, seed=3, jobs=1, events=True)
-    folder = OutputFolder(tmp_path)
-    results.write(folder)
-    names = sorted(p.name for p in folder.written)
-    assert names == ["events.csv", "people.csv", "projects.csv", "replications.csv", "summary.json", "timeseries.csv"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == names  # no partial files left
-    data = json.loads((tmp_path / "summary.json").read_text())
-    assert data["replications"] == 2 and data["seed"] == 3 and data["confidence"] == 0.95
-    cost = data["metrics"]["staff_cost_per_week"]
-    assert cost["mean"] == pytest.approx(results.metric("staff_cost_per_week"))
-    assert cost["n"] == 2
-    events = pd.read_csv(tmp_path / "events.csv")
-    assert tuple(events.columns) == EVENT_LOG_COLUMNS
-    assert len(events) > 100
-    assert len(results.events) == len(events)
-    results.discard_events()
-    with pytest.raises(ValueError, match="no event log was recorded"):
-        _ = results.events
-    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "replications.csv"), results.replications, check_dtype=False)
-
-
-# ------------------------------------------------------------------ several scenarios
-
-
-def test_paired_differences_are_much_tighter_than_separate_intervals():
-    """Common random numbers: combined and separate see the same tickets and projects, so
-    the noise of the arrivals cancels in their difference."""
-    scenarios = [
-        make_scenario(name=s, org={"employees": 200, "structure": s}, **SHORT) for s in ("combined", "separate")
-    ]
-    comparison = compare(scenarios, replications=10, seed=3, jobs=1)
-    differences = comparison.differences.set_index("metric")
-    for metric in ("tickets_per_week.total", "ticket_resolution_hours_mean.total"):
-        row = differences.loc[metric]
-        assert row.half_width_paired < 0.5 * row.half_width_unpaired, metric
-    # project lead times share the projects too, but the operations-first combined IT manager at 200
-    # employees is saturated and its coordination backlog adds noise of its own (measured: paired
-    # half-width 1.9 weeks against 2.8 unpaired)
-    row = differences.loc["project_lead_time_weeks_mean"]
-    assert row.half_width_paired < 0.8 * row.half_width_unpaired
-    utilisation = differences.loc["utilisation.it_manager"]
-    assert utilisation.significant and utilisation.mean_difference < 0  # the separate manager has less to do
-    assert utilisation.better == "separate"
-
-
-def test_comparison_frames_and_table():
-    scenarios = [
-        make_scenario(
-            name=s, org={"employees": 100, "structure": s}, simulation={"horizon_weeks": 10, "warmup_weeks": 2}
-        )
-        for s in ("combined", "separate")
-    ]
-    comparison = compare([*scenarios, scenarios[1]], replications=3, seed=1, jobs=1)
-    assert comparison.names == ["combined", "separate", "separate-2"]  # names made distinct
-    frame = comparison.comparison
-    assert list(frame.columns) == ["metric", "scenario", "mean", "ci_low", "ci_high"]
-    assert list(dict.fromkeys(frame["scenario"])) == comparison.names
-    differences = comparison.differences
-    assert set(differences["scenario"]) == {"separate", "separate-2"}
-    assert (differences["baseline"] == "combined").all()
-    cost = differences[differences["metric"] == "staff_cost_per_week"].set_index("scenario")
-    assert cost.loc["separate", "mean_difference"] == pytest.approx(2800.0)  # a project manager at 70 per hour, 40 h
-    assert cost.loc["separate", "better"] == "combined"  # cost: lower is better
-    twin = differences[differences["scenario"] == "separate-2"].set_index("metric")
-    twin_separate = differences[differences["scenario"] == "separate"].set_index("metric")
-    pd.testing.assert_series_equal(twin["mean_difference"], twin_separate["mean_difference"])  # same seed, same runs
-    table = comparison.table()
-    assert "separate - combined: +2,800" in table and "-> combined better (beyond the MID of " in table
-    assert {"mid", "practical", "verdict"} <= set(differences.columns)
-    with pytest.raises(ValueError, match="at least two"):
-        compare(scenarios[:1], replications=2, seed=1, jobs=1)
-
-
-def _stand_in(name, **columns):
-    """What Comparison.differences reads of a Results: a scenario's name and its replications."""
-    n = len(next(iter(columns.values())))
-    return SimpleNamespace(
-        scenario=SimpleNamespace(name=name, projects=SimpleNamespace(value_per_project_week=0.0)),
-        replications=pd.DataFrame({"replication": range(n), **columns}),
-    )
-
-
-BASE_WEEKS = np.array([10.0, 12.0, 9.0, 14.0, 11.0, 13.0])
-JITTER = np.array([0.01, -0.01, 0.02, -0.02, 0.0, 0.01])
-
-
-def _lead_time_pair(gain, mid=None):
-    metric = "project_lead_time_weeks_mean"
-    comparison = Comparison(
-        [_stand_in("combined", **{metric: BASE_WEEKS}), _stand_in("separate", **{metric: BASE_WEEKS - gain + JITTER})],
-        mid=mid,
-    )
-    return comparison.differences.set_index("metric").loc[metric]
-
-
-def test_a_significant_difference_below_the_mid_is_not_called_better():
-    """0.3 weeks shorter in every replication: significant, but below the 1-week MID of lead time."""
-    row = _lead_time_pair(0.3)
-    assert row.significant and row.ci_high < 0
-    assert row.mid == 1.0 and not row.practical
-    assert row.better == ""
-    assert row.verdict == "no practical difference (significant but below the MID of 1)"
-
-
-def test_a_large_difference_is_called_better():
-    row = _lead_time_pair(3.0)
-    assert row.significant and row.practical
-    assert row.better == "separate" and row.verdict == "better"
-    worse = _lead_time_pair(-3.0)
-    assert worse.better == "combined" and worse.verdict == "worse"
-    noisy = Comparison(
-        [
-            _stand_in("combined", project_lead_time_weeks_mean=BASE_WEEKS),
-            _stand_in("separate", project_lead_time_weeks_mean=BASE_WEEKS[::-1] - 0.5),
-        ]
-    ).differences.iloc[0]
-    assert not noisy.significant and noisy.verdict == "no significant difference" and noisy.better == ""
-
-
-def test_the_mid_can_be_overridden_in_python():
-    assert _lead_time_pair(0.3, mid={"project_lead_time_weeks_mean": 0.2}).better == "separate"
-    assert _lead_time_pair(3.0, mid={"project_lead_time_weeks_mean": "50%"}).better == ""  # 50% of ~11.5 weeks
-    assert _lead_time_pair(0.3, mid=["project_lead_time_weeks_mean=0"]).better == "separate"  # CI alone
-    for bad, message in (
-        ({"no_such_metric": 1}, "unknown metric"),
-        ({"project_lead_time_weeks_mean": -1}, "finite number >= 0"),
-        ({"project_lead_time_weeks_mean": math.inf}, "finite number >= 0"),
-        ({"project_lead_time_weeks_mean": "soon"}, "expected a number"),
-        ({"headcount.it_manager": 1}, "describes the organisation"),
-        (["project_lead_time_weeks_mean"], "METRIC=VALUE"),
-    ):
-        with pytest.raises(ValueError, match=message):
-            parse_mids(bad)
-    scenarios = [make_scenario(name=s, org={"structure": s}, **SHORT) for s in ("combined", "separate")]
-    with pytest.raises(ValueError, match="unknown metric"):  # checked before anything runs
-        compare(scenarios, replications=2, mid={"lead_time": 1})
-
-
-def test_a_relative_mid_scales_with_the_baseline():
-    """Staff cost's MID is 1% of the baseline: 2,800 on 9,800 is beyond it, 50 is not."""
-    base = np.full(4, 9800.0)
-    for extra, better in ((2800.0, "combined"), (50.0, "")):
-        comparison = Comparison(
-            [
-                _stand_in("combined", staff_cost_per_week=base),
-                _stand_in("separate", staff_cost_per_week=base + extra + np.array([0, 1, 0, 1])),
-            ]
-        )
-        row = comparison.differences.iloc[0]
-        assert row.mid == pytest.approx(98.0) and row.better == better
-
-
-def test_a_description_gets_no_verdict():
-    counts = Comparison(
-        [
-            _stand_in("a", **{"headcount.engineer": np.full(3, 2.0)}),
-            _stand_in("b", **{"headcount.engineer": np.array([3.0, 3.0, 3.1])}),
-        ]
-    )
-    row = counts.differences.iloc[0]
-    assert row.significant and row.better == "" and math.isnan(row.mid)
-    assert row.verdict.startswith("significant (a description")
-
 
 # ------------------------------------------------------------------ a grid
 
@@ -308,6 +86,7 @@ def test_sweep_frames_and_what_a_crossover_needs():
             "mean_advantage": [2800.0, 2800.0],
             "ci_advantage": [[2800.0, 2800.0], [2800.0, 2800.0]],
             "replications": [3, 3],
+            "verdicts": ["worse", "worse"],  # stats.judge's word for the challenger at each point
             "below_mid": False,
             "undetermined": False,
         }
@@ -389,7 +168,7 @@ def test_sweep_regions_and_sentence_name_every_region_in_order():
     sentence = pair["sentence"]
     regions, notes = sentence.split(". ", 1)
     assert regions == (
-        "separate beats combined on project lead time at 25-200 employees; no significant difference at 400; "
+        "separate beats combined on project lead time at 25-200 employees; no practical difference at 400; "
         "combined beats separate at 450-499; separate beats combined from 500 employees (to the top of the range, "
         f"1,600; interpolated, from about {format_number(pair['crossover'])}, 95% CI "
         f"{format_number(pair['ci_low'])}-{format_number(pair['ci_high'])})"
@@ -415,8 +194,8 @@ def test_sweep_region_in_the_middle_only_and_no_steps_in_a_flat_stretch():
     ]
     assert pair["winner"] is None and pair["on_step"] == []
     assert pair["sentence"] == (
-        "no significant difference between combined and separate on project lead time at 215 employees; "
-        "separate beats combined at 220-230; no significant difference at the top of the range (235 employees)"
+        "no practical difference between combined and separate on project lead time at 215 employees; "
+        "separate beats combined at 220-230; no practical difference at the top of the range (235 employees)"
     )
 
 

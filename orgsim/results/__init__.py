@@ -1,0 +1,52 @@
+"""What experiments produce: :class:`Results` of one scenario, a :class:`Comparison` of
+several, a :class:`Sweep` over a grid — data first (pandas DataFrames, JSON, CSV); the
+pictures are :mod:`orgsim.plots`.
+
+:func:`simulate`, :func:`compare` and :func:`sweep` run their scenarios on the one runner
+(:func:`orgsim.experiment.run_scenarios`) and wrap what comes back.  The modules:
+
+- :mod:`~orgsim.results.folder`: :class:`OutputFolder`, writing files whole and swapping a
+  folder in;
+- :mod:`~orgsim.results.run`: :class:`Results` and :func:`simulate`;
+- :mod:`~orgsim.results.events`: the event log (events.csv, events.xes);
+- :mod:`~orgsim.results.money`: the cost of delay and the net benefit;
+- :mod:`~orgsim.results.comparison`: :class:`Comparison`, :func:`compare`, the MIDs;
+- :mod:`~orgsim.results.sweep`: :class:`Sweep`, :func:`sweep`, the crossover and regions;
+- :mod:`~orgsim.results.wording`: the words about results (warnings, the crossover sentence).
+"""
+
+from __future__ import annotations
+
+from .comparison import Comparison, compare, parse_mids, verdict
+from .events import EVENT_FORMATS, event_formats
+from .folder import FIGURES, Files, OutputFolder, UndeclaredFileError, declare, declared, jsonable
+from .money import NET_BENEFIT, cost_with_delay, net_benefit, project_weeks_per_week
+from .run import Results, simulate
+from .sweep import Sweep, sweep
+
+_jsonable = jsonable  # the name orgsim.study imports
+
+__all__ = [
+    "Results",
+    "Comparison",
+    "Sweep",
+    "OutputFolder",
+    "Files",
+    "UndeclaredFileError",
+    "declare",
+    "declared",
+    "FIGURES",
+    "simulate",
+    "compare",
+    "sweep",
+    "parse_mids",
+    "verdict",
+    "EVENT_FORMATS",
+    "event_formats",
+    "NET_BENEFIT",
+    "cost_with_delay",
+    "net_benefit",
+    "project_weeks_per_week",
+    "jsonable",
+    "_jsonable",
+]
