@@ -22,7 +22,9 @@ import pandas as pd
 from .results import Results
 from .stats import format_number, mean_interval
 
-__all__ = ["Benchmark", "BENCHMARKS", "COLUMNS", "realism", "calibrated", "format_realism"]
+__all__ = ["Benchmark", "BENCHMARKS", "COLUMNS", "FILES", "realism", "calibrated", "format_realism"]
+
+FILES = ("realism.csv",)  # what `orgsim realism` adds to its folder
 
 COLUMNS = [
     "quantity",

@@ -25,8 +25,8 @@ import pandas as pd
 
 from . import catalogue
 from .plots import study_figures
-from .results import OutputFolder
-from .study import ERP, QUESTIONS, Study
+from .results import FIGURES, Files, OutputFolder
+from .study import ERP, QUESTIONS, Study, study_files
 from .version import __version__
 from .wording import format_number
 
@@ -426,9 +426,15 @@ def write_report(study: Study, folder: OutputFolder) -> None:
         figure.clear()
 
 
+def files() -> Files:
+    """Every file a study's folder holds: the study's (:func:`orgsim.study.study_files`, read
+    when called, so that a table row added later is declared too), the report and its figures."""
+    return Files(*study_files(), *FILES) | FIGURES
+
+
 def save_study(study: Study, directory) -> list:
     """Write the study as the folder ``directory`` (built beside it and swapped in whole, as
     :func:`orgsim.plots.save` does; its run cache ``.runs/`` is kept); the paths written."""
-    with OutputFolder.replace(directory) as folder:
+    with OutputFolder.replace(directory, files=files()) as folder:
         write_report(study, folder)
     return folder.written

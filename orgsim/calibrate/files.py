@@ -35,7 +35,7 @@ def write_calibration(cal: Calibration, folder: Path, scenario_path: Path, name:
     target = OutputFolder(scenario_path.parent)
     target.text(scenario_path.name, cal.scenario_toml(name))
     written.append(scenario_path)
-    out = OutputFolder(folder)
+    out = OutputFolder(folder, files=FILES)
     out.text(JSON, json.dumps(_jsonable(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     from ..plots.calibrate import calibration_figure  # here: reading and fitting never load matplotlib
 

@@ -254,7 +254,7 @@ def validate_command(args) -> int:
 
 
 def realism_command(args) -> int:
-    from ..realism import calibrated, format_realism, realism
+    from ..realism import FILES, calibrated, format_realism, realism
     from ..results import OutputFolder, simulate
 
     scenario = _scenario(args, args.scenario)
@@ -263,11 +263,12 @@ def realism_command(args) -> int:
         scenario, replications=args.replications, seed=args.seed, jobs=args.jobs, progress=not args.quiet
     )
     table = realism(results)
-    write(lambda: OutputFolder(folder).frame("realism.csv", table), folder)
+    (name,) = FILES
+    write(lambda: OutputFolder(folder, files=FILES).frame(name, table), folder)
     print(format_realism(table, realism_title(scenario, results)))
     for warning in results.warnings:
         print(f"warning: {warning}")
-    print(f"wrote {folder / 'realism.csv'}")
+    print(f"wrote {folder / name}")
     return 1 if args.strict and not calibrated(table) else 0
 
 

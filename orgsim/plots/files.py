@@ -30,7 +30,7 @@ def save(
     built beside it and swapped in whole (:meth:`OutputFolder.replace`), so the folder holds
     this result's files and no other, or, if writing fails, stays as it was.  Its run cache
     ``.runs/`` is kept.  Returns the paths written (and, for a sweep, the crossover)."""
-    with OutputFolder.replace(directory) as folder:
+    with OutputFolder.replace(directory, files=type(result).FILES) as folder:  # what it declares
         if isinstance(result, Sweep):
             crossover = result.write(folder, metric, value_per_project_week)
             if plots:

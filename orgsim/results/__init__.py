@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from .comparison import Comparison, compare, parse_mids, verdict
 from .events import EVENT_FORMATS, event_formats
-from .folder import FIGURES, Files, OutputFolder, UndeclaredFileError, declare, declared, jsonable
+from .folder import FIGURES, MANIFEST, Files, OutputFolder, UndeclaredFileError, declare, jsonable
 from .money import NET_BENEFIT, cost_with_delay, net_benefit, project_weeks_per_week
 from .run import Results, simulate
 from .sweep import Sweep, sweep
@@ -34,7 +34,7 @@ __all__ = [
     "Files",
     "UndeclaredFileError",
     "declare",
-    "declared",
+    "MANIFEST",
     "FIGURES",
     "simulate",
     "compare",

@@ -8,6 +8,7 @@ folder holding files orgsim does not write.
 from __future__ import annotations
 
 import errno
+import json
 import math
 import os
 import secrets
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["OutputFolder", "Files", "UndeclaredFileError", "declare", "declared", "FIGURES", "jsonable"]
+__all__ = ["OutputFolder", "Files", "UndeclaredFileError", "declare", "FIGURES", "MANIFEST", "jsonable"]
 
 _CACHE = ".runs"  # the run cache inside an output folder (see orgsim.experiment.RunCache)
 
@@ -76,43 +77,47 @@ class Files:
         return f"Files({', '.join(map(repr, self.patterns))})"
 
 
-_DECLARED: list[Files] = []  # every declaration made, in order
-
-
 def declare(*patterns: str) -> Files:
-    """Declare the files a writer writes (see :class:`Files`) and return the declaration, e.g.
-    ``FILES = declare("comparison.csv", "differences.csv")`` on a container.  Every declaration
-    made is one that :meth:`OutputFolder.check` recognises in an existing folder."""
-    files = Files(*patterns)
-    _DECLARED.append(files)
-    return files
-
-
-def declared() -> Files:
-    """Every file any writer has declared so far (and those not declared by their writer yet)."""
-    return Files(*(p for files in (*_DECLARED, _NOT_YET_DECLARED) for p in files.patterns))
+    """The files a writer writes (see :class:`Files`), e.g. ``FILES = declare("comparison.csv",
+    "differences.csv")`` on a container.  A declaration is the writer's own: nothing is
+    registered anywhere (an output folder recognises what it wrote by its manifest)."""
+    return Files(*patterns)
 
 
 # A result's figures, named by orgsim.plots (throughput.png, sweep-<metric>.png, ...).
 FIGURES = declare("*.png")
 
-# Names the current version writes whose writers do not declare them yet (the study's tables
-# and study.json, the report, realism.csv of `orgsim realism`): recognised in an existing
-# folder so that one they wrote can be replaced.  Each goes once its writer declares it (e.g.
-# ``Study.FILES = declare(...)``, ``REPORT = declare("report.html")``); nothing is added here.
-_NOT_YET_DECLARED = Files(
-    "realism.csv",
-    "report.html",
-    "study.json",
-    "tradeoffs.csv",
-    "net_benefit.csv",
-    "it_manager_hours.csv",
-    "headcounts.csv",
-    "headcount_steps.csv",
-    "sensitivity.csv",
-    "key_numbers.csv",
-    "q[1-8].csv",
+# Every folder orgsim writes carries a manifest of the files it wrote: the folder is orgsim's
+# to replace when every entry is in it (see OutputFolder.check).
+MANIFEST = ".orgsim-files.json"
+
+# What orgsim wrote before its folders carried a manifest (version 0.1 up to issue 19): a
+# folder without a manifest that holds only these is still recognised as orgsim's.  A frozen
+# record of the past, never extended: every folder written since lists its files itself.
+WRITTEN_BEFORE_MANIFESTS = Files(
+    *("summary.json", "replications.csv", "timeseries.csv", "people.csv", "projects.csv", "events.csv"),
+    *("events.xes", "comparison.csv", "differences.csv", "sweep.csv", "sweep-summary.csv", "crossover.json"),
+    *("realism.csv", "report.html", "study.json", "tradeoffs.csv", "net_benefit.csv", "it_manager_hours.csv"),
+    *("headcounts.csv", "headcount_steps.csv", "sensitivity.csv", "key_numbers.csv", "q[1-8].csv"),
+    *("calibration.json", "*.png"),
 )
+
+
+def _manifest(directory: Path) -> set[str] | None:
+    """The names a folder's manifest lists (None: no manifest, or one that is not orgsim's)."""
+    try:
+        data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
+        return None
+    return set(files)
+
+
+def _manifest_text(names) -> str:
+    return json.dumps({"written_by": "orgsim", "files": sorted(set(names))}, indent=1) + "\n"
+
 
 _CREATE = (
     os.O_WRONLY
@@ -129,10 +134,16 @@ def _create(path: Path):
     return os.fdopen(os.open(path, _CREATE, 0o666), "wb")
 
 
-def _written_by_orgsim(name: str, files: Files) -> bool:
-    """Whether an entry of an existing folder is orgsim's: a declared file, the run cache,
-    a temporary file of an interrupted write, or an operating system's litter."""
-    return name in files or name == _CACHE or name in _LITTER or (name.startswith(".") and name.endswith(".partial"))
+def _written_by_orgsim(name: str, listed) -> bool:
+    """Whether an entry of an existing folder is orgsim's: a file its manifest lists (or one
+    of the names written before manifests), the manifest itself, the run cache, a temporary
+    file of an interrupted write, or an operating system's litter."""
+    return (
+        name in listed
+        or name in (MANIFEST, _CACHE)
+        or name in _LITTER
+        or (name.startswith(".") and name.endswith(".partial"))
+    )
 
 
 class OutputFolder:
@@ -155,10 +166,11 @@ class OutputFolder:
     Files are declared by whoever writes them: each container has ``FILES`` (made with
     :func:`declare`), and the writer passes its declaration, ``OutputFolder.replace(directory,
     files=Results.FILES)``; writing a name it does not declare raises
-    :class:`UndeclaredFileError` at once, on the first run.  A folder is recognised as
-    orgsim's (:meth:`check`) when every file in it is one that some writer declares.
-    Without ``files``, ``replace`` accepts every declared name (:func:`declared`) and
-    ``OutputFolder(directory)`` any name (files added beside others, as calibrate does).
+    :class:`UndeclaredFileError` at once, on the first run.  Every folder written lists what
+    it holds in a manifest (``.orgsim-files.json``); a folder is recognised as orgsim's
+    (:meth:`check`) when every file in it is listed there (a folder from before manifests:
+    when it holds only :data:`WRITTEN_BEFORE_MANIFESTS`).  Without ``files`` a writer may
+    write any name (``OutputFolder(directory)`` adding files beside others, as calibrate does).
 
     Every file is created with O_CREAT|O_EXCL|O_NOFOLLOW: a symlink planted at its name is
     never followed (the write fails instead); inside the new folder nobody else could have
@@ -173,12 +185,12 @@ class OutputFolder:
         self._staging: Path | None = None
 
     @staticmethod
-    def check(directory: str | Path, files=None) -> Path:
+    def check(directory: str | Path) -> Path:
         """The folder ``directory`` names, absolute (its parent's symlinks resolved), if it can be
         replaced: not a file-system root, not the current folder or one that holds it, not a
-        symlink, and not holding files orgsim does not write (neither in ``files``, the
-        writer's declaration, nor in any other declaration: :func:`declared`).  Otherwise an
-        ``OSError`` whose ``strerror`` says why."""
+        symlink, and not holding files orgsim did not write (every file is listed in the
+        folder's manifest; without a manifest, every file is one orgsim wrote before folders
+        had one).  Otherwise an ``OSError`` whose ``strerror`` says why."""
         path = Path(os.path.abspath(directory))
         if not path.name:
             raise OSError(errno.EINVAL, f"{path} is the root of a file system; give a folder below it")
@@ -195,7 +207,8 @@ class OutputFolder:
                 names = [entry.name for entry in os.scandir(path)]
             except OSError as error:
                 raise OSError(error.errno, f"cannot read {path}: {error.strerror}") from None
-            known = declared() if files is None else declared() | files
+            listed = _manifest(path)
+            known = WRITTEN_BEFORE_MANIFESTS if listed is None else listed
             foreign = sorted(name for name in names if not _written_by_orgsim(name, known))
             if foreign:
                 shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
@@ -212,9 +225,10 @@ class OutputFolder:
         """Write into a new folder that replaces ``directory`` whole when the block ends
         without an exception (and is removed, leaving ``directory`` untouched, when not).
         ``files``: the writer's declaration (a :class:`Files`, a container with ``FILES``, or
-        names and patterns); every name written must be in it (default: any declared name)."""
-        declaration = declared() if files is None else Files.of(files)
-        final = cls.check(directory, declaration)
+        names and patterns); every name written must be in it (default: any name).  The new
+        folder's manifest lists what was written."""
+        declaration = None if files is None else Files.of(files)
+        final = cls.check(directory)
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}."))
         folder = cls.__new__(cls)
@@ -222,6 +236,8 @@ class OutputFolder:
         folder.files = declaration
         try:
             yield folder
+            with _create(staging / MANIFEST) as handle:
+                handle.write(_manifest_text(p.name for p in folder.written).encode("utf-8"))
             _swap(staging, final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -248,7 +264,21 @@ class OutputFolder:
             except BaseException:
                 temporary.unlink(missing_ok=True)
                 raise
+            if self.files is not None:  # a folder this writer owns: its manifest lists the file too
+                self._list(name)
         self.written.append(self.directory / name)
+
+    def _list(self, name: str) -> None:
+        """Add ``name`` to the manifest of a folder written one file at a time (whole or not at all)."""
+        names = (_manifest(self.directory) or set()) | {name}
+        temporary = self.directory / f".{MANIFEST}.{secrets.token_hex(8)}.partial"
+        try:
+            with _create(temporary) as handle:
+                handle.write(_manifest_text(names).encode("utf-8"))
+            os.replace(temporary, self.directory / MANIFEST)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
     def text(self, name: str, text: str) -> None:
         self.write(name, lambda handle: handle.write(text.encode("utf-8")))

@@ -8,6 +8,7 @@ system temp folder, whatever way it ends.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 import orgsim.experiment
 import orgsim.results.folder
 from orgsim.cli import main
-from orgsim.results import Comparison, Files, OutputFolder, Results, UndeclaredFileError, declare
+from orgsim.results import MANIFEST, Comparison, Files, OutputFolder, Results, UndeclaredFileError, declare
 from tests.conftest import make_scenario
 from tests.test_hostile_input import to_toml
 
@@ -122,7 +123,7 @@ DISK_FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 def test_a_write_that_fails_midway_leaves_the_earlier_folder_byte_for_byte(where, scenario, out, capsys, monkeypatch):
     _run(capsys, "run", scenario, "--out", out, "--events", "--no-plots", *FAST)
     before = _snapshot(out)
-    assert sorted(before) == sorted([*DATA, "events.csv"])
+    assert sorted(before) == sorted([*DATA, "events.csv", MANIFEST])
     if where == "third-table-disk-full":
         monkeypatch.setattr(OutputFolder, "frame", _fail_on_frame(3, DISK_FULL))
     elif where == "events-disk-full":
@@ -167,10 +168,11 @@ def test_a_failed_swap_puts_the_earlier_folder_and_its_cache_back(tmp_path, caps
 
 def test_a_rerun_leaves_no_file_of_the_earlier_run(scenario, out, capsys):
     _run(capsys, "run", scenario, "--out", out, "--events", *FAST)
-    assert sorted(os.listdir(out)) == sorted([*DATA, "events.csv", *PNGS])
+    assert sorted(os.listdir(out)) == sorted([*DATA, "events.csv", *PNGS, MANIFEST])
     out.chmod(0o750)
     _run(capsys, "run", scenario, "--out", out, "--no-plots", "--set", "org.employees=50", *FAST)
-    assert sorted(os.listdir(out)) == DATA  # no events.csv, no plots of the earlier run
+    assert sorted(os.listdir(out)) == sorted([*DATA, MANIFEST])  # no events.csv, no plots of the earlier run
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"] == sorted(DATA)
     assert '"employees": 50' in (out / "summary.json").read_text(encoding="utf-8")
     assert out.stat().st_mode & 0o777 == 0o750  # the folder keeps its permissions
     assert os.listdir(out.parent) == ["run"]
@@ -190,7 +192,7 @@ def test_the_run_cache_survives_a_rerun_and_is_used(tmp_path, capsys, monkeypatc
     _run(capsys, "compare", a, b, "--out", out, "--no-plots", *FAST)
     after = _snapshot(out)
     assert {k: v for k, v in after.items() if k.startswith(".runs")} == cache
-    assert sorted(k for k in after if not k.startswith(".runs")) == ["comparison.csv", "differences.csv"]
+    assert sorted(k for k in after if not k.startswith(".runs")) == [MANIFEST, "comparison.csv", "differences.csv"]
 
 
 # ------------------------------------------------------------------ planted symlinks
@@ -200,12 +202,12 @@ def test_a_symlink_at_a_file_name_in_the_earlier_folder_is_not_followed(scenario
     _run(capsys, "run", scenario, "--out", out, "--no-plots", *FAST)
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n", encoding="utf-8")
-    for name in ("summary.json", "events.csv"):
+    for name in ("summary.json", "people.csv"):  # files the folder's manifest lists
         (out / name).unlink(missing_ok=True)
         (out / name).symlink_to(victim)
     _run(capsys, "run", scenario, "--out", out, "--no-plots", "--events", *FAST)
     assert victim.read_text(encoding="utf-8") == "precious\n"
-    assert not (out / "summary.json").is_symlink() and not (out / "events.csv").is_symlink()
+    assert not (out / "summary.json").is_symlink() and not (out / "people.csv").is_symlink()
     assert '"replications": 2' in (out / "summary.json").read_text(encoding="utf-8")
 
 
@@ -341,12 +343,6 @@ EARLIER_NAMES = [
 ]
 
 
-@pytest.fixture
-def declarations(monkeypatch):
-    """The registry of declarations, restored after the test."""
-    monkeypatch.setattr(orgsim.results.folder, "_DECLARED", list(orgsim.results.folder._DECLARED))
-
-
 def test_a_folder_written_by_the_earlier_version_is_still_replaced(tmp_path):
     folder = tmp_path / "earlier"
     (folder / ".runs").mkdir(parents=True)
@@ -355,10 +351,10 @@ def test_a_folder_written_by_the_earlier_version_is_still_replaced(tmp_path):
     assert OutputFolder.check(folder) == folder
     with OutputFolder.replace(folder, files=Comparison.FILES) as out:
         out.text("comparison.csv", "a\n")
-    assert sorted(os.listdir(folder)) == [".runs", "comparison.csv"]
+    assert sorted(os.listdir(folder)) == [".orgsim-files.json", ".runs", "comparison.csv"]
 
 
-def test_writing_an_undeclared_file_fails_on_the_first_run(tmp_path, declarations):
+def test_writing_an_undeclared_file_fails_on_the_first_run(tmp_path):
     """The writer's declaration is checked as it writes: a forgotten name is a programming
     error at once (not a refused folder on the second run), and nothing is left behind."""
     out = tmp_path / "out"
@@ -369,24 +365,27 @@ def test_writing_an_undeclared_file_fails_on_the_first_run(tmp_path, declaration
     assert os.listdir(tmp_path) == []
     with pytest.raises(UndeclaredFileError):
         OutputFolder(tmp_path / "added", files=["calibration.json"]).text("other.json", "{}")
-    # without a declaration, replace accepts the declared names only
-    with pytest.raises(UndeclaredFileError), OutputFolder.replace(out) as folder:
-        folder.text("notes.csv", "a\n")
 
 
-def test_what_a_writer_declares_is_recognised_in_an_existing_folder(tmp_path, declarations):
-    """A new writer declares its files (patterns allowed); its folder is then replaceable,
-    by it and by any other writer, and the folder lists nothing else."""
+def test_what_a_writer_wrote_is_recognised_by_its_manifest(tmp_path):
+    """A new writer declares its files (patterns allowed); the folder it writes lists them in
+    its manifest, so it is replaceable by it and by any other writer, with no registry of
+    names anywhere; a file added by hand is not orgsim's and the folder is refused."""
     out = tmp_path / "out"
     files = declare("chart-*.svg", "table.csv")
     assert "chart-a.svg" in files and "table.csv" in files and "chart.png" not in files
     with OutputFolder.replace(out, files=files) as folder:
         folder.text("table.csv", "a\n")
         folder.text("chart-a.svg", "<svg/>")
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"] == ["chart-a.svg", "table.csv"]
     assert OutputFolder.check(out) == out
+    (out / "chart-b.svg").write_text("<svg/>", encoding="utf-8")  # declared by the writer, but not written by it
+    with pytest.raises(OSError, match=r"holds files orgsim did not write \(chart-b.svg\)"):
+        OutputFolder.check(out)
+    (out / "chart-b.svg").unlink()
     with OutputFolder.replace(out, files=Results.FILES | files) as folder:
         folder.text("summary.json", "{}")
-    assert os.listdir(out) == ["summary.json"]
+    assert sorted(os.listdir(out)) == [MANIFEST, "summary.json"]
     with pytest.raises(ValueError, match="not a file name or pattern"):
         Files("sub/table.csv")
 
