@@ -22,7 +22,7 @@ import pandas as pd
 from .results import Results
 from .stats import format_number, mean_interval
 
-__all__ = ["Benchmark", "BENCHMARKS", "COLUMNS", "FILES", "realism", "calibrated", "format_realism"]
+__all__ = ["Benchmark", "BENCHMARKS", "COLUMNS", "FILES", "realism", "calibrated", "format_realism", "realism_title"]
 
 FILES = ("realism.csv",)  # what `orgsim realism` adds to its folder
 
@@ -463,3 +463,11 @@ def format_realism(table: pd.DataFrame, title: str) -> str:
         f"outcomes of this structure: {int(outcomes['within'].sum())} of {len(outcomes)}"
     )
     return "\n".join(lines)
+
+
+def realism_title(scenario, results) -> str:
+    """The title of the table that sets a run's measurements beside published figures."""
+    return (
+        f"{scenario.name}: {len(results.replications)} replications, {scenario.org.employees:,} employees, "
+        f"structure {scenario.org.structure}: measurements beside published figures"
+    )

@@ -4,7 +4,7 @@
 - ``commands``: one function per command (``COMMANDS``) and ``main``, where every error
   becomes one line on stderr and exit code 2;
 - ``output``: the output folder, the run cache and the executor, checked before anything runs;
-- ``words``: sentences and tables about results that belong with the result containers.
+
 """
 
 from __future__ import annotations

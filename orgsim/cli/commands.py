@@ -11,18 +11,10 @@ import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from ..scenario import ScenarioError, load_scenario, parse_assignment
+from ..scenario import ScenarioError, load_scenario, parse_assignment, scenario_summary
 from ..wording import printable
 from .options import UsageError, build_parser
 from .output import cache, executor, output_folder, write, written_line
-from .words import (
-    headcount_step_lines,
-    key_number_line,
-    net_benefit_lines,
-    realism_title,
-    scenario_summary,
-    sweep_table,
-)
 
 __all__ = ["COMMANDS", "EXIT_BAD_INPUT", "main"]
 
@@ -89,7 +81,7 @@ def run_command(args) -> int:
 
 def compare_command(args) -> int:
     from ..plots import save
-    from ..results import compare, parse_mids
+    from ..results import compare, net_benefit_lines, parse_mids
 
     if len(args.scenarios) < 2:
         raise UsageError("compare needs at least two scenario files")
@@ -136,7 +128,7 @@ def sweep_command(args) -> int:
     from ..catalogue import lookup
     from ..experiment import check_runs, grid
     from ..plots import save
-    from ..results import sweep
+    from ..results import headcount_step_lines, sweep, sweep_table
 
     scenario = _scenario(args, args.scenario)
     vary = _parse_grid(args.vary, "--vary")
@@ -199,7 +191,7 @@ def _names(text: str | None, flag: str) -> list[str] | None:
 def study_command(args) -> int:
     from ..experiment import parse_values
     from ..report import save_study
-    from ..study import study, study_plan
+    from ..study import key_number_line, study, study_plan
 
     scenario = _scenario(args, args.scenario)
     try:
@@ -254,7 +246,7 @@ def validate_command(args) -> int:
 
 
 def realism_command(args) -> int:
-    from ..realism import FILES, calibrated, format_realism, realism
+    from ..realism import FILES, calibrated, format_realism, realism, realism_title
     from ..results import OutputFolder, simulate
 
     scenario = _scenario(args, args.scenario)

@@ -12,7 +12,8 @@ pictures are :mod:`orgsim.plots`.
 - :mod:`~orgsim.results.money`: the cost of delay and the net benefit;
 - :mod:`~orgsim.results.comparison`: :class:`Comparison`, :func:`compare`, the MIDs;
 - :mod:`~orgsim.results.sweep`: :class:`Sweep`, :func:`sweep`, the crossover and regions;
-- :mod:`~orgsim.results.wording`: the words about results (warnings, the crossover sentence).
+- :mod:`~orgsim.results.wording`: the words about results (warnings, the crossover sentence, the
+  lines the commands print: net benefit, headcount steps, a sweep's table).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .folder import FIGURES, MANIFEST, Files, OutputFolder, UndeclaredFileError,
 from .money import NET_BENEFIT, cost_with_delay, net_benefit, project_weeks_per_week
 from .run import Results, simulate
 from .sweep import Sweep, sweep
+from .wording import headcount_step_lines, net_benefit_lines, sweep_table
 
 _jsonable = jsonable  # the name orgsim.study imports
 
@@ -49,4 +51,7 @@ __all__ = [
     "project_weeks_per_week",
     "jsonable",
     "_jsonable",
+    "net_benefit_lines",
+    "headcount_step_lines",
+    "sweep_table",
 ]

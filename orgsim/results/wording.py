@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, format_number
+from .money import NET_BENEFIT
 
-__all__ = ["DESCRIPTION", "growth_warnings", "crossover_sentence"]
+__all__ = [
+    "DESCRIPTION",
+    "growth_warnings",
+    "crossover_sentence",
+    "net_benefit_lines",
+    "headcount_step_lines",
+    "sweep_table",
+]
 
 # The one exception to the four verdicts (orgsim.wording.VERDICTS): a metric with no
 # direction (a headcount, a load: neither more nor less is better) describes the
@@ -167,3 +175,49 @@ def crossover_sentence(result: dict, metric: str, path: str, value_per_project_w
 def _span(run: dict) -> str:
     low, high = format_number(run["from"]), format_number(run["to"])
     return low if run["from"] == run["to"] else f"{low}-{high}"
+
+
+# ------------------------------------------------------------------ what the commands print
+
+
+def net_benefit_lines(comparison) -> list[str]:
+    """One line per scenario against the first: its net benefit a week, when project-weeks are valued."""
+    differences = comparison.differences
+    if comparison.value <= 0 or differences.empty:
+        return []
+    lines = []
+    for row in differences[differences["metric"] == NET_BENEFIT].itertuples():
+        verdict = f"-> {row.better} better" if row.better else f"({row.verdict})"
+        lines.append(
+            f"net benefit of {row.scenario} against {row.baseline} (cost of delay "
+            f"{format_number(comparison.value)} a project-week): {format_number(row.mean_difference, signed=True)}"
+            f" a week (95% CI {format_number(row.ci_low, signed=True)} to {format_number(row.ci_high, signed=True)})"
+            f" {verdict}"
+        )
+    return lines
+
+
+def headcount_step_lines(crossover: dict) -> list[str]:
+    """One line per alternative: every whole-person headcount step along the swept range."""
+    steps: dict[str, list[dict]] = {}
+    for pair in crossover["pairs"]:
+        for side in ("baseline", "challenger"):
+            steps.setdefault(str(pair[side]), pair.get("headcount_steps", {}).get(side, []))
+    lines = []
+    for label, found in steps.items():
+        listed = "; ".join(f"{s['role']} {s['before']}->{s['after']} at {format_number(s['x'])}" for s in found)
+        lines.append(f"headcount steps under {label}: {listed or 'none'}")
+    return lines
+
+
+def sweep_table(result, metric: str) -> str:
+    """A sweep's mean (95% CI) of ``metric`` at every point, one line each."""
+    summary = result.summary
+    rows = summary[summary["metric"] == metric]
+    lines = [f"{metric}: mean (95% CI) per point"]
+    for row in rows.itertuples(index=False):
+        point = ", ".join(f"{path}={row[i]}" for i, path in enumerate(result.parameters))
+        lines.append(
+            f"  {point}: {format_number(row.mean)} ({format_number(row.ci_low)} to {format_number(row.ci_high)})"
+        )
+    return "\n".join(lines)

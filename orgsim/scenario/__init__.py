@@ -14,7 +14,14 @@
 """
 
 from .checks import ScenarioError, UnknownKeyError, needed_duties
-from .load import Scenario, load_scenario, parse_assignment, scenario_from_dict, scenario_from_toml
+from .load import (
+    Scenario,
+    load_scenario,
+    parse_assignment,
+    scenario_from_dict,
+    scenario_from_toml,
+    scenario_summary,
+)
 from .presets import (
     OTHER_COLOUR,
     PRESET_NAMES,
@@ -48,6 +55,7 @@ __all__ = [
     "load_scenario",
     "scenario_from_dict",
     "scenario_from_toml",
+    "scenario_summary",
     "parse_assignment",
     "needed_duties",
     "STRUCTURES",

@@ -54,6 +54,7 @@ __all__ = [
     "scenario_from_toml",
     "parse_assignment",
     "build_section",
+    "scenario_summary",
 ]
 
 
@@ -309,3 +310,16 @@ def _name_from_file(path: Path) -> str:
     name = re.sub(r"\.{2,}", ".", name)
     name = re.sub(r"^[^A-Za-z0-9]+", "", name)[:100].rstrip("-.")
     return name or "scenario"
+
+
+def scenario_summary(label: str, scenario) -> str:
+    """What ``validate`` says of a valid scenario: its size, staff and run length."""
+    counts = scenario.headcounts()
+    staff = ", ".join(f"{format_number(count)} {role}" for role, count in counts.items() if count)
+    sim = scenario.simulation
+    return (
+        f"{label}: valid: '{scenario.name}', {scenario.org.employees:,} employees, structure "
+        f"{scenario.org.structure}, {format_number(sum(counts.values()))} staff ({staff}); "
+        f"{sim.replications} replications of "
+        f"{sim.horizon_weeks:g} weeks (warm-up {sim.warmup_weeks:g}), seed {sim.seed}"
+    )

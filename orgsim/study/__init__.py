@@ -22,6 +22,7 @@ The modules, lowest first:
 
 from __future__ import annotations
 
+from .answer import key_number_line
 from .container import Study
 from .files import FILES, TABLES, study_files
 from .measures import ERP, LABELS
@@ -53,6 +54,7 @@ __all__ = [
     "Question",
     "Study",
     "StudyPlan",
+    "key_number_line",
     "question_csv",
     "study",
     "study_files",

@@ -12,7 +12,7 @@ from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, format_number
 from .measures import LEAD_TIME
 from .regions import regions_phrase, verdict_runs
 
-__all__ = ["answer", "cost_phrase"]
+__all__ = ["answer", "cost_phrase", "key_number_line"]
 
 
 def _lead(study, split: dict, first: dict, span: str) -> str:
@@ -151,3 +151,11 @@ def cost_phrase(study, pair: dict) -> str:
             f"of a project's delay costs the business more than {format_number(row['break_even_value'])}"
         )
     return text + "."
+
+
+def key_number_line(row) -> str:
+    """One of a study's key numbers (a row of ``Study.key_numbers()``): question, verdict, number."""
+    return (
+        f"{row.question}: {row.verdict} [{row.quantity}: {format_number(row.mean)} "
+        f"(95% CI {format_number(row.ci_low)} to {format_number(row.ci_high)})]"
+    )

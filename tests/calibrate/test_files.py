@@ -10,6 +10,7 @@ from pathlib import Path
 import matplotlib.image
 
 from orgsim import calibrate
+from orgsim.results import MANIFEST
 from tests.calibrate.synthetic import run_cli
 
 
@@ -20,7 +21,8 @@ def test_cli_writes_the_scenario_calibration_json_and_png(servicenow, tmp_path, 
     assert code == 0, err
     toml = out / "calibrated-incidents.toml"
     assert calibrate.FILES == ("calibration.json", "calibration.png")  # declared where they are written
-    assert {p.name for p in out.iterdir()} == {"calibrated-incidents.toml", *calibrate.FILES}
+    assert {p.name for p in out.iterdir()} == {"calibrated-incidents.toml", *calibrate.FILES, MANIFEST}
+    assert json.loads((out / MANIFEST).read_text())["files"] == sorted(calibrate.FILES)  # the scenario is the user's
     text = toml.read_text(encoding="utf-8")
     assert text.startswith(calibrate.HEADER)
     for phrase in ("lead time", "cannot tell", "Defaults kept", "truncated", "next working hour", "made_sla"):

@@ -8,6 +8,7 @@ from pathlib import Path
 import orgsim.cli
 import orgsim.wording
 from orgsim.cli import EXIT_BAD_INPUT, main
+from orgsim.results import MANIFEST
 
 SHORT = ["-q", "-j", "1", "-r", "2", "--set", "simulation.horizon_weeks=20", "--set", "simulation.warmup_weeks=4"]
 
@@ -34,10 +35,12 @@ def test_run_writes_the_files_it_names(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["run", "small-combined", "--out", str(out), "--no-plots", *SHORT]) == 0
     last = capsys.readouterr().out.rstrip("\n").splitlines()[-1]
-    prefix = f"wrote {len(list(out.iterdir()))} files to {out}/: "
+    shown = [p for p in out.iterdir() if p.name != MANIFEST]  # every file but the folder's own list
+    prefix = f"wrote {len(shown)} files to {out}/: "
     assert last.startswith(prefix)
     names = last.removeprefix(prefix).split(", ")
     assert all((out / name).is_file() for name in names) and "summary.json" in names
+    assert sorted(names) == sorted(p.name for p in shown)
 
 
 def test_compare_prints_the_net_benefit_when_project_weeks_are_valued(tmp_path, capsys):

@@ -13,6 +13,7 @@ import pytest
 
 import orgsim
 from orgsim import catalogue, plots
+from orgsim.results import MANIFEST
 from tests.conftest import SCENARIOS
 from tests.plots.helpers import COMPARISON_PNGS, RESULTS_PNGS, assert_png
 
@@ -21,7 +22,8 @@ def test_save_a_run_writes_data_and_readable_pngs(results, tmp_path):
     written = plots.save(results, tmp_path / "run")
     data = ["summary.json", "replications.csv", "timeseries.csv", "people.csv", "projects.csv"]
     assert [p.name for p in written] == data + RESULTS_PNGS
-    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == sorted(data + RESULTS_PNGS)  # nothing partial
+    listed = sorted(data + RESULTS_PNGS + [MANIFEST])  # and the folder's list of them; nothing partial
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == listed
     figures = plots.figures(results)
     for path in written:
         assert path.parent == tmp_path / "run" and path.stat().st_size > 0
@@ -34,7 +36,7 @@ def test_save_a_run_writes_data_and_readable_pngs(results, tmp_path):
     assert [p.name for p in data_only] == data
     assert orgsim.save is plots.save
     plots.save(results, tmp_path / "run", plots=False)  # the folder is replaced whole: no plot of before stays
-    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == sorted(data)
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == sorted([*data, MANIFEST])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "run"]  # nothing temporary beside them
 
 
@@ -180,7 +182,7 @@ def test_compare_takes_a_mid_from_the_command_line(tmp_path):
     assert done.returncode == 0, done.stderr
     cost = pd.read_csv(tmp_path / "out" / "differences.csv").set_index("metric").loc["staff_cost_per_week"]
     assert cost["significant"] and cost["mid"] == 5000 and pd.isna(cost["better"])
-    assert cost["verdict"] == "no practical difference (significant but below the MID of 5,000)"
+    assert cost["verdict"] == "no practical difference"  # significant, but below the MID
     assert "+2,800 (95% CI +2,800 to +2,800)  (no practical difference" in done.stdout
 
 

@@ -4,6 +4,7 @@ scenarios, with_changes and get, frozen values, and to_dict round trips."""
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 import pytest
 
@@ -285,3 +286,18 @@ def test_changing_the_structure_gives_the_new_preset_not_the_old_roles():
     assert separate.role("project_manager").duties == ("project_coordination", "status_reporting")
     back = separate.with_changes({"org.structure": "combined"})
     assert back == combined
+
+
+def test_scenario_summary_and_realism_title_of_a_shipped_scenario():
+    from orgsim.realism import realism_title
+    from orgsim.scenario import load_scenario, scenario_summary
+
+    scenario = load_scenario("small-combined")
+    assert scenario_summary("small-combined", scenario) == (
+        "small-combined: valid: 'small-combined', 40 employees, structure combined, 2 staff (1 engineer,"
+        " 1 it_manager); 20 replications of 104 weeks (warm-up 16), seed 2026"
+    )
+    results = SimpleNamespace(replications=[None] * 3)
+    assert realism_title(scenario, results) == (
+        "small-combined: 3 replications, 40 employees, structure combined: measurements beside published figures"
+    )

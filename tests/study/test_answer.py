@@ -4,6 +4,7 @@ four words."""
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 
 from orgsim.scenario import load_scenario
 from orgsim.stats import find_regions, judge
-from orgsim.study import Study, study_plan
+from orgsim.study import Study, key_number_line, study_plan
 
 
 def _answer_of(sizes, combined, separate) -> dict:
@@ -78,3 +79,8 @@ def test_too_few_finished_projects_is_a_reason_not_a_verdict():
 
     assert point_verdict(5.0, 4.0, 6.0, 2, 1.0) == "cannot tell (too few finished projects)"
     assert point_verdict(0.1, -0.5, 0.5, 3, 1.0) == "no practical difference"
+
+
+def test_key_number_line_names_question_verdict_and_number():
+    row = SimpleNamespace(question="Q1", verdict="better", quantity="weeks", mean=0.8234, ci_low=-0.97, ci_high=2.6)
+    assert key_number_line(row) == "Q1: better [weeks: 0.823 (95% CI -0.97 to 2.6)]"
