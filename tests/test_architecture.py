@@ -21,7 +21,15 @@ PACKAGE = Path(orgsim.__file__).resolve().parent
 
 # lowest first; a module may import from its own layer (without a cycle) and from layers below
 LAYERS = (
-    ("orgsim.version", "orgsim.wording", "orgsim.limits", "orgsim.duties", "orgsim.catalogue", "orgsim.distributions", "orgsim.monitors"),
+    (
+        "orgsim.version",
+        "orgsim.wording",
+        "orgsim.limits",
+        "orgsim.duties",
+        "orgsim.catalogue",
+        "orgsim.distributions",
+        "orgsim.monitors",
+    ),
     ("orgsim.stats", "orgsim.theory"),
     ("orgsim.scenario",),
     ("orgsim.work",),
