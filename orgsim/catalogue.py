@@ -32,6 +32,7 @@ __all__ = [
     "MID",
     "MIDS",
     "minimal_difference",
+    "declare",
 ]
 
 # what each placeholder stands for
@@ -518,6 +519,22 @@ MIDS: dict[str, MID] = {
 }
 
 
+# rows declared by work sources beyond the shipped table (see declare), by pattern
+_DECLARED: dict[str, Metric] = {}
+
+
+def declare(rows) -> None:
+    """Add the catalogue rows of a work source's own metrics (the same row twice is harmless;
+    another row under a pattern already taken is an error)."""
+    for row in rows:
+        taken = next((m for m in (*CATALOGUE, *_INSTANCES.values()) if m.pattern == row.pattern), None)
+        taken = taken or _DECLARED.get(row.pattern)
+        if taken is not None and taken != row:
+            raise ValueError(f"metric {row.pattern!r} is already in the catalogue, as another row")
+        _DECLARED[row.pattern] = row
+    lookup.cache_clear()
+
+
 def minimal_difference(name: str) -> MID | None:
     """The MID of a metric name (``utilisation.engineer``), or None (a description, or unknown)."""
     metric = lookup(name)
@@ -529,10 +546,11 @@ def lookup(name: str) -> Metric | None:
     """The catalogue row of a metric name (a fixed row before a pattern), or None."""
     if name in _INSTANCES:
         return _INSTANCES[name]
-    for metric in CATALOGUE:
+    rows = (*CATALOGUE, *_DECLARED.values())
+    for metric in rows:
         if "{" not in metric.pattern and metric.pattern == name:
             return metric
-    for metric in CATALOGUE:
+    for metric in rows:
         if "{" in metric.pattern and metric.regex.match(name):
             return metric
     return None
@@ -568,7 +586,7 @@ def is_share(name: str) -> bool:
 
 
 def _rows() -> tuple[Metric, ...]:
-    return (*CATALOGUE, *_INSTANCES.values())
+    return (*CATALOGUE, *_INSTANCES.values(), *_DECLARED.values())
 
 
 def headline() -> tuple[Metric, ...]:

@@ -72,6 +72,10 @@ class DutyQueue:
         self.last_change = now
         self.waiting += delta
 
+    def settle(self, now: float) -> None:
+        """Bring the time-weighted area up to ``now`` (before reading ``area`` or ``area_total``)."""
+        self._level(now, 0)
+
     def push(self, item: WorkItem, now: float) -> None:
         item.queued_at = now
         item.queue = self
@@ -113,7 +117,7 @@ class DutyQueue:
 
     def restart(self, now: float) -> None:
         """The measured period starts ``now``: forget the area and waits so far."""
-        self._level(now, 0)
+        self.settle(now)
         self.area = 0.0
         self.waits_sum = 0.0
         self.waits_n = 0

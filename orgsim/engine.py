@@ -4,7 +4,8 @@ The :class:`Model` owns everything of one replication: the SimPy environment, th
 random streams, the duty queues, the people, the sources of work (found in
 :mod:`orgsim.work`) and the recorder their statistics go to.  It is built from a frozen
 :class:`~orgsim.scenario.Scenario`, which it only reads.  It is the
-:class:`~orgsim.work.source.Organisation` the work sources submit their work to.
+:class:`~orgsim.work.source.Organisation` the work sources submit their work to, and it
+passes every closed case on to the sources that listen (``report_closed``).
 
 Warm-up: one rule for every statistic.  When the warm-up ends the model calls ``restart``
 on every monitor — the recorder, every queue, every person — and what the metrics read
@@ -27,7 +28,7 @@ from .duties import DUTIES
 from .monitors import Recorder
 from .scenario import Scenario
 from .scenario.roles import staff
-from .work import WorkItem, WorkSource, sources
+from .work import WorkItem, WorkSource, check_run_size, sources
 
 __all__ = ["Model", "ConservationError", "DailySeries", "random_streams", "EVENT_LOG_COLUMNS", "ARRIVAL"]
 
@@ -156,7 +157,13 @@ class Model:
             for worker in self.workers:
                 worker.log = self._log_event
         types = sources() if source_types is None else source_types
+        check_run_size(scenario, types)  # a run that would never end is refused before it starts
+        # closed cases are passed on only to the sources that listen (decided once, here): with
+        # none, report_closed is None and no source calls anything as its cases close
+        listening = [kind.name for kind in types if kind.case_closed is not WorkSource.case_closed]
+        self.report_closed = self._report_closed if listening else None
         self.sources: dict[str, WorkSource] = {kind.name: kind(self, scenario) for kind in types}
+        self._listeners = tuple(self.sources[name].case_closed for name in listening)
         self.timeseries = DailySeries()
         self._busy_at_day_start: dict[str, float] = {}
         self._area_at_day_start: dict[str, float] = {}
@@ -202,6 +209,11 @@ class Model:
     def leave_project(worker: Worker, hours_per_week: float) -> None:
         worker.projects -= 1
         worker.project_hours -= hours_per_week
+
+    def _report_closed(self, case, now: float) -> None:
+        """A case closed: every source that listens hears it, in source order."""
+        for listener in self._listeners:
+            listener(case, now)
 
     def cancel(self, item: WorkItem) -> None:
         """Withdraw an item still waiting in its queue."""
@@ -310,7 +322,7 @@ class Model:
         """Integral of the number waiting over time since 0, per duty (item-hours)."""
         areas = dict.fromkeys(DUTIES, 0.0)
         for queue in self.all_queues():
-            queue._level(now, 0)
+            queue.settle(now)
             areas[queue.duty] += queue.area_total
         return areas
 

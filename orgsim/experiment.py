@@ -37,7 +37,7 @@ from .limits import (
 )
 from .metrics import ReplicationOutput, measure
 from .scenario import Scenario, ScenarioError
-from .scenario.checks import expected_items
+from .work import check_run_size, expected_items, sources
 
 __all__ = [
     "Task",
@@ -169,23 +169,28 @@ def check_runs(points: int, replications: int) -> int:
 def check_work(scenarios: list[Scenario], replications: int, jobs: int | None = None) -> None:
     """The limits of :mod:`orgsim.limits` on the work asked, before any of it starts: the
     replications, the runs in all, and the memory the runs in flight may need at worst (every
-    item they are expected to create still open).  Raises :class:`ScenarioError`."""
+    item they are expected to create still open), and the size of each run (what every work
+    source expects to create, :func:`orgsim.work.check_run_size`).  Raises :class:`ScenarioError`."""
     if not 1 <= replications <= MAX_REPLICATIONS:
         raise ScenarioError(
             "replications",
             f"found {replications:,}; allowed: 1 to {MAX_REPLICATIONS:,} (run several seeds and pool them for more)",
         )
     runs = check_runs(len(scenarios), replications)
+    kinds = sources()  # found once, not once per scenario
+    for scenario in scenarios:
+        check_run_size(scenario, kinds)
     memory = physical_memory()
     if memory and scenarios:
         in_flight = min(runs, jobs or os.cpu_count() or 1)
-        largest = max(scenarios, key=expected_items)
-        need = expected_items(largest) * BYTES_PER_ITEM * in_flight
+        items = {id(scenario): expected_items(scenario, kinds) for scenario in scenarios}
+        largest = max(scenarios, key=lambda scenario: items[id(scenario)])
+        need = items[id(largest)] * BYTES_PER_ITEM * in_flight
         if need > MEMORY_SHARE * memory:
             raise ScenarioError(
                 "jobs",
                 f"up to {need / 2**30:,.1f} GiB asked for {in_flight} runs at once of '{largest.name}' "
-                f"(about {expected_items(largest):,.0f} tickets and work packages each); allowed: at most "
+                f"(about {items[id(largest)]:,.0f} tickets, work packages and other items each); allowed: at most "
                 f"{MEMORY_SHARE * memory / 2**30:,.1f} GiB, half this machine's memory (use fewer --jobs, a shorter "
                 "horizon or a smaller organisation)",
             )

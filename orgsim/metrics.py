@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .duties import CONTEXT_SWITCH, DUTIES, DUTY_FAMILY, FIREFIGHTING, MULTITASKING
-from .monitors import Tally
+from .work.measures import WEEKS_PER_QUARTER
+from .work.measures import ratio as _ratio
 
-__all__ = ["ReplicationOutput", "measure", "growing_queues", "WEEKS_PER_QUARTER"]
-
-WEEKS_PER_QUARTER = 13.0
+__all__ = ["ReplicationOutput", "measure", "growing_queues", "allocate_paid_cost", "WEEKS_PER_QUARTER"]
 
 
 @dataclass
@@ -36,18 +35,6 @@ class ReplicationOutput:
     project_arrivals: list[tuple] = field(default_factory=list)  # arrived after the warm-up: (class, effort)
 
 
-def _percentile(values, q) -> float:
-    return float(np.percentile(values, q)) if len(values) else math.nan
-
-
-def _mean(values) -> float:
-    return float(np.mean(values)) if len(values) else math.nan
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator else math.nan
-
-
 def measure(model) -> ReplicationOutput:
     """Every metric of a finished, conservation-checked replication."""
     scenario = model.scenario
@@ -57,14 +44,12 @@ def measure(model) -> ReplicationOutput:
     measured_hours = horizon - model.measure_start
     measured_weeks = measured_hours / calendar.hours_per_week
     metrics: dict[str, float] = {}
-    classes = [c.name for c in scenario.tickets.classes if c.share > 0]
-    _ticket_metrics(recorder, classes, metrics, measured_weeks)
-    _project_metrics(
-        recorder, calendar.hours_per_week, metrics, measured_weeks, [c.name for c in scenario.projects.classes]
-    )
+    for source in model.sources.values():  # each kind of work measures its own cases, in source order
+        metrics.update(source.metrics(measured_weeks))
     people = _workload_metrics(model, metrics, measured_hours, measured_weeks)
     _queue_metrics(model, metrics, measured_hours)
-    _cost_metrics(model, classes, metrics, measured_weeks)
+    _cost_metrics(model, metrics, measured_weeks)
+    classes = [c.name for c in scenario.tickets.classes if c.share > 0]
     ticket_times = {name: list(recorder.tallies[f"ticket_resolution_hours.{name}"].bins) for name in classes}
     return ReplicationOutput(
         replication=model.replication,
@@ -77,64 +62,6 @@ def measure(model) -> ReplicationOutput:
         projects=list(recorder.samples["projects"]),
         project_arrivals=list(recorder.samples["project_arrivals"]),
     )
-
-
-def _ticket_metrics(recorder, classes, metrics, measured_weeks):
-    # judged: every ticket resolved after the warm-up, and every ticket still open at the end
-    # that is already past its target (it has missed it, whenever it arrived)
-    counts, state = recorder.counts, recorder.state
-    overall = Tally()
-    met_total = judged_total = resolved_total = 0
-    for name in classes:
-        tally = recorder.tallies[f"ticket_resolution_hours.{name}"]
-        resolved, met = counts[f"tickets_resolved.{name}"], counts[f"tickets_sla_met.{name}"]
-        overall.merge(tally)
-        metrics[f"tickets_per_week.{name}"] = resolved / measured_weeks
-        metrics[f"ticket_resolution_hours_mean.{name}"] = tally.mean
-        metrics[f"ticket_resolution_hours_p50.{name}"] = tally.quantile(0.5)
-        metrics[f"ticket_resolution_hours_p90.{name}"] = tally.quantile(0.9)
-        judged = resolved + state[f"tickets_breached_open.{name}"]
-        metrics[f"sla_attainment.{name}"] = _ratio(met, judged)
-        met_total += met
-        judged_total += judged
-        resolved_total += resolved
-    metrics["tickets_per_week.total"] = resolved_total / measured_weeks
-    metrics["ticket_resolution_hours_mean.total"] = overall.mean
-    metrics["ticket_resolution_hours_p90.total"] = overall.quantile(0.9)
-    metrics["sla_attainment.total"] = _ratio(met_total, judged_total)
-    metrics["level1_resolution_share"] = _ratio(counts["tickets_resolved_at_level1"], resolved_total)
-    metrics["manager_escalation_share"] = _ratio(counts["tickets_escalated_to_manager"], resolved_total)
-    metrics["tickets_open_at_end"] = float(sum(state[f"tickets_open.{name}"] for name in classes))
-
-
-def _project_metrics(recorder, hours_per_week, metrics, measured_weeks, classes):
-    samples, state, counts = recorder.samples, recorder.state, recorder.counts
-    lead_weeks = [t / hours_per_week for t in samples["project_lead_time_hours"]]
-    on_time = samples["project_on_time"]
-    metrics["projects_per_quarter"] = counts["projects_completed"] / measured_weeks * WEEKS_PER_QUARTER
-    metrics["project_lead_time_weeks_mean"] = _mean(lead_weeks)
-    metrics["project_lead_time_weeks_p50"] = _percentile(lead_weeks, 50)
-    metrics["project_lead_time_weeks_p90"] = _percentile(lead_weeks, 90)
-    # late: completed after the due date, or still open and already past it
-    judged = len(on_time) + state["projects_overdue_open"]
-    metrics["project_on_time_share"] = _ratio(sum(on_time), judged)
-    for name in classes:
-        weeks = [t / hours_per_week for t in samples[f"project_lead_time_hours.{name}"]]
-        metrics[f"projects_per_quarter.{name}"] = (
-            counts[f"projects_completed.{name}"] / measured_weeks * WEEKS_PER_QUARTER
-        )
-        metrics[f"project_lead_time_weeks_mean.{name}"] = _mean(weeks)
-        metrics[f"project_lead_time_weeks_p50.{name}"] = _percentile(weeks, 50)
-        on_time_class = samples[f"project_on_time.{name}"]
-        judged_class = len(on_time_class) + state[f"projects_overdue_open.{name}"]
-        metrics[f"project_on_time_share.{name}"] = _ratio(sum(on_time_class), judged_class)
-    open_count = state["projects_active"] + state["projects_waiting"] + state["projects_intake"]
-    metrics["projects_open_at_end"] = float(open_count)
-    metrics["project_open_age_weeks_mean"] = _ratio(state["projects_open_age_hours"] / hours_per_week, open_count)
-    metrics["rework_hours_per_project"] = _mean(samples["project_rework_hours"])
-    metrics["rework_hours_per_week"] = recorder.totals["rework_hours"] / measured_weeks
-    metrics["projects_active_at_end"] = float(state["projects_active"])
-    metrics["projects_waiting_at_end"] = float(state["projects_waiting"] + state["projects_intake"])
 
 
 def _workload_metrics(model, metrics, measured_hours, measured_weeks):
@@ -201,7 +128,7 @@ def _queue_metrics(model, metrics, measured_hours):
         area = waits = 0.0
         taken = entered = 0
         for queue in queues[duty]:
-            queue._level(now, 0)
+            queue.settle(now)
             area += queue.area
             waits += queue.waits_sum
             taken += queue.waits_n
@@ -240,31 +167,31 @@ def allocate_paid_cost(paid: float, busy: dict[str, float], role_duties) -> dict
     return {**{family: paid * w / total for family, w in weights.items()}, "unallocated": 0.0}
 
 
-def _cost_metrics(model, classes, metrics, measured_weeks):
-    """Staff cost per week; full cost per resolved ticket and completed project (each
-    person's paid time allocated by :func:`allocate_paid_cost`, idle time included); the
-    busy-hour cost of the ticket and project duties alone; and the weekly staff cost split
-    over tickets, projects, management and unallocated (the four sum to the staff cost)."""
-    ticket_duties, project_duties = model.sources["tickets"].duties, model.sources["projects"].duties
-    busy_ticket = busy_project = staff_cost = 0.0
+def _cost_metrics(model, metrics, measured_weeks):
+    """Staff cost per week; full cost per unit of each source's output (``cost_per_ticket``,
+    ``cost_per_project``: each person's paid time allocated by :func:`allocate_paid_cost`, idle
+    time included); the busy-hour cost of the source's own duties alone (``busy_cost_per_ticket``,
+    ...); and the weekly staff cost split over tickets, projects, management and unallocated (the
+    four sum to the staff cost)."""
+    costed = [source for source in model.sources.values() if source.cost_unit]
+    busy_cost = [0.0] * len(costed)
+    staff_cost = 0.0
     allocated = dict.fromkeys(("ticket", "project", "management", "unallocated"), 0.0)
     for worker in model.workers:
         rate = worker.person.role.hourly_cost
         staff_cost += rate * worker.person.hours_per_week
         busy = worker.measured_busy()
-        busy_ticket += rate * sum(busy.get(d, 0.0) for d in ticket_duties)
-        busy_project += rate * sum(busy.get(d, 0.0) for d in project_duties)
+        for i, source in enumerate(costed):
+            busy_cost[i] += rate * sum(busy.get(d, 0.0) for d in source.duties)
         paid = rate * worker.person.hours_per_week * measured_weeks
         for family, money in allocate_paid_cost(paid, busy, worker.person.role.duties).items():
             allocated[family] += money
-    counts = model.recorder.counts
-    resolved = sum(counts[f"tickets_resolved.{name}"] for name in classes)
-    completed = counts["projects_completed"]
+    completed = [source.completed_in_period() for source in costed]
     metrics["staff_cost_per_week"] = staff_cost
-    metrics["cost_per_ticket"] = _ratio(allocated["ticket"], resolved)
-    metrics["cost_per_project"] = _ratio(allocated["project"], completed)
-    metrics["busy_cost_per_ticket"] = _ratio(busy_ticket, resolved)
-    metrics["busy_cost_per_project"] = _ratio(busy_project, completed)
+    for source, done in zip(costed, completed, strict=True):
+        metrics[f"cost_per_{source.cost_unit}"] = _ratio(allocated[source.cost_unit], done)
+    for source, cost, done in zip(costed, busy_cost, completed, strict=True):
+        metrics[f"busy_cost_per_{source.cost_unit}"] = _ratio(cost, done)
     for family, money in allocated.items():
         metrics[f"{family}_cost_per_week"] = money / measured_weeks if measured_weeks else math.nan
     metrics["projects_in_progress_mean"] = _projects_in_progress(model)

@@ -34,6 +34,7 @@ import orgsim.experiment
 from orgsim import ScenarioError, scenario_from_dict
 from orgsim.cli import main
 from orgsim.duties import DUTIES
+from orgsim.engine import Model
 from orgsim.scenario import load_scenario, scenario_from_toml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -1026,8 +1027,18 @@ def test_a_name_ending_in_a_newline_is_a_scenario_error(how, sandbox, capsys, no
 def test_values_that_make_a_run_never_end_are_a_scenario_error(data):
     """Was: accepted, and the run never ended: the clock stopped advancing (check-ins or arrivals
     every 1e-300 h) or a project was cut into ~1e11 work packages (a list of that many draws)."""
+    _refused_before_any_run(data)
+
+
+def _refused_before_any_run(data):
+    """A scenario error when the scenario is read or, at the latest, before any run starts: the
+    work each source expects a replication to create is checked by the runner and by the model
+    (orgsim.work.check_run_size), the parameters themselves when the scenario is read."""
     with pytest.raises(ScenarioError):
-        scenario_from_dict(data)
+        scenario = scenario_from_dict(data)
+        orgsim.experiment.check_work([scenario], 1)
+    with pytest.raises(ScenarioError):
+        Model(scenario_from_dict(data))
 
 
 @pytest.mark.parametrize(
@@ -1040,8 +1051,7 @@ def test_values_that_make_a_run_never_end_are_a_scenario_error(data):
     ids=["initial-portfolio", "scheduled-effort", "many-scheduled"],
 )
 def test_projects_that_make_a_run_never_end_are_a_scenario_error(data):
-    with pytest.raises(ScenarioError):
-        scenario_from_dict(data)
+    _refused_before_any_run(data)
 
 
 # The new project fields through the real command: exit 2 and one line naming the field.

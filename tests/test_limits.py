@@ -6,6 +6,7 @@ the terminal's cursor are escaped; overload is detected on every queue for any h
 from __future__ import annotations
 
 import errno
+import sys
 import unicodedata
 
 import numpy as np
@@ -24,12 +25,20 @@ SMALL = str(SCENARIOS / "small-combined.toml")
 
 @pytest.fixture
 def no_simulation(monkeypatch):
-    """Fail the test if the input ever reaches the runner."""
+    """Fail the test if the input ever reaches the runner.  The modules that run anything
+    (results, study, ...) are imported first and the runner replaced in each of them too: a
+    module imported only while the fixture is active would otherwise keep the stand-in for
+    good, and fail every later test that runs a study."""
+    import orgsim.cli  # noqa: F401  (everything the commands import, with the real runner)
+    import orgsim.study  # noqa: F401
 
     def refuse(*args, **kwargs):
         raise AssertionError("the input reached the runner")
 
-    monkeypatch.setattr(orgsim.experiment, "run_tasks", refuse)
+    real = orgsim.experiment.run_tasks
+    for name, module in list(sys.modules.items()):
+        if name.startswith("orgsim") and getattr(module, "run_tasks", None) is real:
+            monkeypatch.setattr(module, "run_tasks", refuse)
 
 
 def _one_line_error(capsys, code) -> str:

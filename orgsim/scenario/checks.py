@@ -31,7 +31,6 @@ __all__ = [
     "MAX_STAFF",
     "MAX_ARRIVALS",
     "LARGEST_NUMBER",
-    "expected_items",
 ]
 
 
@@ -269,40 +268,10 @@ def _check_profile(scenario) -> None:
             )
 
 
-def _expected_arrivals(scenario):
-    """What one replication is expected to draw: ``(count, field, kind)`` for the tickets and
-    for the work packages of the projects there at time 0, scheduled and arriving."""
-    weeks = scenario.simulation.horizon_weeks
-    employees = scenario.org.employees
-    yield (
-        employees * scenario.tickets.per_employee_per_month * 12 / 52 * weeks,
-        "tickets.per_employee_per_month",
-        "tickets",
-    )
-    projects = scenario.projects
-    by_name = {c.name: c for c in projects.classes}
-    if projects.classes and projects.initial_portfolio:
-        first = projects.classes[0]
-        each = max(1.0, first.effort.expected / first.work_package_hours)
-        yield projects.initial_portfolio * each, "projects.initial_portfolio", "packages"
-    for i, spec in enumerate(projects.scheduled):
-        klass = by_name[spec.project_class]
-        each = max(1.0, (spec.effort_hours or klass.effort.expected) / klass.work_package_hours)
-        yield each, f"projects.scheduled[{i}].effort_hours", "packages"
-    for klass in projects.classes:
-        count = employees / 100 * klass.per_100_employees_per_year * projects.arrival_scale * weeks / 52
-        each = max(1.0, klass.effort.expected / klass.work_package_hours)
-        yield count * each, f"projects.classes.{klass.name}.per_100_employees_per_year", "packages"
-
-
-def expected_items(scenario) -> float:
-    """Tickets and work packages one replication is expected to create (for the limits on
-    work and memory checked before a run)."""
-    return sum(count for count, _, _ in _expected_arrivals(scenario))
-
-
 def _check_run_is_finite(scenario) -> None:
-    """Reject parameters with which one replication would never finish."""
+    """Reject parameters with which one replication would never finish.  (How much a whole
+    replication creates is each work source's to say: :func:`orgsim.work.check_run_size`,
+    checked before any run.)"""
     for klass in scenario.projects.classes:
         packages_each = klass.effort.expected / klass.work_package_hours
         if packages_each > 10_000:
@@ -310,23 +279,6 @@ def _check_run_is_finite(scenario) -> None:
                 f"projects.classes.{klass.name}.work_package_hours",
                 f"a mean project would be cut into {packages_each:,.0f} work packages; allowed: at most 10,000 "
                 "(raise work_package_hours or lower the effort)",
-            )
-    packages = 0.0
-    for count, path, kind in _expected_arrivals(scenario):
-        if kind == "tickets":
-            if count > MAX_ARRIVALS:
-                raise ScenarioError(
-                    path,
-                    f"{count:,.0f} tickets expected per replication; allowed: at most {MAX_ARRIVALS:,} "
-                    "(lower the rate, org.employees or simulation.horizon_weeks)",
-                )
-            continue
-        packages += count
-        if packages > MAX_ARRIVALS:
-            raise ScenarioError(
-                path,
-                f"about {packages:,.0f} work packages expected per replication; allowed: at most {MAX_ARRIVALS:,} "
-                "(fewer or smaller projects, larger work packages, or a shorter horizon)",
             )
 
 

@@ -70,7 +70,7 @@ class ManagerInterrupts(WorkSource):
         env, submit = self.org.env, self.org.submit
         gaps, pick, effort = self.gaps.next, self.pick.next, self.effort.next
         holders, cumulative, counts, key = self.holders, self.cumulative, self.counts, self.count_key
-        log = self.org.log_arrival
+        log, then = self.org.log_arrival, self.one_step_closing()
 
         def arrive(_event) -> None:
             self.next_id += 1
@@ -80,7 +80,7 @@ class ManagerInterrupts(WorkSource):
             case = Interrupt(self.next_id, env.now)
             if log is not None:
                 log(case, worker)
-            submit("escalation", hours, case, None, "interrupt", worker)
+            submit("escalation", hours, case, then, "interrupt", worker)
             env.timeout(gaps()).callbacks.append(arrive)
 
         env.timeout(gaps()).callbacks.append(arrive)

@@ -21,106 +21,12 @@ from collections import deque
 
 import numpy as np
 
-from ..distributions import Distribution, Sampler
-from .source import WorkSource
+from ..distributions import Sampler
+from .measures import WEEKS_PER_QUARTER, mean, percentile, ratio
+from .project_case import Project, ProjectClass
+from .source import Arrivals, WorkSource
 
 __all__ = ["Project", "ProjectOffice", "SOURCE"]
-
-
-class Project:
-    """One project case and where it stands."""
-
-    kind = "project"
-    __slots__ = (
-        "case_id",
-        "klass",
-        "arrived_at",
-        "due_at",
-        "effort",
-        "estimate",
-        "package_hours",
-        "package_count",
-        "exceptions",
-        "escalations",
-        "team_key",
-        "team_size",
-        "weekly_hours",
-        "team",
-        "next_package",
-        "in_flight",
-        "open_exceptions",
-        "open_rework",
-        "coordinator",
-        "state",
-        "rework_hours",
-        "closing",
-        "protected",
-    )
-
-    def __init__(
-        self, case_id, klass, arrived_at, effort, estimate, team_size, exceptions, escalations, team_key, hours_per_week
-    ):
-        self.case_id = case_id
-        self.klass = klass
-        self.arrived_at = arrived_at
-        self.effort = effort
-        self.estimate = estimate
-        self.package_count = max(1, math.ceil(effort / klass.package_hours - 1e-9))
-        self.package_hours = effort / self.package_count
-        # uniform draws per package, in the order packages finish (popped from the end): the k-th
-        # raises an exception when its draw is below the exception probability x the coordinator's
-        # exception factor, and that exception needs the IT manager too when its escalation draw is
-        # below projects.escalation_share (the same draws under every structure: common random numbers)
-        self.exceptions = exceptions
-        self.escalations = escalations
-        self.team_key = team_key
-        self.team_size = team_size
-        self.weekly_hours = team_size * klass.member_hours  # what the plan counts on each week
-        planned_weeks = estimate / self.weekly_hours
-        self.due_at = arrived_at + klass.due_factor * planned_weeks * hours_per_week
-        self.team = []
-        self.next_package = 0
-        self.in_flight = 0
-        self.open_exceptions = 0
-        self.open_rework = 0
-        self.coordinator = None
-        self.state = "arrived"
-        self.rework_hours = 0.0
-        self.closing = False
-        self.protected = False  # its coordinator keeps its team stable
-
-
-class _ClassRuntime:
-    """A project class with its samplers and recorder keys."""
-
-    __slots__ = (
-        "index",
-        "name",
-        "rate_per_hour",
-        "gaps",
-        "effort",
-        "package_hours",
-        "team_size",
-        "member_hours",
-        "due_factor",
-    )
-
-    def __init__(self, index, klass, scenario, streams):
-        self.index = index
-        self.name = klass.name
-        self.rate_per_hour = scenario.project_rate_per_hour(klass)
-        self.gaps = (
-            Sampler(
-                Distribution("exponential", mean=1.0 / self.rate_per_hour), streams(f"project_arrivals.{klass.name}")
-            )
-            if self.rate_per_hour > 0
-            else None
-        )
-        self.effort = Sampler(klass.effort, streams(f"project_effort.{klass.name}"))
-        self.package_hours = klass.work_package_hours
-        self.team_size = klass.team_size
-        self.member_hours = klass.member_hours_per_week
-        self.due_factor = klass.due_date_factor
 
 
 class ProjectOffice(WorkSource):
@@ -136,6 +42,7 @@ class ProjectOffice(WorkSource):
     name = "projects"
     order = 20
     duties = ("project_work", "project_coordination", "status_reporting", "portfolio_management")
+    cost_unit = "project"
 
     def __init__(self, org, scenario):
         super().__init__(org, scenario)
@@ -143,7 +50,7 @@ class ProjectOffice(WorkSource):
         self.hours_per_week = scenario.calendar.hours_per_week
         self.hours_per_day = scenario.calendar.hours_per_day
         streams = org.streams
-        self.classes = [_ClassRuntime(i, c, scenario, streams) for i, c in enumerate(p.classes)]
+        self.classes = [ProjectClass(i, c, scenario, streams) for i, c in enumerate(p.classes)]
         self.by_name = {c.name: c for c in self.classes}
         # (estimate error, exceptions, team key): random projects and scheduled ones draw from
         # streams of their own, so that adding a scheduled project leaves every other one as it was
@@ -526,6 +433,8 @@ class ProjectOffice(WorkSource):
         on_times.append(on_time)
         self._staff_up()
         self._start_waiting()
+        if self.org.report_closed is not None:  # it has gone live
+            self.org.report_closed(project, now)
 
     # -- every week
     def weekly(self, week: int) -> None:
@@ -575,6 +484,68 @@ class ProjectOffice(WorkSource):
                 f"{states['waiting'] + states['intake']} waiting"
             ]
         return []
+
+    # -- measures
+    def completed_in_period(self) -> int:
+        """Projects completed after the warm-up (what a project's cost is divided by)."""
+        return self.counts["projects_completed"]
+
+    def metrics(self, weeks: float) -> dict[str, float]:
+        """Throughput, lead times and on-time share, overall and per class; what is open at the
+        end; rework."""
+        recorder, hours_per_week = self.org.recorder, self.hours_per_week
+        samples, state, counts = recorder.samples, recorder.state, recorder.counts
+        metrics: dict[str, float] = {}
+        lead_weeks = [t / hours_per_week for t in samples["project_lead_time_hours"]]
+        on_time = samples["project_on_time"]
+        metrics["projects_per_quarter"] = counts["projects_completed"] / weeks * WEEKS_PER_QUARTER
+        metrics["project_lead_time_weeks_mean"] = mean(lead_weeks)
+        metrics["project_lead_time_weeks_p50"] = percentile(lead_weeks, 50)
+        metrics["project_lead_time_weeks_p90"] = percentile(lead_weeks, 90)
+        # late: completed after the due date, or still open and already past it
+        judged = len(on_time) + state["projects_overdue_open"]
+        metrics["project_on_time_share"] = ratio(sum(on_time), judged)
+        for name in (klass.name for klass in self.classes):
+            lead_class = [t / hours_per_week for t in samples[f"project_lead_time_hours.{name}"]]
+            metrics[f"projects_per_quarter.{name}"] = counts[f"projects_completed.{name}"] / weeks * WEEKS_PER_QUARTER
+            metrics[f"project_lead_time_weeks_mean.{name}"] = mean(lead_class)
+            metrics[f"project_lead_time_weeks_p50.{name}"] = percentile(lead_class, 50)
+            on_time_class = samples[f"project_on_time.{name}"]
+            judged_class = len(on_time_class) + state[f"projects_overdue_open.{name}"]
+            metrics[f"project_on_time_share.{name}"] = ratio(sum(on_time_class), judged_class)
+        open_count = state["projects_active"] + state["projects_waiting"] + state["projects_intake"]
+        metrics["projects_open_at_end"] = float(open_count)
+        metrics["project_open_age_weeks_mean"] = ratio(state["projects_open_age_hours"] / hours_per_week, open_count)
+        metrics["rework_hours_per_project"] = mean(samples["project_rework_hours"])
+        metrics["rework_hours_per_week"] = recorder.totals["rework_hours"] / weeks
+        metrics["projects_active_at_end"] = float(state["projects_active"])
+        metrics["projects_waiting_at_end"] = float(state["projects_waiting"] + state["projects_intake"])
+        return metrics
+
+    @classmethod
+    def expected_arrivals(cls, scenario) -> list[Arrivals]:
+        """Work packages (at least one a project): of the projects there at time 0 (of the first
+        class), of each scheduled one and of each class's random arrivals over the horizon."""
+        weeks, employees, projects = scenario.simulation.horizon_weeks, scenario.org.employees, scenario.projects
+        advice = "fewer or smaller projects, larger work packages, or a shorter horizon"
+        by_name = {c.name: c for c in projects.classes}
+        rows = []
+        if projects.classes and projects.initial_portfolio:
+            first = projects.classes[0]
+            each = max(1.0, first.effort.expected / first.work_package_hours)
+            rows.append(
+                Arrivals(projects.initial_portfolio * each, "projects.initial_portfolio", "work packages", advice)
+            )
+        for i, spec in enumerate(projects.scheduled):
+            klass = by_name[spec.project_class]
+            each = max(1.0, (spec.effort_hours or klass.effort.expected) / klass.work_package_hours)
+            rows.append(Arrivals(each, f"projects.scheduled[{i}].effort_hours", "work packages", advice))
+        for klass in projects.classes:
+            count = employees / 100 * klass.per_100_employees_per_year * projects.arrival_scale * weeks / 52
+            each = max(1.0, klass.effort.expected / klass.work_package_hours)
+            field = f"projects.classes.{klass.name}.per_100_employees_per_year"
+            rows.append(Arrivals(count * each, field, "work packages", advice))
+        return rows
 
 
 def _up_the_line(person, deciders):

@@ -35,6 +35,7 @@ class RecurringWork(WorkSource):
         self.review_hours = scenario.projects.portfolio_review_hours_per_week
         self.admin_hours_per_day = scenario.management.admin_hours_per_week / scenario.calendar.days_per_week
         self.issued = 0  # cases issued since time 0 (each one's case id)
+        self.then = self.one_step_closing()
 
     def weekly(self, week: int) -> None:
         org, mgmt = self.org, self.management
@@ -63,7 +64,7 @@ class RecurringWork(WorkSource):
         case = ManagementCase(self.issued, about)
         if self.org.log_arrival is not None:
             self.org.log_arrival(case, worker)
-        self.org.submit(duty, hours, case, None, activity, worker)
+        self.org.submit(duty, hours, case, self.then, activity, worker)
 
 
 SOURCE = RecurringWork

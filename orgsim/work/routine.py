@@ -40,15 +40,16 @@ class RoutineOperations(WorkSource):
             if worker.person.role.routine_hours_per_week > 0
         ]
         self.issued = 0  # cases issued since time 0 (each one's case id)
+        self.then = self.one_step_closing()
 
     def day(self, day: int) -> None:
-        submit, log = self.org.submit, self.org.log_arrival
+        submit, log, then = self.org.submit, self.org.log_arrival, self.then
         for worker, hours in self.daily:
             self.issued += 1
             case = RoutineCase(self.issued)
             if log is not None:
                 log(case, worker)
-            submit("ops_routine", hours, case, None, "routine operations", worker)
+            submit("ops_routine", hours, case, then, "routine operations", worker)
 
 
 SOURCE = RoutineOperations

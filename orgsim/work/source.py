@@ -9,20 +9,45 @@ nothing else changes.  Its parameters are a section of the scenario
 
 A source talks to the organisation only through the :class:`Organisation` interface the
 engine implements, and records its statistics only in the model's
-:class:`~orgsim.monitors.Recorder`.
+:class:`~orgsim.monitors.Recorder`.  Three more seams make a source whole without an edit
+elsewhere:
+
+- it hears every case that closes, whichever source it belongs to (:meth:`WorkSource.case_closed`:
+  a change request raised when a project goes live);
+- it reports its own metrics (:meth:`WorkSource.metrics`), declaring their catalogue rows in
+  ``catalogue`` (:mod:`orgsim.catalogue`);
+- it says how many cases or items one replication is expected to create
+  (:meth:`WorkSource.expected_arrivals`), for the limits on a run's size and memory
+  (:mod:`orgsim.work.size`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
+from ..catalogue import Metric, declare
 from ..monitors import Recorder
 from .item import WorkItem
 
-__all__ = ["WorkSource", "Organisation"]
+__all__ = ["WorkSource", "Organisation", "Arrivals"]
+
+
+class Arrivals(NamedTuple):
+    """What one replication of a scenario is expected to create, by one rate of a source.
+
+    ``count``: cases or work items over the whole horizon.  ``field``: the scenario field that
+    sets it (named in an error).  ``what``: what is counted, plural (``tickets``, ``work
+    packages``); rows of the same ``what`` add up against the limit.  ``advice``: how to ask
+    for fewer.
+    """
+
+    count: float
+    field: str
+    what: str
+    advice: str
 
 
 class Organisation(Protocol):
@@ -38,11 +63,15 @@ class Organisation(Protocol):
     planned at ``hours`` a week (people on several projects lose time to switching between them).
     ``log_arrival``: None, or with an event log the hook ``log_arrival(case, owner=None)`` a source
     calls once as each case arrives (``owner``: the person it is meant for, if any).
+    ``report_closed``: None when no source listens for closed cases, else the hook
+    ``report_closed(case, now)`` a source calls once as each of its cases closes (the engine
+    passes it on to every source's :meth:`WorkSource.case_closed`).
     """
 
     env: object
     recorder: Recorder
     log_arrival: Callable | None
+    report_closed: Callable | None
 
     def streams(self, name: str) -> np.random.Generator: ...
 
@@ -84,12 +113,26 @@ class WorkSource:
 
     For the event log, a case is an object with a ``case_id`` unique within its source and a
     class attribute ``kind`` (``"ticket"``: its rows are case ``r3-ticket-1234``); the source
-    calls ``org.log_arrival(case)`` as it arrives, when that hook is not None.
+    calls ``org.log_arrival(case)`` as it arrives, when that hook is not None.  As a case
+    closes, the source calls ``org.report_closed(case, now)``, when that hook is not None.
+
+    ``catalogue``: the rows of the metric catalogue for the metrics this source reports beyond
+    the shipped catalogue (declared when the class is defined).  ``cost_unit``: the output the
+    staff cost is divided by (``"ticket"``, ``"project"``: the metrics ``cost_per_ticket`` and
+    ``busy_cost_per_ticket``, see :mod:`orgsim.metrics`), counted by :meth:`completed_in_period`;
+    empty for a source whose cases carry no cost of their own.
     """
 
     name: str = ""
     order: int = 100
     duties: tuple[str, ...] = ()
+    catalogue: tuple[Metric, ...] = ()
+    cost_unit: str = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.catalogue:
+            declare(cls.catalogue)
 
     def __init__(self, org: Organisation, scenario):
         self.org = org
@@ -114,4 +157,34 @@ class WorkSource:
         """At the end of the run: record the state of open cases in ``recorder.state`` and
         return conservation problems (cases arrived but neither done nor open), if any.
         ``live_items`` are all items still waiting or in progress.  May be called again."""
+        return []
+
+    def one_step_closing(self) -> Callable | None:
+        """The ``then`` to submit the one item of a one-item case with: None when no source
+        listens for closed cases, else a step that reports the case closed as its item is done."""
+        closed = self.org.report_closed
+        if closed is None:
+            return None
+        return lambda item, now: closed(item.case, now)
+
+    def case_closed(self, case, now: float) -> None:
+        """A case closed, of this source or another (its ``kind`` says which: ``"project"``
+        when a project goes live).  Only sources that override this hear anything: a model
+        whose sources do not listen pays nothing for it."""
+
+    def completed_in_period(self) -> int:
+        """Cases completed after the warm-up (the ``cost_unit`` a cost is divided by)."""
+        return 0
+
+    def metrics(self, weeks: float) -> dict[str, float]:
+        """This source's metrics of a finished, conservation-checked replication, by catalogue
+        name, read from the recorder (which covers the measured period: ``weeks`` long)."""
+        return {}
+
+    @classmethod
+    def expected_arrivals(cls, scenario) -> list[Arrivals]:
+        """What one replication of ``scenario`` is expected to create, by rate (for the limits
+        checked before a run).  A source whose work is issued per person and closes within
+        the week (routine, recurring work) draws little and may report nothing: the limits'
+        bytes per item are measured on whole runs, with that work in them."""
         return []

@@ -19,7 +19,9 @@ from bisect import bisect_right
 from itertools import accumulate
 
 from ..distributions import Distribution, Sampler
-from .source import WorkSource
+from ..monitors import Tally
+from .measures import ratio
+from .source import Arrivals, WorkSource
 
 __all__ = ["Ticket", "TicketDesk", "SOURCE"]
 
@@ -102,6 +104,7 @@ class TicketDesk(WorkSource):
     name = "tickets"
     order = 10
     duties = ("ticket_l1", "ticket_l2", "major_incident", "approval")
+    cost_unit = "ticket"
 
     def __init__(self, org, scenario):
         super().__init__(org, scenario)
@@ -137,6 +140,7 @@ class TicketDesk(WorkSource):
         self.arrived = [0] * len(self.classes)  # since time 0: the system's state, not a statistic
         self.resolved = [0] * len(self.classes)
         self.counts = recorder.counts
+        self.closed = org.report_closed
         self.next_id = 0
 
     def start(self) -> None:
@@ -251,6 +255,8 @@ class TicketDesk(WorkSource):
         klass.resolution_hours.add(hours)
         if hours <= klass.sla_hours:
             counts[klass.sla_met_key] += 1
+        if self.closed is not None:
+            self.closed(ticket, now)
 
     # ------------------------------------------------------------------ accounting
     def snapshot(self) -> dict[str, float]:
@@ -274,6 +280,57 @@ class TicketDesk(WorkSource):
         if sum(self.arrived) != sum(self.resolved) + len(open_tickets):
             return [f"tickets: {sum(self.arrived)} arrived != {sum(self.resolved)} resolved + {len(open_tickets)} open"]
         return []
+
+    # ------------------------------------------------------------------ measures
+    def completed_in_period(self) -> int:
+        """Tickets resolved after the warm-up (what a ticket's cost is divided by)."""
+        counts = self.counts
+        return sum(counts[klass.resolved_key] for klass in self.classes)
+
+    def metrics(self, weeks: float) -> dict[str, float]:
+        """Throughput, resolution times and SLA attainment, per class and in total.  Judged for the
+        SLA: every ticket resolved after the warm-up, and every ticket still open at the end that
+        is already past its target (it has missed it, whenever it arrived)."""
+        recorder = self.org.recorder
+        counts, state = recorder.counts, recorder.state
+        metrics: dict[str, float] = {}
+        overall = Tally()
+        met_total = judged_total = resolved_total = 0
+        names = [klass.name for klass in self.classes]
+        for name in names:
+            tally = recorder.tallies[f"ticket_resolution_hours.{name}"]
+            resolved, met = counts[f"tickets_resolved.{name}"], counts[f"tickets_sla_met.{name}"]
+            overall.merge(tally)
+            metrics[f"tickets_per_week.{name}"] = resolved / weeks
+            metrics[f"ticket_resolution_hours_mean.{name}"] = tally.mean
+            metrics[f"ticket_resolution_hours_p50.{name}"] = tally.quantile(0.5)
+            metrics[f"ticket_resolution_hours_p90.{name}"] = tally.quantile(0.9)
+            judged = resolved + state[f"tickets_breached_open.{name}"]
+            metrics[f"sla_attainment.{name}"] = ratio(met, judged)
+            met_total += met
+            judged_total += judged
+            resolved_total += resolved
+        metrics["tickets_per_week.total"] = resolved_total / weeks
+        metrics["ticket_resolution_hours_mean.total"] = overall.mean
+        metrics["ticket_resolution_hours_p90.total"] = overall.quantile(0.9)
+        metrics["sla_attainment.total"] = ratio(met_total, judged_total)
+        metrics["level1_resolution_share"] = ratio(counts["tickets_resolved_at_level1"], resolved_total)
+        metrics["manager_escalation_share"] = ratio(counts["tickets_escalated_to_manager"], resolved_total)
+        metrics["tickets_open_at_end"] = float(sum(state[f"tickets_open.{name}"] for name in names))
+        return metrics
+
+    @classmethod
+    def expected_arrivals(cls, scenario) -> list[Arrivals]:
+        """Employees x tickets per employee per month over the horizon."""
+        tickets = scenario.org.employees * scenario.tickets.per_employee_per_month * 12 / 52
+        return [
+            Arrivals(
+                tickets * scenario.simulation.horizon_weeks,
+                "tickets.per_employee_per_month",
+                "tickets",
+                "lower the rate, org.employees or simulation.horizon_weeks",
+            )
+        ]
 
 
 SOURCE = TicketDesk

@@ -224,6 +224,7 @@ class ArrivalsOnly:
         self.streams = random_streams(scenario.simulation.seed, replication)
         self.arrivals = {}  # case id -> (arrival time, class name)
         self.log_arrival = None  # no event log (the Organisation interface's hook)
+        self.report_closed = None  # no source listens for closed cases (the same interface's hook)
         self.desk = TicketDesk(self, scenario)
         self.desk.start()
         self.env.run(until=scenario.simulation.horizon_weeks * scenario.calendar.hours_per_week)
