@@ -20,7 +20,7 @@ import time
 from orgsim import load_scenario
 from orgsim.report import write_report
 from orgsim.results import OutputFolder
-from orgsim.study import _experiments, study, study_plan
+from orgsim.study import experiments, study, study_plan
 
 TARGET_SECONDS = 180.0
 
@@ -35,7 +35,7 @@ def main() -> None:
     points = sum(
         max(1, len(e.vary.get("org.employees", e.vary.get("org.role_clarity", [0]))))
         * max(1, len(next(iter(e.across.values()), [0])))
-        for e in _experiments(scenario, plan)
+        for e in experiments(scenario, plan)
     )
     start = time.perf_counter()
     result = study(scenario, plan, jobs=args.jobs)

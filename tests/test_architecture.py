@@ -223,3 +223,106 @@ def test_a_toy_work_source_plugs_in_by_adding_one_module(toy_source_folder):
     )
     assert extra == pytest.approx(10.0, abs=1.5)  # 2 h x 5 days, less what is still open at the end
     assert "chores_open" in model.timeseries.columns
+
+
+# ------------------------------------------------------------------ size and front doors
+
+# declaration tables: rows, not logic, so they may run long
+DECLARATION_TABLES = {"orgsim.scenario.schema", "orgsim.catalogue"}
+MAX_LINES = 600
+IMPORTERS = ("orgsim", "tests", "benchmarks", "examples")
+
+
+def test_no_module_is_over_600_lines_but_the_declaration_tables():
+    long = []
+    for name, path in _modules().items():
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_LINES and name not in DECLARATION_TABLES:
+            long.append(f"{name}: {lines} lines")
+    assert not long, "split these modules (at most 600 lines):\n" + "\n".join(long)
+
+
+def _packages() -> dict[str, Path]:
+    return {name: path for name, path in _modules().items() if path.name == "__init__.py" and name != "orgsim"}
+
+
+def _names_imported_from(package: str) -> dict[str, set[str]]:
+    """For each file outside ``package`` (in orgsim, the tests, the benchmarks and the
+    examples): the names it takes from the package itself, by ``from orgsim.results import
+    Results`` (or ``from .results import ...``), or as an attribute of the package bound to a
+    name (``from orgsim import plots`` then ``plots.save``; ``orgsim.plots.save``)."""
+    found: dict[str, set[str]] = {}
+    root = PACKAGE.parent
+    inside_folder = PACKAGE.joinpath(*package.split(".")[1:])
+    parent, _, last = package.rpartition(".")
+    for folder in IMPORTERS:
+        base = root / folder
+        if not base.exists():
+            continue
+        for path in sorted(base.rglob("*.py")):
+            resolved = path.resolve()
+            if resolved.is_relative_to(inside_folder):
+                continue
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+            except SyntaxError:
+                continue
+            relative_to = None
+            if resolved.is_relative_to(PACKAGE):
+                name = _module_name(resolved)
+                relative_to = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+            names: set[str] = set()
+            aliases: set[str] = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom):
+                    base_name = node.module or ""
+                    if node.level and relative_to is not None:
+                        anchor = relative_to.split(".")
+                        anchor = anchor[: len(anchor) - (node.level - 1)]
+                        base_name = ".".join([*anchor, base_name] if base_name else anchor)
+                    if base_name == package:
+                        names.update(a.name for a in node.names)
+                    elif base_name == parent:
+                        aliases.update(a.asname or a.name for a in node.names if a.name == last)
+                elif isinstance(node, ast.Import):
+                    aliases.update(a.asname for a in node.names if a.name == package and a.asname)
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute):
+                    owner = ast.unparse(node.value)
+                    if owner in aliases or owner == package:
+                        names.add(node.attr)
+            if names:
+                found[str(path.relative_to(root))] = names
+    return found
+
+
+def _documented() -> str:
+    """The user's documentation (README and docs/): names a script may use though no module does."""
+    root = PACKAGE.parent
+    return "\n".join(p.read_text(encoding="utf-8") for p in [root / "README.md", *sorted((root / "docs").glob("*.md"))])
+
+
+def test_every_package_exports_what_the_others_import_from_it():
+    """A package's ``__all__`` is its front door: every name another module (a test, a
+    benchmark, an example) takes from the package is in it, and every name in it is taken by
+    some module or documented for scripts (README, docs/) -- no forgotten export, no dead one."""
+    import importlib
+    import re
+
+    documented = _documented()
+    wrong = []
+    for package in sorted(_packages()):
+        module = importlib.import_module(package)
+        exported = set(getattr(module, "__all__", ()))
+        submodules = {name.rsplit(".", 1)[1] for name in _modules() if name.startswith(package + ".")}
+        imported = _names_imported_from(package)
+        used = set().union(*imported.values()) if imported else set()
+        for name in sorted(used - exported - submodules):
+            if name.startswith("__") and name.endswith("__"):  # a module's own attributes (__path__, __file__)
+                continue
+            where = sorted(f for f, names in imported.items() if name in names)[0]
+            wrong.append(f"{package}: {where} takes {name!r}, which is not in its __all__")
+        for name in sorted(exported - used):
+            if not re.search(rf"\b{re.escape(name)}\b", documented):
+                wrong.append(f"{package}: __all__ names {name!r}, which no other module takes and no doc names")
+    assert not wrong, "\n".join(wrong)

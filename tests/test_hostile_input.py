@@ -1054,6 +1054,15 @@ def test_projects_that_make_a_run_never_end_are_a_scenario_error(data):
     _refused_before_any_run(data)
 
 
+def test_validate_refuses_a_run_that_would_never_end(sandbox, capsys):
+    """orgsim validate checks what a replication would create too (the sources' expected
+    arrivals), not only the fields: one line naming the field, exit 2."""
+    Path("huge.toml").write_text("[projects]\ninitial_portfolio = 100000000\n", encoding="utf-8")
+    code, out, err = _cli(["validate", "huge.toml"], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "projects.initial_portfolio" in err, err
+
+
 # The new project fields through the real command: exit 2 and one line naming the field.
 PROJECT_FIELD_CASES = {
     "scheduled-unknown-class": (

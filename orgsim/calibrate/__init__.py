@@ -28,7 +28,7 @@ from __future__ import annotations
 from .check import CHECK_REPLICATIONS, check_fit
 from .clock import wall_clock, working_hours
 from .files import FILES, write_calibration
-from .fit import CANNOT_TELL, Calibration, fit
+from .fit import Calibration, fit
 from .read import FIELDS, FORMATS, Export, read_export
 from .scenario_file import HEADER, refuse_foreign, scenario_name
 from .survival import fit_lognormal, kaplan_meier
@@ -39,7 +39,6 @@ __all__ = [
     "Export",
     "read_export",
     "Calibration",
-    "CANNOT_TELL",
     "fit",
     "fit_lognormal",
     "kaplan_meier",

@@ -237,8 +237,12 @@ def study_command(args) -> int:
 
 
 def validate_command(args) -> int:
-    """Check a scenario file (and --set changes) without running it."""
+    """Check a scenario file (and --set changes) without running it: its fields, and that one
+    replication of it is a run that ends (the work sources' expected arrivals)."""
+    from ..work import check_run_size
+
     scenario = _scenario(args, args.scenario)
+    check_run_size(scenario)
     print(scenario_summary(args.scenario, scenario))
     for warning in scenario.advice():
         print(f"warning: {warning}")

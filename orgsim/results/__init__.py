@@ -26,8 +26,6 @@ from .run import Results, simulate
 from .sweep import Sweep, sweep
 from .wording import headcount_step_lines, net_benefit_lines, sweep_table
 
-_jsonable = jsonable  # the name orgsim.study imports
-
 __all__ = [
     "Results",
     "Comparison",
@@ -50,7 +48,6 @@ __all__ = [
     "net_benefit",
     "project_weeks_per_week",
     "jsonable",
-    "_jsonable",
     "net_benefit_lines",
     "headcount_step_lines",
     "sweep_table",

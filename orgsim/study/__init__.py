@@ -37,7 +37,7 @@ from .plan import (
     study_plan,
 )
 from .questions import QUESTIONS, Question, question_csv
-from .run import _experiments, study  # noqa: F401  (_experiments: benchmarks/study.py counts the runs)
+from .run import experiments, study
 
 __all__ = [
     "DEFAULT_SIZES",
@@ -56,6 +56,7 @@ __all__ = [
     "StudyPlan",
     "key_number_line",
     "question_csv",
+    "experiments",
     "study",
     "study_files",
     "study_plan",

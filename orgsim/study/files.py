@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ..results import OutputFolder, _jsonable
+from ..results import OutputFolder, jsonable
 from . import tables as t
 from .questions import QUESTIONS, key_numbers
 
@@ -54,7 +54,7 @@ def study_tables(study) -> dict[str, pd.DataFrame]:
 def summary(study) -> dict:
     """study.json: the plan, the answer, the key numbers and the sensitivity."""
     plan = study.plan
-    return _jsonable(
+    return jsonable(
         {
             "scenario": study.scenario.name,
             "seed": study.seed,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..scenario import STRUCTURES, Scenario
+from ..scenario import PRESET_NAMES, STUDY_STRUCTURES, Scenario
 from ..scenario.roles import CULTURES
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
 
 DEFAULT_SIZES: tuple[int, ...] = (25, 50, 100, 200, 400, 800, 1600)
 QUICK_SIZES: tuple[int, ...] = (25, 100, 400)
-DEFAULT_STRUCTURES: tuple[str, ...] = ("combined", "separate", "pmo", "no_pm")
+DEFAULT_STRUCTURES: tuple[str, ...] = STUDY_STRUCTURES  # the PRESETS rows the study runs by default
 STUDY_REPLICATIONS = 10
 QUICK_REPLICATIONS = 3
 CLARITY_VALUES: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -93,7 +93,7 @@ def study_plan(
         raise ValueError(f"--sizes: each size once, found {list(sizes)}")
     sizes = tuple(sorted(sizes))
     structures = DEFAULT_STRUCTURES if structures is None else tuple(structures)
-    allowed = [s for s in STRUCTURES if s != "custom"]
+    allowed = list(PRESET_NAMES)
     unknown = [s for s in structures if s not in allowed]
     if unknown:
         raise ValueError(f"--structures: unknown {unknown[0]!r}; allowed: {', '.join(allowed)}")

@@ -19,8 +19,8 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from ..experiment import RunCache, Task, check_runs, check_work, grid, run_tasks
-from ..results import Results, Sweep, _jsonable
-from ..scenario import STRUCTURES, Scenario
+from ..results import Results, Sweep, jsonable
+from ..scenario import PRESET_NAMES, Scenario
 from .container import Study
 from .measures import ERP, ERP_CLASS
 from .plan import StudyPlan, study_plan
@@ -61,7 +61,7 @@ def _scheduled(project) -> dict:
     }
 
 
-def _experiments(scenario: Scenario, plan: StudyPlan) -> list[_Experiment]:
+def experiments(scenario: Scenario, plan: StudyPlan) -> list[_Experiment]:
     sizes = {"org.employees": list(plan.sizes)}
     pair = {"org.structure": ["combined", "separate"]}
     culture = {"org.culture": plan.culture}
@@ -74,7 +74,7 @@ def _experiments(scenario: Scenario, plan: StudyPlan) -> list[_Experiment]:
     small = {**culture, "org.employees": plan.small_firm}
     out.append(_Experiment("erp.without", small, {}, pair))
     out.append(_Experiment("erp.with", {**small, **_erp_changes(scenario)}, {}, pair))
-    every = [s for s in STRUCTURES if s != "custom"]
+    every = list(PRESET_NAMES)
     reference = {**culture, "org.employees": plan.reference_size}
     out.append(_Experiment("structures", reference, {}, {"org.structure": every}))
     out.append(
@@ -95,7 +95,7 @@ def _experiments(scenario: Scenario, plan: StudyPlan) -> list[_Experiment]:
 
 
 def _fingerprint(scenario: Scenario) -> str:
-    return json.dumps(_jsonable(scenario.to_dict(resolved=True)), sort_keys=True, default=str)
+    return json.dumps(jsonable(scenario.to_dict(resolved=True)), sort_keys=True, default=str)
 
 
 def study(
@@ -116,7 +116,7 @@ def study(
     replications = plan.replications
     built: list[tuple[_Experiment, list[dict], list[str]]] = []
     unique: dict[str, Scenario] = {}  # by the resolved scenario: each run once
-    for experiment in _experiments(scenario, plan):
+    for experiment in experiments(scenario, plan):
         points = grid(experiment.vary, experiment.across) if experiment.vary or experiment.across else [{}]
         keys = []
         for point in points:

@@ -13,11 +13,12 @@ import pytest
 
 from orgsim.engine import Model
 from orgsim.metrics import WEEKS_PER_QUARTER, measure
+from orgsim.scenario import PRESET_NAMES
 from orgsim.work import projects as projects_module
 from orgsim.work.projects import Project
 from tests.conftest import make_scenario
 
-STRUCTURES = ("combined", "separate", "pmo", "embedded", "no_pm")
+STRUCTURES = PRESET_NAMES  # every preset, from its row
 # a project manager who starts a project with whoever is least loaded (the rule without protected teams)
 UNPROTECTED = {"project_manager": {"protects_team": False}}
 
