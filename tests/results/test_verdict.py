@@ -1,5 +1,5 @@
-"""One verdict: ``compare``, a sweep's regions (and its sentence) and :func:`orgsim.stats.judge`
-word the same paired difference the same way (better / worse / no practical difference /
+"""One verdict: ``compare``, a sweep's regions (and its sentence), the study's regions and
+:func:`orgsim.stats.judge` word the same paired difference the same way (better / worse / no practical difference /
 cannot tell), including the two differences of issue 19 that used to get two answers."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from scipy import stats as scipy_stats
 from orgsim.results import Comparison
 from orgsim.results.wording import DESCRIPTION, crossover_sentence
 from orgsim.stats import find_regions, judge
+from orgsim.study.regions import regions_phrase, verdict_runs
 from orgsim.wording import BETTER, CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, VERDICTS, WORSE
 
 LEAD = "project_lead_time_weeks_mean"  # less is better; its MID is 1 week
@@ -62,6 +63,8 @@ def _three_ways(advantage: np.ndarray) -> dict:
         "regions": region["verdicts"],
         "winner": region["winner"],
         "sentence": crossover_sentence(pair, LEAD, "org.employees"),
+        "study": verdict_runs(pair, 1.0),
+        "study_phrase": regions_phrase(pair, 1.0),
     }
 
 
@@ -84,6 +87,9 @@ def test_compare_the_sweep_and_judge_say_the_same_thing(mean, low, high, word):
     assert said["regions"] == [word, word]  # the challenger against the baseline, at each point
     assert said["compare_better"] == {BETTER: "separate", WORSE: "combined"}.get(word, "")
     assert said["winner"] == {BETTER: "challenger", WORSE: "baseline"}.get(word)
+    study_word = {BETTER: "separate better", WORSE: "combined better"}.get(word, word)
+    assert said["study"] == [(study_word, 25.0, 50.0)]  # the study's regions, in the same words
+    assert said["study_phrase"] == f"{study_word} at 25-50"
     if word in (BETTER, WORSE):
         winner, loser = ("separate", "combined") if word == BETTER else ("combined", "separate")
         assert said["sentence"].startswith(f"{winner} beats {loser} on project lead time across the whole range")
