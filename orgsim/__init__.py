@@ -15,9 +15,10 @@ The whole vocabulary::
     orgsim.save_study(done, "outputs/study")  # report.html and the CSV behind every figure
 
 The package is layered; a module imports only from layers below it:
-``duties``, ``catalogue``, ``distributions``, ``monitors``, ``stats``, ``theory`` (vocabulary)
-→ ``scenario/`` → ``work/`` → ``dispatch`` → ``engine`` → ``metrics`` → ``experiment``
-→ ``results`` → ``plots``, ``verification``, ``realism``, ``study``, ``report`` → ``cli``.
+``wording``, ``duties``, ``catalogue``, ``distributions``, ``monitors``, ``stats``, ``theory``
+(vocabulary) → ``scenario/`` → ``work/`` → ``dispatch`` → ``engine`` → ``metrics`` →
+``experiment``, ``cache`` → ``results/`` → ``plots/`` → ``verification``, ``realism``,
+``calibrate/``, ``study/`` → ``report`` → ``cli/``.
 """
 
 from .scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
