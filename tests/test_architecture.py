@@ -7,6 +7,7 @@ time but are cycles all the same).
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -246,6 +247,15 @@ def _packages() -> dict[str, Path]:
     return {name: path for name, path in _modules().items() if path.name == "__init__.py" and name != "orgsim"}
 
 
+@functools.cache
+def _tree(path: Path):
+    """A file's syntax tree, parsed once for every package asked about (None: not Python 3)."""
+    try:
+        return ast.parse(path.read_text(encoding="utf-8"))
+    except SyntaxError:
+        return None
+
+
 def _names_imported_from(package: str) -> dict[str, set[str]]:
     """For each file outside ``package`` (in orgsim, the tests, the benchmarks and the
     examples): the names it takes from the package itself, by ``from orgsim.results import
@@ -263,9 +273,8 @@ def _names_imported_from(package: str) -> dict[str, set[str]]:
             resolved = path.resolve()
             if resolved.is_relative_to(inside_folder):
                 continue
-            try:
-                tree = ast.parse(path.read_text(encoding="utf-8"))
-            except SyntaxError:
+            tree = _tree(path)
+            if tree is None:
                 continue
             relative_to = None
             if resolved.is_relative_to(PACKAGE):
