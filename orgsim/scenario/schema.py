@@ -548,6 +548,51 @@ class Projects:
         "weekly portfolio review by each holder of portfolio_management",
         check=NONNEG,
     )
+    max_open_per_coordinator: int = param(
+        0,
+        "projects per coordinator",
+        "intake control (a portfolio board): a project arriving while the open projects (in intake, waiting or"
+        " active) are at least this many times the number of people holding project_coordination is deferred,"
+        " not started: it joins a deferred backlog, released first in, first out as projects close (its lead"
+        " time and due date still count from its arrival); counted in projects_deferred_per_quarter (0: off)."
+        " Recalibration value: 5, the top of the 2-5 concurrent projects a PM carries",
+        "off by default; 2-5 concurrent projects per PM (practitioner surveys); the rule is an estimate",
+        check=whole_between(0, 1000),
+    )
+    handoff: str = param(
+        "package",
+        "choice",
+        "when the coordinator's hand-off gates the work: before every work package (package), or once at each"
+        " milestone boundary (milestone: the packages of a milestone start without one once its hand-off is"
+        " done, and the next milestone's hand-off waits until every package of the one before has finished)."
+        " Recalibration value: milestone",
+        "package by default (today's model); coordination gates phases and milestones, not every task (PMBOK"
+        " phase gates; value an estimate)",
+        check=one_of("package", "milestone"),
+    )
+    milestones_per_project: int = param(
+        4,
+        "milestones",
+        "with handoff = milestone: the milestones a project's work packages are split into, in equal parts"
+        " (a project with fewer packages has one milestone per package)",
+        "estimate: a few per small project",
+        check=whole_between(1, 1000),
+    )
+    coordinate_only_moved: bool = param(
+        False,
+        "true/false",
+        "weekly coordination only for the projects that moved since the last one (a work package or its"
+        " rework finished, or it started that week); status reports stay weekly.  Recalibration value: true",
+        "off by default (today's model); estimate",
+    )
+    skipped_coordination_exception_factor: float = param(
+        1.5,
+        "factor",
+        "with management.skip_superseded: multiplies the exception probability of a project's work packages"
+        " finished in the week after its weekly coordination was skipped (capped at 1)",
+        "communication failures raise exceptions (Virtual Design Team, Jin & Levitt 1996); value an estimate",
+        check=between(1, 100),
+    )
     value_per_project_week: float = param(
         0.0,
         "currency per project per week",
@@ -593,6 +638,24 @@ class Management:
         "estimate: with firefighting ~30% (Computing) and people management, a manager's week is full"
         " (Mintzberg, The Nature of Managerial Work, 1973)",
         check=NONNEG,
+    )
+    admin_hours_per_report_per_week: float = param(
+        0.0,
+        "hours per direct report per week",
+        "admin that grows with the people a manager has (leave, time sheets, purchases, hiring), added to"
+        " admin_hours_per_week for each holder of the admin duty, issued daily in equal parts (0: none)."
+        " Recalibration value: 0.4 with admin_hours_per_week = 4 (8 h a week at 10 reports)",
+        "off by default; estimate",
+        check=NONNEG,
+    )
+    skip_superseded: bool = param(
+        False,
+        "true/false",
+        "a status report, a weekly coordination or a day's admin not started when the next one of the same"
+        " kind (same person, same project) is issued is skipped: withdrawn unworked and counted in"
+        " skipped_per_week.{duty}; a project whose coordination was skipped raises more exceptions for a week"
+        " (projects.skipped_coordination_exception_factor).  Recalibration value: true",
+        "off by default (today's model); an overloaded manager drops the stale report (estimate)",
     )
     interrupts_per_manager_per_day: float = param(
         10.0,
