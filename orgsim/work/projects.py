@@ -11,6 +11,14 @@ manager exists) → wait for a coordinator under the WIP limit → a team of eng
 coordinator to a team member → exceptions decided; the longer a decision waited, the more of
 the package is redone (Virtual Design Team) → closing.  Every week each active project needs
 coordination and a status report, both proportional to its planned team's weekly hours.
+
+Issue 20's switches, each off by default (today's model): intake control
+(``projects.max_open_per_coordinator``: above what the coordinators can carry a new project is
+deferred, released first in, first out as projects close); hand-offs at milestones only
+(``projects.handoff = "milestone"``); weekly coordination only for projects that moved
+(``projects.coordinate_only_moved``); superseded weekly coordination and status reports skipped
+(``management.skip_superseded``, :mod:`orgsim.work.superseded`), a skipped coordination raising
+the project's exceptions for a week.  The books at the end: :mod:`orgsim.work.project_accounting`.
 """
 
 from __future__ import annotations
