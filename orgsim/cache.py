@@ -36,7 +36,7 @@ from .version import __version__
 __all__ = ["RunCache", "CACHE_SCHEMA", "code_fingerprint", "output_to_data", "output_from_data"]
 
 
-CACHE_SCHEMA = 1  # the layout of an entry; raise it whenever the layout or a field changes
+CACHE_SCHEMA = 2  # the layout of an entry; raise it whenever the layout or a field changes
 _FORMAT = "orgsim run cache"
 _JSON = {"ensure_ascii": True, "separators": (",", ":"), "allow_nan": False}
 _MISFIT = f"its data do not fit cache schema {CACHE_SCHEMA}"
@@ -209,6 +209,10 @@ _CODECS = {
         lambda d: [tuple(_from_scalar(v) for v in _from_list(t)) for t in _from_list(d)],
     ),
     "project_arrivals": (
+        lambda values: [_tuple(t) for t in values],
+        lambda d: [tuple(_from_scalar(v) for v in _from_list(t)) for t in _from_list(d)],
+    ),
+    "open_projects": (
         lambda values: [_tuple(t) for t in values],
         lambda d: [tuple(_from_scalar(v) for v in _from_list(t)) for t in _from_list(d)],
     ),

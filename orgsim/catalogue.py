@@ -260,7 +260,35 @@ CATALOGUE: tuple[Metric, ...] = (
         "projects_waiting_at_end",
         "projects waiting at the end",
         "projects",
-        "projects arrived and not yet started (in intake or waiting for a coordinator)",
+        "projects arrived and not yet started (deferred, in intake or waiting for a coordinator)",
+    ),
+    # issue 20: an overloaded week as managers live it (each reported only when its mechanism is on)
+    Metric(
+        "projects_deferred_per_quarter",
+        "projects deferred",
+        "per quarter",
+        "new projects the portfolio deferred because the coordinators carried all they can"
+        " (projects.max_open_per_coordinator), per 13 working weeks",
+    ),
+    Metric(
+        "projects_deferred_at_end",
+        "projects deferred at the end",
+        "projects",
+        "projects in the deferred backlog when the run ends (also counted in projects waiting and open)",
+    ),
+    Metric(
+        "skipped_per_week.{duty}",
+        "recurring work skipped",
+        "items per week",
+        "weekly coordinations, status reports or days of admin skipped because the next one was due before"
+        " anyone started them (management.skip_superseded)",
+    ),
+    Metric(
+        "skipped_share.{duty}",
+        "share of recurring work skipped",
+        "share of items issued",
+        "recurring items of the duty skipped per item issued (management.skip_superseded)",
+        share=True,
     ),
     # workload
     Metric(
@@ -501,6 +529,10 @@ MIDS: dict[str, MID] = {
     "rework_hours_per_project": MID(4.0, "half a working day per project"),
     "rework_hours_per_week": MID(2.0, "two hours a week: 5% of one person's week"),
     "projects_waiting_at_end": MID(1.0, "one project: a portfolio is managed project by project"),
+    "projects_deferred_per_quarter": MID(1.0, "one project a quarter: a portfolio board decides project by project"),
+    "projects_deferred_at_end": MID(1.0, "one project: a portfolio is managed project by project"),
+    "skipped_per_week.{duty}": MID(1.0, "one report or meeting a week: the smallest gap a stakeholder notices"),
+    "skipped_share.{duty}": MID(0.05, _SHARE),
     "utilisation.{role}": MID(0.05, _LOAD),
     "utilisation.it_manager": MID(0.05, _LOAD),
     "firefighting_share.{role}": MID(0.05, _LOAD),

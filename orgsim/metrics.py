@@ -33,6 +33,7 @@ class ReplicationOutput:
     warnings: list[str] = field(default_factory=list)
     projects: list[tuple] = field(default_factory=list)  # completed: (class, effort, estimate, lead h, on time, rework)
     project_arrivals: list[tuple] = field(default_factory=list)  # arrived after the warm-up: (class, effort)
+    open_projects: list[tuple] = field(default_factory=list)  # open at the end: (replication, class, age wk, started)
 
 
 def measure(model) -> ReplicationOutput:
@@ -61,6 +62,7 @@ def measure(model) -> ReplicationOutput:
         warnings=growing_queues(model.timeseries, model.measure_start),
         projects=list(recorder.samples["projects"]),
         project_arrivals=list(recorder.samples["project_arrivals"]),
+        open_projects=[(model.replication, *row) for row in recorder.samples.get("open_projects", ())],
     )
 
 

@@ -88,18 +88,19 @@ def test_the_cache_round_trip_is_exact_field_by_field(tmp_path):
         warnings=["the queue ‘ticket_l2’ grows"],
         projects=[*output.projects, ("small", math.inf, NEGATIVE_NAN, 1e308, True, -0.0)],
         project_arrivals=[*output.project_arrivals, ("large", 3)],
+        open_projects=[*output.open_projects, (1, "small", 2.5, False)],
     )
     cache = RunCache(tmp_path / ".runs")
     for original in (output, extreme):
         task = Task(scenario, 1, 7)
         cache.store(task, original)
-        assert _entry_path(cache, task).read_bytes().startswith(b'{"format":"orgsim run cache","schema":1,')
+        assert _entry_path(cache, task).read_bytes().startswith(b'{"format":"orgsim run cache","schema":2,')
         _assert_identical(original, cache.load(task))
         _assert_identical(original, output_from_data(json.loads(json.dumps(output_to_data(original), allow_nan=False))))
     loaded = cache.load(Task(scenario, 1, 7))
-    assert all(isinstance(p, tuple) for p in loaded.projects + loaded.project_arrivals)
+    assert all(isinstance(p, tuple) for p in loaded.projects + loaded.project_arrivals + loaded.open_projects)
     assert list(loaded.timeseries)[0].keys() == list(extreme.timeseries)[0].keys()
-    with pytest.raises(ValueError, match="do not fit cache schema 1"):
+    with pytest.raises(ValueError, match="do not fit cache schema 2"):
         output_from_data({**output_to_data(output), "metrics": {"x": "1.0"}})
 
 
@@ -141,7 +142,7 @@ def test_a_planted_pickle_or_foreign_json_is_run_again_and_no_code_runs(tmp_path
     assert len(notices) == 3
     assert "replication-0.json: not JSON" in notices[0] and notices[0].endswith("; running it again")
     assert "replication-1.json: not an orgsim run-cache entry" in notices[1]
-    assert "replication-2.json: its data do not fit cache schema 1" in notices[2]
+    assert "replication-2.json: its data do not fit cache schema 2" in notices[2]
     for task, output in zip(tasks, first, strict=True):  # stored afresh
         _assert_identical(output, cache.load(task))
     assert not marker.exists()

@@ -45,6 +45,8 @@ class Results:
     projects : per completed project: replication, class, effort and estimate (hours), lead time
         (weeks), on time, rework hours.
     project_arrivals : per project arrived after the warm-up: replication, class, effort (hours).
+    open_projects : per project still open at the end of a replication (for a censored lead time):
+        replication, project_class, age_weeks (working weeks since its arrival), started.
     """
 
     FILES = (
@@ -71,6 +73,7 @@ class Results:
     warnings: list[str] = field(default_factory=list)
     projects: pd.DataFrame = field(default_factory=pd.DataFrame)
     project_arrivals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    open_projects: pd.DataFrame = field(default_factory=pd.DataFrame)
     event_parts: list[str] | None = None
     event_formats: tuple[str, ...] = ("csv",)
     _events_dir: Path | None = None
@@ -126,6 +129,10 @@ class Results:
             warnings,
             projects,
             arrivals,
+            open_projects=pd.DataFrame(
+                [row for o in outputs for row in o.open_projects],
+                columns=["replication", "project_class", "age_weeks", "started"],
+            ),
         )
 
     def metric(self, name: str) -> float:

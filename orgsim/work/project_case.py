@@ -42,6 +42,14 @@ class Project:
         "rework_hours",
         "closing",
         "protected",
+        "gates",
+        "gate_passed",
+        "gating",
+        "progress",
+        "progress_seen",
+        "last_coordination",
+        "last_status",
+        "uncoordinated_until",
     )
 
     def __init__(
@@ -75,6 +83,20 @@ class Project:
         self.rework_hours = 0.0
         self.closing = False
         self.protected = False  # its coordinator keeps its team stable
+        # with projects.handoff = milestone: the package indices that open a milestone, the last one
+        # whose hand-off is done (-1: none yet), and whether a milestone hand-off is under way
+        self.gates = None
+        self.gate_passed = -1
+        self.gating = False
+        # with projects.coordinate_only_moved: packages (and rework) finished, and the count the last
+        # weekly coordination saw (-1: never coordinated, so coordinated in its first week)
+        self.progress = 0
+        self.progress_seen = -1
+        # with management.skip_superseded: the last weekly coordination and status report issued (to skip
+        # if not started when the next is due), and until when a skipped coordination raises exceptions
+        self.last_coordination = None
+        self.last_status = None
+        self.uncoordinated_until = -1.0
 
 
 class ProjectClass:

@@ -11,6 +11,14 @@ manager exists) → wait for a coordinator under the WIP limit → a team of eng
 coordinator to a team member → exceptions decided; the longer a decision waited, the more of
 the package is redone (Virtual Design Team) → closing.  Every week each active project needs
 coordination and a status report, both proportional to its planned team's weekly hours.
+
+Issue 20's switches, each off by default (today's model): intake control
+(``projects.max_open_per_coordinator``: above what the coordinators can carry a new project is
+deferred, released first in, first out as projects close); hand-offs at milestones only
+(``projects.handoff = "milestone"``); weekly coordination only for projects that moved
+(``projects.coordinate_only_moved``); superseded weekly coordination and status reports skipped
+(``management.skip_superseded``, :mod:`orgsim.work.superseded`), a skipped coordination raising
+the project's exceptions for a week.  The books at the end: :mod:`orgsim.work.project_accounting`.
 """
 
 from __future__ import annotations
@@ -22,11 +30,15 @@ from collections import deque
 import numpy as np
 
 from ..distributions import Sampler
-from .measures import WEEKS_PER_QUARTER, mean, percentile, ratio
+from .project_accounting import close_books, expected_packages, project_metrics
 from .project_case import Project, ProjectClass
 from .source import Arrivals, WorkSource
+from .superseded import Superseded
 
 __all__ = ["Project", "ProjectOffice", "SOURCE"]
+
+# the weekly work a newer one supersedes: its duty and activity
+SUPERSEDED = {"project_coordination": "weekly coordination", "status_reporting": "status report"}
 
 
 class ProjectOffice(WorkSource):
@@ -113,6 +125,17 @@ class ProjectOffice(WorkSource):
             for c in self.classes
         }
         self.next_id = 0
+        # issue 20's mechanisms, each off by default
+        self.skip_factor = p.skipped_coordination_exception_factor
+        self.milestones = p.milestones_per_project if p.handoff == "milestone" else 0
+        self.only_moved = p.coordinate_only_moved
+        self.open_limit = p.max_open_per_coordinator * len(self.coordinators)
+        self.deferred: deque[Project] = deque()  # intake control: the deferred backlog, first in first out
+        if self.open_limit:
+            recorder.counter("projects_deferred")
+        # superseded weekly work (management.skip_superseded): None when off
+        self.superseded = Superseded(org, SUPERSEDED) if scenario.management.skip_superseded else None
+        self.open_rows = recorder.sample("open_projects")  # at the end: (class, age in weeks, started)
 
     # -- arrivals
     def start(self) -> None:
@@ -168,12 +191,35 @@ class ProjectOffice(WorkSource):
         self.arrivals.append((klass.name, effort))
         if self.org.log_arrival is not None:
             self.org.log_arrival(project)
+        if self.open_limit and (self.deferred or self._open_count() >= self.open_limit):
+            # intake control: the coordinators carry all they can; the portfolio board defers it
+            project.state = "deferred"
+            self.deferred.append(project)
+            self.counts["projects_deferred"] += 1
+            return
+        self._admit(project)
+
+    def _admit(self, project):
+        """A project the portfolio takes on: to intake (with portfolio management) or to wait for a
+        coordinator."""
+        p = self.params
         if self.intake:
             self.in_intake[project.case_id] = project
             project.state = "intake"
             self.org.submit("portfolio_management", p.intake_hours, project, self._after_intake, "intake")
         else:
             self._enqueue(project)
+
+    def _open_count(self) -> int:
+        """Projects taken on and not closed: in intake, waiting for a coordinator or active."""
+        return len(self.in_intake) + len(self.waiting) + len(self.active)
+
+    def _release_deferred(self):
+        """Intake control: deferred projects are taken on, first in first out, while the open
+        projects stay under what the coordinators can carry."""
+        deferred, limit = self.deferred, self.open_limit
+        while deferred and self._open_count() < limit:
+            self._admit(deferred.popleft())
 
     def _after_intake(self, item, now):
         del self.in_intake[item.case.case_id]
@@ -280,11 +326,19 @@ class ProjectOffice(WorkSource):
         self._coordinate(item.case, effort, self._after_planning, "planning")
 
     def _after_planning(self, item, now):
-        item.case.state = "executing"
-        self._fill(item.case)
+        project = item.case
+        project.state = "executing"
+        if self.milestones:
+            # the packages that open a milestone: the packages split into equal parts
+            count, parts = project.package_count, min(self.milestones, project.package_count)
+            project.gates = frozenset((k * count) // parts for k in range(parts))
+        self._fill(project)
 
     def _fill(self, project):
         """Hand off work packages until every team member has one or none is left."""
+        if project.gates is not None:
+            self._fill_milestone(project)
+            return
         while project.in_flight < len(project.team) and project.next_package < project.package_count:
             member = project.team[project.next_package % len(project.team)]  # in turn
             project.in_flight += 1
@@ -294,8 +348,34 @@ class ProjectOffice(WorkSource):
             )
         self._maybe_close(project)
 
-    def _after_handoff(self, item, member):
+    def _fill_milestone(self, project):
+        """With hand-offs at milestones: start packages without a hand-off until the next one opens a
+        milestone; that one waits until every package before it has finished, then for the
+        coordinator's milestone hand-off."""
+        team = project.team
+        while project.in_flight < len(team) and project.next_package < project.package_count:
+            index = project.next_package
+            if index in project.gates and project.gate_passed != index:
+                if not project.in_flight and not project.gating:
+                    project.gating = True
+                    self._coordinate(project, self.params.handoff_hours, self._after_gate, "milestone hand-off")
+                break
+            project.in_flight += 1
+            project.next_package += 1
+            self._start_package(project, team[index % len(team)])
+        self._maybe_close(project)
+
+    def _after_gate(self, item, now):
         project = item.case
+        project.gating = False
+        project.gate_passed = project.next_package
+        self._fill(project)
+
+    def _after_handoff(self, item, member):
+        self._start_package(item.case, member)
+
+    def _start_package(self, project, member):
+        """A work package to a team member, in their own queue."""
         hours = project.package_hours
         if not project.coordinator.person.role.single_point_of_handoff:
             # no single point of hand-off: the engineer agrees it with every other member of the team
@@ -311,8 +391,12 @@ class ProjectOffice(WorkSource):
 
     def _after_package(self, item, member):
         project = item.case
+        project.progress += 1
         escalates = project.escalations.pop()
-        if project.exceptions.pop() < self.exception_probability[project.coordinator]:
+        threshold = self.exception_probability[project.coordinator]
+        if self.superseded is not None and project.uncoordinated_until >= self.org.env.now:
+            threshold = min(1.0, threshold * self.skip_factor)  # its weekly coordination was skipped
+        if project.exceptions.pop() < threshold:
             self._raise_exception(project, member, escalates)  # the package's slot is held until the decision
         else:
             project.in_flight -= 1
@@ -394,6 +478,7 @@ class ProjectOffice(WorkSource):
         self._fill(project)
 
     def _after_rework(self, item, now):
+        item.case.progress += 1
         item.case.open_rework -= 1
         self._maybe_close(item.case)
 
@@ -432,6 +517,8 @@ class ProjectOffice(WorkSource):
         lead_times.append(lead)
         on_times.append(on_time)
         self._staff_up()
+        if self.deferred:
+            self._release_deferred()
         self._start_waiting()
         if self.org.report_closed is not None:  # it has gone live
             self.org.report_closed(project, now)
@@ -442,19 +529,32 @@ class ProjectOffice(WorkSource):
         weekly hours of the team working on it: coordination in the coordinator's own queue; status
         there too when they hold status reporting, else in the shared queue."""
         org, p = self.org, self.params
+        skip, only_moved = self.superseded, self.only_moved
+        then = None if skip is None else skip.then
         for project in list(self.active.values()):
             coordinator = project.coordinator
             weekly = len(project.team) * project.klass.member_hours  # the team actually on it
-            if p.coordination_share > 0:
+            if p.coordination_share > 0 and (not only_moved or project.progress != project.progress_seen):
+                project.progress_seen = project.progress
                 hours = p.coordination_share * weekly
-                org.submit("project_coordination", hours, project, None, "weekly coordination", coordinator)
+                if skip is not None and skip.skip(project.last_coordination):
+                    # a skipped coordination: communication fails, more exceptions for a week (VDT)
+                    project.uncoordinated_until = org.env.now + self.hours_per_week
+                item = org.submit("project_coordination", hours, project, then, "weekly coordination", coordinator)
+                if skip is not None:
+                    project.last_coordination = skip.issued(item)
             if p.status_share > 0:
                 owner = coordinator if org.holds(coordinator, "status_reporting") else None
-                org.submit("status_reporting", p.status_share * weekly, project, None, "status report", owner)
+                if skip is not None:
+                    skip.skip(project.last_status)
+                item = org.submit("status_reporting", p.status_share * weekly, project, then, "status report", owner)
+                if skip is not None:
+                    project.last_status = skip.issued(item)
 
     # -- accounting
     def open_projects(self):
-        """Projects arrived and not yet closed: in intake, waiting to start or active."""
+        """Projects arrived and not yet closed: deferred, in intake, waiting to start or active."""
+        yield from self.deferred
         yield from self.waiting
         yield from self.active.values()
         yield from self.in_intake.values()
@@ -462,28 +562,12 @@ class ProjectOffice(WorkSource):
     def snapshot(self) -> dict[str, float]:
         return {
             "projects_completed": self.completed,
-            "projects_waiting": len(self.waiting) + len(self.in_intake),
+            "projects_waiting": len(self.waiting) + len(self.in_intake) + len(self.deferred),
             "projects_active": len(self.active),
         }
 
     def finish(self, now, live_items) -> list[str]:
-        state = self.org.recorder.state
-        states = {"intake": len(self.in_intake), "waiting": len(self.waiting), "active": len(self.active)}
-        for key, count in states.items():
-            state[f"projects_{key}"] = count
-        open_projects = list(self.open_projects())
-        state["projects_overdue_open"] = sum(1 for project in open_projects if project.due_at < now)
-        for klass in self.classes:
-            state[f"projects_overdue_open.{klass.name}"] = sum(
-                1 for project in open_projects if project.due_at < now and project.klass is klass
-            )
-        state["projects_open_age_hours"] = sum(now - project.arrived_at for project in open_projects)
-        if self.arrived != self.completed + sum(states.values()):
-            return [
-                f"projects: {self.arrived} arrived != {self.completed} done + {states['active']} active + "
-                f"{states['waiting'] + states['intake']} waiting"
-            ]
-        return []
+        return close_books(self, now, live_items)
 
     # -- measures
     def completed_in_period(self) -> int:
@@ -492,60 +576,14 @@ class ProjectOffice(WorkSource):
 
     def metrics(self, weeks: float) -> dict[str, float]:
         """Throughput, lead times and on-time share, overall and per class; what is open at the
-        end; rework."""
-        recorder, hours_per_week = self.org.recorder, self.hours_per_week
-        samples, state, counts = recorder.samples, recorder.state, recorder.counts
-        metrics: dict[str, float] = {}
-        lead_weeks = [t / hours_per_week for t in samples["project_lead_time_hours"]]
-        on_time = samples["project_on_time"]
-        metrics["projects_per_quarter"] = counts["projects_completed"] / weeks * WEEKS_PER_QUARTER
-        metrics["project_lead_time_weeks_mean"] = mean(lead_weeks)
-        metrics["project_lead_time_weeks_p50"] = percentile(lead_weeks, 50)
-        metrics["project_lead_time_weeks_p90"] = percentile(lead_weeks, 90)
-        # late: completed after the due date, or still open and already past it
-        judged = len(on_time) + state["projects_overdue_open"]
-        metrics["project_on_time_share"] = ratio(sum(on_time), judged)
-        for name in (klass.name for klass in self.classes):
-            lead_class = [t / hours_per_week for t in samples[f"project_lead_time_hours.{name}"]]
-            metrics[f"projects_per_quarter.{name}"] = counts[f"projects_completed.{name}"] / weeks * WEEKS_PER_QUARTER
-            metrics[f"project_lead_time_weeks_mean.{name}"] = mean(lead_class)
-            metrics[f"project_lead_time_weeks_p50.{name}"] = percentile(lead_class, 50)
-            on_time_class = samples[f"project_on_time.{name}"]
-            judged_class = len(on_time_class) + state[f"projects_overdue_open.{name}"]
-            metrics[f"project_on_time_share.{name}"] = ratio(sum(on_time_class), judged_class)
-        open_count = state["projects_active"] + state["projects_waiting"] + state["projects_intake"]
-        metrics["projects_open_at_end"] = float(open_count)
-        metrics["project_open_age_weeks_mean"] = ratio(state["projects_open_age_hours"] / hours_per_week, open_count)
-        metrics["rework_hours_per_project"] = mean(samples["project_rework_hours"])
-        metrics["rework_hours_per_week"] = recorder.totals["rework_hours"] / weeks
-        metrics["projects_active_at_end"] = float(state["projects_active"])
-        metrics["projects_waiting_at_end"] = float(state["projects_waiting"] + state["projects_intake"])
-        return metrics
+        end; rework (see :func:`~orgsim.work.project_accounting.project_metrics`)."""
+        return project_metrics(self, weeks)
 
     @classmethod
     def expected_arrivals(cls, scenario) -> list[Arrivals]:
         """Work packages (at least one a project): of the projects there at time 0 (of the first
         class), of each scheduled one and of each class's random arrivals over the horizon."""
-        weeks, employees, projects = scenario.simulation.horizon_weeks, scenario.org.employees, scenario.projects
-        advice = "fewer or smaller projects, larger work packages, or a shorter horizon"
-        by_name = {c.name: c for c in projects.classes}
-        rows = []
-        if projects.classes and projects.initial_portfolio:
-            first = projects.classes[0]
-            each = max(1.0, first.effort.expected / first.work_package_hours)
-            rows.append(
-                Arrivals(projects.initial_portfolio * each, "projects.initial_portfolio", "work packages", advice)
-            )
-        for i, spec in enumerate(projects.scheduled):
-            klass = by_name[spec.project_class]
-            each = max(1.0, (spec.effort_hours or klass.effort.expected) / klass.work_package_hours)
-            rows.append(Arrivals(each, f"projects.scheduled[{i}].effort_hours", "work packages", advice))
-        for klass in projects.classes:
-            count = employees / 100 * klass.per_100_employees_per_year * projects.arrival_scale * weeks / 52
-            each = max(1.0, klass.effort.expected / klass.work_package_hours)
-            field = f"projects.classes.{klass.name}.per_100_employees_per_year"
-            rows.append(Arrivals(count * each, field, "work packages", advice))
-        return rows
+        return expected_packages(scenario)
 
 
 def _up_the_line(person, deciders):
