@@ -234,8 +234,9 @@ def test_overtime_is_worked_only_above_the_threshold_and_up_to_the_weekly_cap():
             ["admin"], weeks=2, overtime_hours_per_week=cap, overtime_threshold_hours=8.0, overtime_premium=1.5
         )
         finished = []
+        done = finished.append
         for k in range(30):
-            model.submit("admin", 1.0, Case(f"a{k}"), lambda item, now: finished.append(now), f"a{k}")
+            model.submit("admin", 1.0, Case(f"a{k}"), lambda item, now, done=done: done(now), f"a{k}")
         model.run()
         worker = model.workers[0]
         assert max(finished) == pytest.approx(done_at)
