@@ -42,6 +42,7 @@ PLACEHOLDERS = {
     "role": "a role",
     "duty": "a duty",
     "busy": "a duty, context_switch or multitasking",
+    "family": "a duty family: operations, project or management",
 }
 
 HIGHER = 1  # more is better
@@ -339,6 +340,36 @@ CATALOGUE: tuple[Metric, ...] = (
         HIGHER,
     ),
     Metric("headcount.{role}", "headcount", "people", "people in the role at this organisation size", NEITHER),
+    # offered load against capacity, and longer weeks (orgsim.workweek)
+    Metric(
+        "offered_hours_per_person_week.{role}.{family}",
+        "work offered",
+        "hours per person per week",
+        "effort of the work of the family submitted to the role's people or its shared queues (a queue shared"
+        " with other roles split by the hours each spent on it)",
+        NEITHER,
+    ),
+    Metric(
+        "offered_hours_per_person_week.{role}",
+        "work offered",
+        "hours per person per week",
+        "effort of all work submitted to the role's people or its shared queues: compare with the hours available",
+        NEITHER,
+    ),
+    Metric(
+        "available_hours_per_person_week.{role}",
+        "hours available",
+        "hours per person per week",
+        "a person's contract hours a week plus the overtime their role allows",
+        NEITHER,
+    ),
+    Metric(
+        "overtime_hours_per_person_week.{role}",
+        "overtime",
+        "hours per person per week",
+        "hours worked beyond the contract on days the person's own waiting work was above the role's threshold"
+        " (only for roles allowed overtime)",
+    ),
     Metric(
         "fte.{role}",
         "full-time equivalents",
@@ -540,6 +571,7 @@ MIDS: dict[str, MID] = {
     "multitasking_loss.{role}": MID(0.02, "two points of project time: about a working day a quarter"),
     "hours_per_person_week.{role}.{busy}": MID(1.0, "an hour per person per week on one duty"),
     "context_switches_per_person_day.{role}": MID(1.0, "one interruption a day"),
+    "overtime_hours_per_person_week.{role}": MID(1.0, "an hour per person per week"),
     "items_completed_per_person_week.{role}": MID(0.05, _RATE, relative=True),
     "queue_length_mean.{duty}": MID(1.0, "one item waiting"),
     "queue_wait_hours_mean.{duty}": MID(0.5, _HOUR),

@@ -13,6 +13,15 @@ functions: the one idle longest, by default; one at random; the first in staff o
 resumes interrupted work (:meth:`Worker._park`: the same person by default, or — with a
 ``requeue`` hook — any free holder, as in the textbook multi-server preemptive queue).
 
+How people spend an overloaded week — protected time, ageing, overtime and a context
+switch counted once — is :mod:`orgsim.workweek`; each is off by default, and a person with
+none of them on runs exactly the plain code here.  The context switch: with
+``dispatch.context_switch_on = "every_switch"`` (the default) a setup is paid on starting an
+item of another family than the last and on resuming any set-aside item, so an interrupt of
+another family costs two setups (into the interrupt, back to the work); with ``"resume"``,
+work started while other work is set aside (the interrupt) costs none, and the setup is paid
+once, on resuming the last of the set-aside work.
+
 This is the hot path of the simulation: classes use ``__slots__``, queues are heaps,
 and idle people wait on a single event.
 """
@@ -27,6 +36,7 @@ import simpy
 
 from .duties import CONTEXT_SWITCH, MULTITASKING
 from .work.item import WorkItem
+from .workweek import FAMILY_DUTIES, managed_best, own_waiting_hours, work_late
 
 __all__ = ["DutyQueue", "Worker", "offer", "offer_longest_idle", "offer_first", "offer_random"]
 
@@ -50,6 +60,7 @@ class DutyQueue:
         "waits_n",
         "entered",
         "idle",
+        "offered",
     )
 
     def __init__(self, duty: str):
@@ -64,6 +75,7 @@ class DutyQueue:
         self.waits_sum = 0.0
         self.waits_n = 0
         self.entered = 0
+        self.offered = 0.0  # hours of work submitted to it in the measured period
 
     def _level(self, now: float, delta: int) -> None:
         step = self.waiting * (now - self.last_change)
@@ -122,6 +134,11 @@ class DutyQueue:
         self.waits_sum = 0.0
         self.waits_n = 0
         self.entered = 0
+        self.offered = 0.0
+
+    def waiting_hours(self) -> float:
+        """Effort of the items waiting in it (a scan: for end-of-day decisions only)."""
+        return sum(item.remaining for _, _, item in self.heap if not item.cancelled)
 
 
 class Worker:
@@ -162,6 +179,19 @@ class Worker:
         "multitasking_loss",
         "segment_speed",
         "away_hours",
+        "best",
+        "switch_once",
+        "urgent_shift",
+        "promote_shift",
+        "protect",
+        "max_wait",
+        "window",
+        "week_hours",
+        "overtime_left",
+        "overtime_hours",
+        "overtime_at_restart",
+        "overtime_week",
+        "carry",
     )
 
     def __init__(
@@ -206,6 +236,27 @@ class Worker:
         self.busy_at_restart: dict[str, float] = {}
         self.switches_at_restart = 0
         self.finished_at_restart = 0
+        self.switch_once = False  # dispatch.context_switch_on = "resume"
+        self.overtime_left = 0.0  # hours to work late now (set by work_late)
+        self.overtime_hours = 0.0  # overtime worked since time 0
+        self.overtime_at_restart = 0.0
+        self.overtime_week = 0.0  # overtime_hours at the start of this week (kept by the model's clock)
+        self.carry = None  # the item set aside at the end of a late evening, resumed without a setup
+        self.week_hours = 40.0  # the calendar's week: the window of protected time
+        self.window = None  # protected time: deque of (time, overtime, hours on each protected family)
+        role = person.role
+        self.protect = tuple((family, share, FAMILY_DUTIES[family]) for family, share in role.protect)
+        self.max_wait = dict(role.max_wait_hours)
+        # keys of a managed person: urgent work, then protected or aged work, then the rest by rank
+        self.promote_shift = -(len(role.duties) + 1)
+        self.urgent_shift = 0
+        if self.protect or self.max_wait:
+            self.best = lambda bound=None: managed_best(self, bound)
+            self.urgent_shift = 2 * self.promote_shift
+            if self.protect:
+                self.window = deque([(0.0, 0.0, *(0.0 for _ in self.protect))])
+        else:
+            self.best = self._best
 
     # ---------------------------------------------------------------- wiring
     def watch_queue(self, queue: DutyQueue) -> None:
@@ -267,6 +318,24 @@ class Worker:
     def key_of(self, item: WorkItem):
         return (self.rank[item.duty], item.priority, item.seq)
 
+    def own_waiting_hours(self, shared: dict) -> float:
+        """Hours of work waiting for this person (see :func:`~orgsim.workweek.own_waiting_hours`)."""
+        return own_waiting_hours(self, shared)
+
+    def work_late(self, hours: float) -> bool:
+        """Stay ``hours`` longer now, at the end of a working day (see :mod:`orgsim.workweek`);
+        False (and nothing done) when the person is not at work on something."""
+        if self.current is None or self.interrupting or hours <= 0.0:
+            return False
+        self.overtime_left = hours
+        self.interrupting = True
+        self.process.interrupt()
+        return True
+
+    def measured_overtime(self) -> float:
+        """Overtime hours worked in the measured period."""
+        return self.overtime_hours - self.overtime_at_restart
+
     # --------------------------------------------------------- bookkeeping
     def _book(self, now: float) -> None:
         """Add the time since the segment started to the busy hours of its label."""
@@ -293,6 +362,7 @@ class Worker:
         self.busy_at_restart = dict(self.busy)
         self.switches_at_restart = self.switches
         self.finished_at_restart = self.finished
+        self.overtime_at_restart = self.overtime_hours
 
     def measured_busy(self) -> dict[str, float]:
         """Busy hours by duty (and context switching) in the measured period."""
@@ -311,7 +381,7 @@ class Worker:
         env = self.env
         timeout = env.timeout
         new_event = env.event
-        best_of = self._best
+        best_of = self.best
         rank_of = self.rank
         busy = self.busy
         switch_hours = self.switch_hours
@@ -338,6 +408,8 @@ class Worker:
             if queue is None:
                 self.paused.remove(item)
                 resumed = True
+                if item is self.carry:  # left at the end of a late evening: carried on, no setup
+                    self.carry = self.last_family = None
             else:
                 queue.pop(now)
                 resumed = item.started
@@ -350,6 +422,8 @@ class Worker:
             last_family = self.last_family
             family = item.family
             setup = switch_hours if last_family and (resumed or family != last_family) else 0.0
+            if setup > 0.0 and self.switch_once and self.paused:  # an interrupt, or not yet back at the work
+                setup = 0.0
             self.last_family = family
             # when the current stretch of real work began; None while setting up.  Kept apart
             # from segment_start, which snapshots move forward to book busy hours by day.
@@ -392,7 +466,9 @@ class Worker:
                 if working_since is not None:
                     item.remaining -= (now - working_since) * self.segment_speed
                 self._book(now)
-                if item.remaining > 1e-9:
+                if self.overtime_left:
+                    work_late(self, item, now)
+                elif item.remaining > 1e-9:
                     self._park(item)
             self.segment_label = None
             self.segment_speed = 1.0
@@ -412,6 +488,8 @@ class Worker:
         if self.requeue is not None:
             self.requeue(item)
         else:
+            if self.max_wait:  # set-aside work ages from now
+                item.queued_at = self.env.now
             self.paused.append(item)
 
 
@@ -485,7 +563,7 @@ def _preempt_for(queue: DutyQueue, item: WorkItem) -> None:
         theirs = worker.current_key
         if theirs is None or worker.interrupting:
             continue
-        rank = worker.rank[duty]
+        rank = worker.rank[duty] + worker.urgent_shift
         if (theirs[0] > rank or (theirs[0] == rank and theirs[1] > priority)) and (
             victim_key is None or theirs > victim_key
         ):

@@ -29,6 +29,7 @@ from .monitors import Recorder
 from .scenario import Scenario
 from .scenario.roles import staff
 from .work import WorkItem, WorkSource, check_run_size, sources
+from .workweek import late_hours
 
 __all__ = ["Model", "ConservationError", "DailySeries", "random_streams", "EVENT_LOG_COLUMNS", "ARRIVAL"]
 
@@ -140,10 +141,13 @@ class Model:
         else:
             self.offer = offer_first if assign == "first" else offer_longest_idle
         requeue = self._requeue if scenario.dispatch.resume == "any_holder" else None
+        switch_once = scenario.dispatch.context_switch_on == "resume"
         for index, person in enumerate(self.people):
             worker = Worker(self.env, person, index, check_in, self._finished)
             worker.requeue = requeue
             worker.multitasking_loss = scenario.projects.loss
+            worker.switch_once = switch_once
+            worker.week_hours = scenario.calendar.hours_per_week
             self.workers.append(worker)
             for duty in person.role.duties:
                 self._holders[duty].append(worker)
@@ -193,7 +197,9 @@ class Model:
             if then is not None:
                 then(item, now)
             return item
-        self.offer(self.queues[duty] if owner is None else owner.private_queue(duty), item, now)
+        queue = self.queues[duty] if owner is None else owner.private_queue(duty)
+        queue.offered += effort
+        self.offer(queue, item, now)
         return item
 
     def _requeue(self, item: WorkItem) -> None:
@@ -336,6 +342,8 @@ class Model:
         part_timers = [
             (w, w.person.hours_per_week) for w in self.workers if w.person.hours_per_week < week_hours - 1e-9
         ]
+        # the people who may stay late (see orgsim.workweek): none unless a role allows overtime
+        late = [w for w in self.workers if w.person.role.overtime_hours_per_week > 0]
         day = week = 0
         while True:
             if int(day / calendar.days_per_week + 1e-9) == week:  # the first day of a week
@@ -350,7 +358,31 @@ class Model:
                 source.day(day)
             yield self.env.timeout(calendar.hours_per_day)
             day += 1
+            if late and self._stay_late(late, day):
+                yield self.env.timeout(0)  # the late evenings are worked (at once) before the day's snapshot
             self._snapshot()
+
+    def _stay_late(self, late: list[Worker], day: int) -> bool:
+        """The end of working day ``day`` (1, 2, ...): everyone whose role allows overtime and
+        whose own waiting work is above its threshold stays late (see :mod:`orgsim.workweek`).
+        True if anybody does."""
+        days_per_week = int(self.scenario.calendar.days_per_week)
+        weekday = (day - 1) % days_per_week  # 0 on the week's first day
+        shared: dict = {}
+        anybody = False
+        for worker in late:
+            role = worker.person.role
+            if weekday == 0:
+                worker.overtime_week = worker.overtime_hours  # overtime so far, at the week's start
+            hours = late_hours(
+                worker.own_waiting_hours(shared),
+                role.overtime_threshold_hours,
+                role.overtime_hours_per_week - (worker.overtime_hours - worker.overtime_week),
+                days_per_week - weekday,
+            )
+            if hours > 0.0 and worker.work_late(hours):
+                anybody = True
+        return anybody
 
     def _snapshot(self) -> None:
         """Close one working day: average queue lengths and busy hours per role during it,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .duties import CONTEXT_SWITCH, DUTIES, DUTY_FAMILY, FIREFIGHTING, MULTITASKING
+from .duties import CONTEXT_SWITCH, DUTIES, DUTY_FAMILY, FAMILIES, FIREFIGHTING, MULTITASKING
 from .work.measures import WEEKS_PER_QUARTER
 from .work.measures import ratio as _ratio
 
@@ -48,6 +48,7 @@ def measure(model) -> ReplicationOutput:
     for source in model.sources.values():  # each kind of work measures its own cases, in source order
         metrics.update(source.metrics(measured_weeks))
     people = _workload_metrics(model, metrics, measured_hours, measured_weeks)
+    _load_metrics(model, metrics, measured_weeks)
     _queue_metrics(model, metrics, measured_hours)
     _cost_metrics(model, metrics, measured_weeks)
     classes = [c.name for c in scenario.tickets.classes if c.share > 0]
@@ -76,17 +77,24 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
         total = sum(busy.values())
         switches = worker.measured_switches()
         finished = worker.measured_finished()
+        overtime = worker.measured_overtime()
+        worked = measured_hours * worker.person.availability
+        if overtime > 0.0:  # busy share of the hours worked, overtime included
+            worked += overtime
         row = {
             "person": worker.person.label,
             "role": worker.role_name,
-            "utilisation": total / (measured_hours * worker.person.availability) if measured_hours else math.nan,
+            "utilisation": total / worked if measured_hours else math.nan,
             "context_switches_per_day": switches / days if days else math.nan,
             "items_completed_per_week": finished / measured_weeks,
             **{f"hours_per_week.{label}": hours / measured_weeks for label, hours in sorted(busy.items())},
         }
         people.append(row)
-        role = by_role.setdefault(worker.role_name, {"people": 0, "fte": 0.0, "busy": {}, "switches": 0, "finished": 0})
+        role = by_role.setdefault(
+            worker.role_name, {"people": 0, "fte": 0.0, "busy": {}, "switches": 0, "finished": 0, "overtime": 0.0}
+        )
         role["people"] += 1
+        role["overtime"] += overtime
         role["fte"] += worker.person.availability
         role["switches"] += switches
         role["finished"] += finished
@@ -98,7 +106,11 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
             continue
         n = data["people"]
         busy = data["busy"]
-        metrics[f"utilisation.{role.name}"] = sum(busy.values()) / (data["fte"] * measured_hours)
+        worked = data["fte"] * measured_hours
+        if role.overtime_hours_per_week > 0:
+            worked += data["overtime"]
+            metrics[f"overtime_hours_per_person_week.{role.name}"] = data["overtime"] / (n * measured_weeks)
+        metrics[f"utilisation.{role.name}"] = sum(busy.values()) / worked
         for label in (*role.duties, CONTEXT_SWITCH):
             metrics[f"hours_per_person_week.{role.name}.{label}"] = busy.get(label, 0.0) / (n * measured_weeks)
         if any(duty in FIREFIGHTING for duty in role.duties):
@@ -116,6 +128,49 @@ def _workload_metrics(model, metrics, measured_hours, measured_weeks):
         metrics[f"headcount.{role.name}"] = float(n)
         metrics[f"fte.{role.name}"] = data["fte"]
     return people
+
+
+def _load_metrics(model, metrics, measured_weeks):
+    """Offered load against capacity, per role: the hours of work submitted to the role's people
+    (their own queues) or to its shared queues, per person-week of the measured period, by duty
+    family and in all (``offered_hours_per_person_week``), and the hours a person of the role
+    has a week, contract and overtime allowed (``available_hours_per_person_week``).
+
+    A shared queue held by several roles (level-2 tickets, held by the engineers and a hands-on
+    IT manager) is split over them in proportion to the hours each role spent on its duty in
+    the measured period (by headcount when nobody worked on it).  Offered hours are the items'
+    effort as submitted: setups and multitasking losses are the person's, not the work's."""
+    roles = [role for role in model.scenario.roles if any(w.role_name == role.name for w in model.workers)]
+    offered = {role.name: dict.fromkeys(FAMILIES, 0.0) for role in roles}
+    people: dict[str, list] = {role.name: [] for role in roles}
+    for worker in model.workers:
+        people[worker.role_name].append(worker)
+        for queue in worker.private.values():
+            offered[worker.role_name][DUTY_FAMILY[queue.duty]] += queue.offered
+    for duty, queue in model.queues.items():
+        if not queue.offered or not queue.holders:
+            continue
+        weights: dict[str, float] = {}
+        for worker in queue.holders:
+            hours = worker.measured_busy().get(duty, 0.0)
+            weights[worker.role_name] = weights.get(worker.role_name, 0.0) + hours
+        if sum(weights.values()) <= 0.0:
+            weights = {}
+            for worker in queue.holders:
+                weights[worker.role_name] = weights.get(worker.role_name, 0.0) + 1.0
+        total = sum(weights.values())
+        for name, weight in weights.items():
+            offered[name][DUTY_FAMILY[duty]] += queue.offered * weight / total
+    for role in roles:
+        staff = people[role.name]
+        per = len(staff) * measured_weeks
+        held = {DUTY_FAMILY[duty] for duty in role.duties}
+        for family in FAMILIES:
+            if family in held:
+                metrics[f"offered_hours_per_person_week.{role.name}.{family}"] = offered[role.name][family] / per
+        metrics[f"offered_hours_per_person_week.{role.name}"] = sum(offered[role.name].values()) / per
+        contract = sum(w.person.hours_per_week for w in staff) / len(staff)
+        metrics[f"available_hours_per_person_week.{role.name}"] = contract + role.overtime_hours_per_week
 
 
 def _queue_metrics(model, metrics, measured_hours):
@@ -174,11 +229,13 @@ def _cost_metrics(model, metrics, measured_weeks):
     ``cost_per_project``: each person's paid time allocated by :func:`allocate_paid_cost`, idle
     time included); the busy-hour cost of the source's own duties alone (``busy_cost_per_ticket``,
     ...); and the weekly staff cost split over tickets, projects, management and unallocated (the
-    four sum to the staff cost)."""
+    four sum to the staff cost).  Overtime (:mod:`orgsim.workweek`) is paid on top of the contract at
+    the role's ``overtime_premium`` times its hourly cost."""
     costed = [source for source in model.sources.values() if source.cost_unit]
     busy_cost = [0.0] * len(costed)
     staff_cost = 0.0
     allocated = dict.fromkeys(("ticket", "project", "management", "unallocated"), 0.0)
+    overtime_cost = 0.0
     for worker in model.workers:
         rate = worker.person.role.hourly_cost
         staff_cost += rate * worker.person.hours_per_week
@@ -186,9 +243,15 @@ def _cost_metrics(model, metrics, measured_weeks):
         for i, source in enumerate(costed):
             busy_cost[i] += rate * sum(busy.get(d, 0.0) for d in source.duties)
         paid = rate * worker.person.hours_per_week * measured_weeks
+        overtime = worker.measured_overtime()
+        if overtime > 0.0:  # paid at the role's overtime premium
+            paid += rate * worker.person.role.overtime_premium * overtime
+            overtime_cost += rate * worker.person.role.overtime_premium * overtime
         for family, money in allocate_paid_cost(paid, busy, worker.person.role.duties).items():
             allocated[family] += money
     completed = [source.completed_in_period() for source in costed]
+    if overtime_cost > 0.0:
+        staff_cost += overtime_cost / measured_weeks
     metrics["staff_cost_per_week"] = staff_cost
     for source, done in zip(costed, completed, strict=True):
         metrics[f"cost_per_{source.cost_unit}"] = _ratio(allocated[source.cost_unit], done)

@@ -34,7 +34,7 @@ LAYERS = (
     ("orgsim.stats", "orgsim.theory"),
     ("orgsim.scenario",),
     ("orgsim.work",),
-    ("orgsim.dispatch",),
+    ("orgsim.dispatch", "orgsim.workweek"),
     ("orgsim.engine",),
     ("orgsim.metrics",),
     ("orgsim.cache", "orgsim.experiment"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ..duties import DUTIES
+from ..duties import DUTIES, DUTY_FAMILY
 from .roles import Headcount, Role, RoleChange
 
 __all__ = [
@@ -44,6 +44,9 @@ _MANAGER_ROUTINE = 4.0  # a small firm's hands-on IT manager (no service desk): 
 _PM_EXCEPTIONS = 0.7  # a project manager's planning: 30% fewer exceptions than an IT manager's (estimate)
 _SENIOR_EXCEPTIONS = 1.3  # a senior engineer coordinating without planning duties: 30% more (estimate)
 _EMBEDDED_LATENCY = 8.0  # an embedded PM's escalation crosses a line of management: a working day (estimate)
+# the 'balanced' culture: the IT manager protects this share of the week for project work
+_CIO_PROJECT_SHARE = 0.39  # CIOs' time planning and delivering projects: 39% (Deloitte poll of 55 CIOs)
+_MANAGER_OVERTIME = 6.5  # IT managers' overtime, hours a week: 1 h 18 min a day (CMI, Quality of Working Life)
 
 # Role field reference: path, unit, meaning, default, source.
 ROLE_FIELDS = (
@@ -130,6 +133,55 @@ ROLE_FIELDS = (
         " projects.handoff_hours for every other member of the team (they agree the hand-off among themselves)",
         "project manager true, others false",
         "estimate; communication paths grow with team size (Brooks, The Mythical Man-Month, 1975)",
+    ),
+    (
+        "protect",
+        "table family -> share of the week",
+        "protected time: while a family (operations, project, management) has work waiting for the person and"
+        " has had less than its share of their worked hours over the past week, it ranks first after urgent work"
+        " (preemptive items, major incidents); the shares add up to at most 1.  {} = none.  Recalibration: the"
+        f" 'balanced' culture's IT manager, project = {_CIO_PROJECT_SHARE:g}",
+        f"{{}}; the IT manager in culture 'balanced': {{ project = {_CIO_PROJECT_SHARE:g} }} (when it coordinates"
+        " projects)",
+        "CIOs spend 39% of their time planning and delivering projects (Deloitte poll of 55 CIOs, Information Age);"
+        " agreed protected time is kept once agreed (Perlow, ASQ 1999)",
+    ),
+    (
+        "max_wait_hours",
+        "working hours, or table family -> working hours",
+        "ageing: work of a family that has waited longer than this rises above the lower-ranked families, with"
+        " protected work, so that no item waits forever while its owner works on lower-ranked work; one number"
+        " for every family or a table per family; 0 = off.  Recalibration: 40 (a working week) for the roles"
+        " that hold project coordination or status reporting",
+        "0 (off)",
+        "estimate: a manager at 100% triages and takes up what has waited a week (practice, DOMAIN 'what people"
+        " do at 100%')",
+    ),
+    (
+        "overtime_hours_per_week",
+        "hours per person per week",
+        "longer weeks: at most this many hours a week beyond the contract, worked at the end of a day on which"
+        " the person's own waiting work is above overtime_threshold_hours (the week's allowance left spread"
+        f" over its days left); 0 = off.  Recalibration: IT manager {_MANAGER_OVERTIME:g}",
+        "0 (off)",
+        "IT managers' overtime 1 h 18 min a day, ~6.5 h a week, 83% regularly (Chartered Management Institute,"
+        " 170 IT managers); IT staff average 52 h a week (Spiceworks 2015)",
+    ),
+    (
+        "overtime_threshold_hours",
+        "hours",
+        "own waiting work (their own queues, work in hand and set aside, an equal share of the shared queues"
+        " they hold) above which a person works longer that day",
+        "8 (a working day of waiting work)",
+        "estimate",
+    ),
+    (
+        "overtime_premium",
+        "factor",
+        "overtime is paid at this times the role's hourly cost (added to the staff cost)",
+        "1 (straight time)",
+        "estimate: IT managers are salaried and usually exempt from overtime pay (US FLSA executive exemption),"
+        " so an hour late costs about an hour's pay; 1.5 for roles paid time and a half",
     ),
     (
         "escalation_latency_hours",
@@ -318,6 +370,9 @@ def preset_roles(structure: str, employees: int, culture: str = "operations_firs
     ``operations_first`` ranks the IT manager's operational and admin work above project
     coordination and status reporting, and the engineers' routine operations above project
     work; ``projects_first`` the reverse (major incidents come first in both: they preempt).
+    ``balanced`` is a point in between: the order of ``operations_first``, with an IT manager
+    who coordinates projects protecting 39% of the week for them (``protect``: the CIOs' time
+    on projects, Deloitte).
     A small firm has no service desk (fewer than 70 employees): its engineers then take
     level 1 first, so that no duty is left unheld, and its IT manager is hands-on, taking
     level-2 tickets when nothing of their own waits.
@@ -363,6 +418,9 @@ def preset_roles(structure: str, employees: int, culture: str = "operations_firs
         it_duties = ("major_incident", *_COORDINATION, *operations, *helping)
     else:
         it_duties = ("major_incident", *operations, *_COORDINATION, *helping)
+    protect = ()
+    if culture == "balanced" and any(DUTY_FAMILY[duty] == "project" for duty in it_duties):
+        protect = (("project", _CIO_PROJECT_SHARE),)
     roles["it_manager"] = Role(
         "it_manager",
         Headcount(per_reports=_SPAN_OF_CONTROL, minimum=1),
@@ -370,6 +428,7 @@ def preset_roles(structure: str, employees: int, culture: str = "operations_firs
         "head_of_it",
         85.0,
         routine_hours_per_week=hands_on,
+        protect=protect,
     )
     roles["head_of_it"] = Role(
         "head_of_it",

@@ -14,6 +14,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+from ..duties import FAMILIES
+from .checks import ScenarioError, show
+
 __all__ = [
     "CULTURES",
     "Headcount",
@@ -22,11 +25,13 @@ __all__ = [
     "Person",
     "ROLE_SETTINGS",
     "ROLE_FLAGS",
+    "ROLE_TABLES",
+    "family_table",
     "resolve_headcounts",
     "staff",
 ]
 
-CULTURES: tuple[str, ...] = ("operations_first", "projects_first")
+CULTURES: tuple[str, ...] = ("operations_first", "projects_first", "balanced")
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,13 @@ class Headcount:
 class Role:
     """A position: headcount, duties in priority order (first = served first), reporting
     line, hourly cost, the setup time its people pay on switching duty family, the hours they
-    work a week (part-time roles), and, for coordinators, what they bring to a project."""
+    work a week (part-time roles), and, for coordinators, what they bring to a project.
+
+    How its people spend an overloaded week (each off by default, see :mod:`orgsim.dispatch`):
+    ``protect`` ((family, share of the week) pairs: protected time), ``max_wait_hours``
+    ((family, hours) pairs: ageing), ``overtime_hours_per_week`` (longer weeks, at most this
+    many hours beyond the contract, on days their own waiting work is above
+    ``overtime_threshold_hours``, paid at ``overtime_premium`` times the hourly cost)."""
 
     name: str
     headcount: Headcount = field(default_factory=lambda: Headcount(fixed=1))
@@ -83,11 +94,16 @@ class Role:
     protects_team: bool = False
     single_point_of_handoff: bool = False
     escalation_latency_hours: float = 0.0
+    protect: tuple[tuple[str, float], ...] = ()
+    max_wait_hours: tuple[tuple[str, float], ...] = ()
+    overtime_hours_per_week: float = 0.0
+    overtime_threshold_hours: float = 8.0
+    overtime_premium: float = 1.0
 
     def to_data(self) -> dict:
         out = {"headcount": self.headcount.to_data(), "duties": list(self.duties)}
         for key in ROLE_SETTINGS:
-            out[key] = getattr(self, key)
+            out[key] = _setting_data(key, getattr(self, key))
         out["reports_to"] = self.reports_to or ""  # "" = reports to nobody (TOML has no null)
         return out
 
@@ -102,8 +118,44 @@ ROLE_SETTINGS = (
     "protects_team",
     "single_point_of_handoff",
     "escalation_latency_hours",
+    "protect",
+    "max_wait_hours",
+    "overtime_hours_per_week",
+    "overtime_threshold_hours",
+    "overtime_premium",
 )
 ROLE_FLAGS = ("protects_team", "single_point_of_handoff")
+ROLE_TABLES = ("protect", "max_wait_hours")  # tables family -> number (max_wait_hours: or one number)
+
+
+def _setting_data(key: str, value):
+    """A role setting as a scenario file writes it: the family tables as tables."""
+    return dict(value) if key in ROLE_TABLES else value
+
+
+def family_table(key: str, value, path: str) -> tuple[tuple[str, float], ...]:
+    """``protect`` or ``max_wait_hours`` from the file: a table family -> number (or, for
+    ``max_wait_hours``, one number for every family), as (family, value) pairs in family
+    order; a value of 0 leaves its family out (off).  Raises a one-line ScenarioError."""
+    if key == "max_wait_hours" and isinstance(value, int | float) and not isinstance(value, bool):
+        value = dict.fromkeys(FAMILIES, value)
+    if not isinstance(value, dict):
+        wanted = "a number or a table" if key == "max_wait_hours" else "a table"
+        raise ScenarioError(path, f"expected {wanted} family -> number, e.g. {{ project = 0.2 }}, found {show(value)}")
+    pairs = []
+    for family, number in value.items():
+        if family not in FAMILIES:
+            raise ScenarioError(f"{path}.{family}", f"unknown duty family; allowed: {', '.join(FAMILIES)}")
+        high = 1.0 if key == "protect" else 1e6
+        if isinstance(number, bool) or not isinstance(number, int | float) or not 0 <= number <= high:
+            raise ScenarioError(f"{path}.{family}", f"found {show(number)}; allowed: a number from 0 to {high:g}")
+    total = sum(value.values())
+    if key == "protect" and total > 1 + 1e-9:
+        raise ScenarioError(path, f"the shares add up to {total:g}; allowed: at most 1 (the whole week)")
+    for family in FAMILIES:
+        if value.get(family, 0):
+            pairs.append((family, float(value[family])))
+    return tuple(pairs)
 
 
 def resolve_headcounts(
@@ -175,6 +227,11 @@ class RoleChange:
     protects_team: bool | None = None
     single_point_of_handoff: bool | None = None
     escalation_latency_hours: float | None = None
+    protect: tuple[tuple[str, float], ...] | None = None
+    max_wait_hours: tuple[tuple[str, float], ...] | None = None
+    overtime_hours_per_week: float | None = None
+    overtime_threshold_hours: float | None = None
+    overtime_premium: float | None = None
 
     def apply(self, base: Role | None) -> Role:
         """The preset role ``base`` (or a new role) with this change made."""
@@ -194,7 +251,7 @@ class RoleChange:
             out["duties"] = list(self.duties)
         for key in ("reports_to", *ROLE_SETTINGS):
             if getattr(self, key) is not None:
-                out[key] = getattr(self, key)
+                out[key] = _setting_data(key, getattr(self, key))
         return out
 
 

@@ -136,9 +136,11 @@ class Org:
         "choice",
         "where project work ranks: 'operations_first' puts the IT manager's operational and admin work above project"
         " coordination and status reporting, and the engineers' routine operations above project work;"
-        " 'projects_first' the reverse (major incidents first in both)",
+        " 'projects_first' the reverse (major incidents first in both); 'balanced' the order of operations_first"
+        " with an IT manager who coordinates projects protecting 39% of the week for them (roles.ROLE.protect)",
         "estimate: most IT departments run operations first (~70% of IT spending is 'run', Gartner IT Key Metrics;"
-        " 89% share one pool of people between projects and operations, Innotas 2016)",
+        " 89% share one pool of people between projects and operations, Innotas 2016); 'balanced': CIOs spend 39%"
+        " of their time planning and delivering projects (Deloitte poll of 55 CIOs)",
         check=one_of(*CULTURES),
     )
     role_clarity: float = param(
@@ -716,6 +718,17 @@ class Dispatch:
         " (the textbook multi-server preemptive queue)",
         "model convention",
         check=one_of("same_person", "any_holder"),
+    )
+    context_switch_on: str = param(
+        "every_switch",
+        "choice",
+        "when a role's context_switch_hours is paid: 'every_switch' on starting work of another duty family and"
+        " on resuming any interrupted work (an interrupt of another family costs two setups: into it and back);"
+        " 'resume' once, on going back to interrupted work (the interrupt itself costs none, and a run of"
+        " interrupts one setup).  Recalibration: 'resume'",
+        "model convention ('every_switch' keeps earlier results); the cost measured is that of resuming"
+        " interrupted work, ~23 min (Mark, Gonzalez & Harris, CHI 2005), which argues for 'resume'",
+        check=one_of("every_switch", "resume"),
     )
 
 

@@ -23,7 +23,7 @@ from .convert import (
     require_text_keys,
 )
 from .presets import resolve_roles
-from .roles import ROLE_FLAGS, ROLE_SETTINGS, RoleChange
+from .roles import ROLE_FLAGS, ROLE_SETTINGS, ROLE_TABLES, RoleChange, family_table
 from .schema import (
     DEFAULT_PROJECT_CLASSES,
     DEFAULT_TICKET_CLASSES,
@@ -182,7 +182,13 @@ def projects_section(data) -> Projects:
 _ROLE_KEYS = ("headcount", "duties", "reports_to", *ROLE_SETTINGS)
 
 
-_ROLE_LIMITS = {"hours_per_week": 168.0, "exception_factor": 100.0, "context_switch_hours": 1000.0}
+_ROLE_LIMITS = {
+    "hours_per_week": 168.0,
+    "exception_factor": 100.0,
+    "context_switch_hours": 1000.0,
+    "overtime_hours_per_week": 128.0,
+    "overtime_premium": 10.0,
+}
 
 
 def _role_change(name: str, table: dict, path: str, in_preset: bool) -> RoleChange:
@@ -216,6 +222,9 @@ def _role_change(name: str, table: dict, path: str, in_preset: bool) -> RoleChan
             continue
         if key in ROLE_FLAGS:
             values[key] = convert_scalar(bool, table[key], f"{path}.{key}")
+            continue
+        if key in ROLE_TABLES:
+            values[key] = family_table(key, table[key], f"{path}.{key}")
             continue
         number = convert_scalar(float, table[key], f"{path}.{key}")
         if not 0 <= number <= _ROLE_LIMITS.get(key, 1e6):
