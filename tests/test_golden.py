@@ -24,31 +24,13 @@ SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.toml"))
 SHORT = {"simulation.horizon_weeks": 26, "simulation.warmup_weeks": 4}
 
 
-# metrics added after the stored numbers were written, that describe and move nothing (issue 20's
-# offered load against capacity): left out of the fingerprint, so every stored number is still checked
-NEWER_METRICS = ("offered_hours_per_person_week.", "available_hours_per_person_week.")
-
-
-def _newer(name) -> bool:
-    return isinstance(name, str) and name.startswith(NEWER_METRICS)
-
-
-def _stored_only(frame):
-    """The frame without the columns, and the rows naming a metric, of :data:`NEWER_METRICS`."""
-    frame = frame[[c for c in frame.columns if not _newer(c)]]
-    if "metric" in frame.columns:
-        frame = frame[~frame["metric"].map(_newer)]
-    return frame
-
-
 def _digest(frame) -> str:
-    frame = _stored_only(frame)
     return hashlib.sha256(frame.to_csv(index=False, float_format="%.17g").encode()).hexdigest()
 
 
 def _numbers(frame) -> str:
     """The digest of a table's numbers only (its words may be reworded; its numbers may not)."""
-    return _digest(_stored_only(frame).select_dtypes(include="number"))
+    return _digest(frame.select_dtypes(include="number"))
 
 
 def _numbers_in(value) -> list:
@@ -83,7 +65,7 @@ def study_fingerprint() -> dict:
 
 def _run_fingerprint(results) -> dict:
     return {
-        "metrics": _stored_only(results.replications).to_dict("records"),
+        "metrics": results.replications.to_dict("records"),
         "timeseries": _digest(results.timeseries),
         "people": _digest(results.people),
         "lead_times": _digest(results.project_lead_times),
