@@ -45,6 +45,9 @@ class Results:
     projects : per completed project: replication, class, effort and estimate (hours), lead time
         (weeks), on time, rework hours.
     project_arrivals : per project arrived after the warm-up: replication, class, effort (hours).
+    growing : each queue that grew through the measured weeks, and in how many replications
+        (:func:`orgsim.metrics.growing_queues`; the stability check is
+        :func:`orgsim.results.capacity.capacity`).
     """
 
     FILES = (
@@ -74,6 +77,7 @@ class Results:
     event_parts: list[str] | None = None
     event_formats: tuple[str, ...] = ("csv",)
     _events_dir: Path | None = None
+    growing: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_outputs(cls, scenario: Scenario, seed: int, outputs: list[ReplicationOutput]) -> Results:
@@ -106,6 +110,10 @@ class Results:
             columns=["replication", "project_class", "effort_hours"],
         )
         warnings = growth_warnings([o.warnings for o in outputs])
+        growing: dict[str, int] = {}
+        for output in outputs:
+            for name in output.warnings:
+                growing[name] = growing.get(name, 0) + 1
         check = warmup_check(timeseries, scenario.simulation.warmup_weeks, scenario.calendar.days_per_week)
         if not check["enough"] and not warnings:
             warnings.append(
@@ -126,6 +134,7 @@ class Results:
             warnings,
             projects,
             arrivals,
+            growing=growing,
         )
 
     def metric(self, name: str) -> float:

@@ -5,7 +5,7 @@ step).  Numbers are written by :func:`orgsim.wording.format_number`."""
 from __future__ import annotations
 
 from .. import catalogue
-from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, format_number
+from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, OVER_CAPACITY, format_number
 from .money import NET_BENEFIT
 
 __all__ = [
@@ -187,6 +187,9 @@ def net_benefit_lines(comparison) -> list[str]:
         return []
     lines = []
     for row in differences[differences["metric"] == NET_BENEFIT].itertuples():
+        if row.verdict == OVER_CAPACITY:
+            lines.append(f"net benefit of {row.scenario} against {row.baseline}: {OVER_CAPACITY} ({row.over_capacity})")
+            continue
         verdict = f"-> {row.better} better" if row.better else f"({row.verdict})"
         lines.append(
             f"net benefit of {row.scenario} against {row.baseline} (cost of delay "
