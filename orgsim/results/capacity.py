@@ -145,6 +145,10 @@ class Capacity:
         tail = "" if self.has_offered else f" ({self.basis})"
         return f"{label}: {OVER_CAPACITY}: " + "; ".join(self.reasons) + tail
 
+    def why(self, label: str) -> str:
+        """``combined at 400 employees: the IT manager is offered ...``: the reasons alone ('' if stable)."""
+        return f"{label}: " + "; ".join(self.reasons) if self.reasons else ""
+
     def short(self) -> str:
         """What stands in a table's cell or a printed line instead of a magnitude:
         ``over capacity (the IT manager is offered 52 h of work a week for 40 available)``,
