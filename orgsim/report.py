@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import catalogue
 from .plots import study_figures
-from .results import FIGURES, Files, OutputFolder
+from .results import FIGURES, Files, OutputFolder, capacity, censored_lead_time_line, point_label
 from .study import ERP, QUESTIONS, Study, study_files
 from .version import __version__
 from .wording import OVER_CAPACITY, format_number
@@ -268,6 +268,19 @@ def _steps(study: Study, figures: dict) -> str:
     )
 
 
+def _censored(study: Study) -> str:
+    """The lead time counting open projects at the top of the range, per stable structure."""
+    top = study.plan.sizes[-1]
+    lines = []
+    for structure in study.plan.structures:
+        result = study.main_point(top, structure)
+        if capacity(result).over:
+            lines.append(f"{point_label(result)}: {OVER_CAPACITY}, no lead time")
+        else:
+            lines.append(censored_lead_time_line(result, point_label(result)))
+    return "At the top of the range: " + "; ".join(lines) + "."
+
+
 def _caveats(study: Study, figures: dict) -> str:
     answer = study.answer()
     items = [
@@ -276,6 +289,7 @@ def _caveats(study: Study, figures: dict) -> str:
         f"(project lead time: {format_number(answer['mid'])} week; an estimate).",
         "Project lead time counts the projects that finished; an overloaded structure also leaves projects open "
         "(projects_open_at_end in tradeoffs.csv, and the trade-off figure).",
+        _censored(study),
         f"The ERP rollout of Q4 ({format_number(ERP['effort_hours'])} hours of IT effort, a team of "
         f"{ERP['team_size']}) and the role-clarity scale of Q8 are estimates.",
     ]

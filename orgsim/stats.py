@@ -380,10 +380,10 @@ def kaplan_meier(durations, observed) -> dict:
     observed = np.asarray(observed, dtype=bool)
     keep = np.isfinite(durations)
     durations, observed = durations[keep], observed[keep]
-    times = np.unique(durations[observed])
+    times, events = np.unique(durations[observed], return_counts=True)
+    events = events.astype(float)
     order = np.sort(durations)
     at_risk = len(order) - np.searchsorted(order, times, side="left")
-    events = np.array([np.count_nonzero(durations[observed] == t) for t in times], dtype=float)
     survival = np.cumprod(1.0 - events / np.maximum(at_risk, 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(at_risk > events, events / (at_risk * (at_risk - events)), np.inf)

@@ -12,6 +12,7 @@ pictures are :mod:`orgsim.plots`.
 - :mod:`~orgsim.results.money`: the cost of delay and the net benefit;
 - :mod:`~orgsim.results.capacity`: the stability check of a point (:func:`capacity`: over
   capacity or stable) and the metrics read from a queue (``QUEUE_MAGNITUDES``);
+- :mod:`~orgsim.results.censored`: project lead time counting the open projects (Kaplan-Meier);
 - :mod:`~orgsim.results.comparison`: :class:`Comparison`, :func:`compare`, the MIDs;
 - :mod:`~orgsim.results.sweep`: :class:`Sweep`, :func:`sweep`, the crossover and regions;
 - :mod:`~orgsim.results.wording`: the words about results (warnings, the crossover sentence, the
@@ -21,6 +22,7 @@ pictures are :mod:`orgsim.plots`.
 from __future__ import annotations
 
 from .capacity import capacity, point_label
+from .censored import censored_lead_time_line
 from .comparison import Comparison, compare, parse_mids, verdict
 from .events import EVENT_FORMATS, event_formats
 from .folder import FIGURES, MANIFEST, Files, OutputFolder, UndeclaredFileError, declare, jsonable
@@ -31,6 +33,7 @@ from .wording import headcount_step_lines, net_benefit_lines, sweep_table
 
 __all__ = [
     "capacity",
+    "censored_lead_time_line",
     "point_label",
     "Results",
     "Comparison",

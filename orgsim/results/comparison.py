@@ -16,6 +16,7 @@ from ..scenario import Scenario
 from ..stats import judge, paired_difference, summary_value
 from ..wording import BETTER, OVER_CAPACITY, WORSE, format_number
 from .capacity import Capacity, capacity, from_queue
+from .censored import censored_lead_time_line
 from .folder import FIGURES, OutputFolder, declare
 from .money import NET_BENEFIT, net_benefit
 from .run import Results
@@ -196,6 +197,9 @@ class Comparison:
         )
         for result, check in zip(self.results, checks, strict=True):
             lines.append(f"capacity: {check.sentence(result.scenario.name)}")
+        for result, check in zip(self.results, checks, strict=True):
+            if check.stable:  # over capacity: no lead time, censored or not
+                lines.append(censored_lead_time_line(result, result.scenario.name))
         for result in self.results:
             for warning in result.warnings:
                 lines.append(f"warning ({result.scenario.name}): {warning}")

@@ -21,7 +21,8 @@ from ..metrics import ReplicationOutput
 from ..monitors import BIN_EDGES
 from ..scenario import Scenario
 from ..stats import CONFIDENCE, summarise, summary_value, warmup_check
-from ..wording import format_number
+from ..wording import OVER_CAPACITY, format_number
+from .capacity import capacity, from_queue
 from .events import event_formats, read_events, write_events_csv, write_events_xes
 from .folder import FIGURES, OutputFolder, declare
 from .wording import growth_warnings
@@ -152,12 +153,18 @@ class Results:
         ]
         rows = catalogue.headline()
         width = max(len(m.label) + len(m.unit) + 3 for m in rows)
+        check = capacity(self)
         for metric in rows:
             if metric.pattern not in set(self.summary["metric"]):
+                continue
+            if check.over and from_queue(metric.pattern):
+                lines.append(f"  {f'{metric.label} ({metric.unit})':<{width}} {OVER_CAPACITY:>10}")
                 continue
             mean, low, high = summary_value(self.summary, metric.pattern)
             ci = f"  (95% CI {format_number(low)} to {format_number(high)})" if not math.isnan(low) else ""
             lines.append(f"  {f'{metric.label} ({metric.unit})':<{width}} {format_number(mean):>10}{ci}")
+        if check.over:
+            lines.append(f"  {check.sentence('this run')}")
         for warning in self.warnings:
             lines.append(f"  warning: {warning}")
         return "\n".join(lines)
