@@ -25,10 +25,14 @@ import pandas as pd
 
 from . import catalogue
 from .plots import study_figures
-from .results import FIGURES, Files, OutputFolder
+from .results import FIGURES, Files, OutputFolder, capacity, censored_lead_time_line, point_label
 from .study import ERP, QUESTIONS, Study, study_files
 from .version import __version__
-from .wording import format_number
+from .wording import OVER_CAPACITY, format_number
+
+# key_numbers.csv's columns shown in the report's table (why a number is over capacity is said
+# beside its question)
+_KEY_COLUMNS = ["question", "quantity", "unit", "kind", "mean", "ci_low", "ci_high", "n", "verdict"]
 
 __all__ = [
     "FILES",
@@ -128,6 +132,12 @@ def _number(study: Study, question: str) -> str:
     index = int(table.index[table["question"] == question][0])
     row = table.loc[index]
     unit = "" if row["unit"] == "share" else f" {row['unit']}"
+    if row.get("over_capacity"):
+        return (
+            f'<p class="number over-capacity" data-csv="key_numbers.csv" data-row="{index}">'
+            f"{_e(_upper(row['quantity']))}: <strong>{_e(OVER_CAPACITY)}</strong> ({_e(row['over_capacity'])}): "
+            "the queues there do not empty, so this number measures the length of the run, not the roles</p>"
+        )
 
     def span(column):
         return f'<span data-column="{column}">{_e(cell_text(row[column]))}</span>'
@@ -240,7 +250,7 @@ def _questions(study: Study, figures: dict) -> str:
     questions = study.questions()
     return "".join(_question(study, q.id, q.csv, questions[q.id], figures) for q in QUESTIONS) + (
         "<details><summary>All key numbers</summary>"
-        + table_html(study.key_numbers(), "key_numbers.csv")
+        + table_html(study.key_numbers(), "key_numbers.csv", _KEY_COLUMNS)
         + "</details>"
     )
 
@@ -258,6 +268,19 @@ def _steps(study: Study, figures: dict) -> str:
     )
 
 
+def _censored(study: Study) -> str:
+    """The lead time counting open projects at the top of the range, per stable structure."""
+    top = study.plan.sizes[-1]
+    lines = []
+    for structure in study.plan.structures:
+        result = study.main_point(top, structure)
+        if capacity(result).over:
+            lines.append(f"{point_label(result)}: {OVER_CAPACITY}, no lead time")
+        else:
+            lines.append(censored_lead_time_line(result, point_label(result)))
+    return "At the top of the range: " + "; ".join(lines) + "."
+
+
 def _caveats(study: Study, figures: dict) -> str:
     answer = study.answer()
     items = [
@@ -266,6 +289,7 @@ def _caveats(study: Study, figures: dict) -> str:
         f"(project lead time: {format_number(answer['mid'])} week; an estimate).",
         "Project lead time counts the projects that finished; an overloaded structure also leaves projects open "
         "(projects_open_at_end in tradeoffs.csv, and the trade-off figure).",
+        _censored(study),
         f"The ERP rollout of Q4 ({format_number(ERP['effort_hours'])} hours of IT effort, a team of "
         f"{ERP['team_size']}) and the role-clarity scale of Q8 are estimates.",
     ]
@@ -298,14 +322,23 @@ def _caveats(study: Study, figures: dict) -> str:
             "Replications that finished no project in the measured weeks have no lead time and are left out, so "
             f"the mean lead time there understates the structure's: {where}."
         )
-    warnings = study.warnings
-    if warnings:
-        shown = "".join(f"<li>{_e(w)}</li>" for w in warnings[:12])
-        more = f"<li>… and {len(warnings) - 12} more (study.json lists them all)</li>" if len(warnings) > 12 else ""
+    groups = study.warnings_by_point()
+    if groups:
+        total = sum(len(g["warnings"]) for g in groups)
+        shown = "".join(
+            f"<li><strong>{_e(g['point'])}</strong>"
+            + (f" ({_e(OVER_CAPACITY)})" if g["over_capacity"] else "")
+            + "<ul>"
+            + "".join(f"<li>{_e(w)}</li>" for w in g["warnings"])
+            + "</ul></li>"
+            for g in groups[:12]
+        )
+        more = f"<li>… and {len(groups) - 12} more points (study.json lists them all)</li>" if len(groups) > 12 else ""
         items.append(
-            f"{len(warnings)} warnings from the runs: where a queue grows through the run, its load is above capacity "
-            f"and its metrics depend on the horizon; where the warm-up looks short, the first measured weeks still "
-            f"carry the empty start.<details><summary>Which</summary><ul>{shown}{more}</ul></details>"
+            f"{total} warnings from {len(groups)} points of the runs, the largest organisation first: where a queue "
+            f"grows through the run, its load is above capacity and its metrics depend on the horizon; where the "
+            f"warm-up looks short, the first measured weeks still carry the empty start."
+            f"<details open><summary>Which, by point</summary><ul>{shown}{more}</ul></details>"
         )
     movers = [
         f"{row.parameter} = {row.value} ("

@@ -35,6 +35,8 @@ __all__ = [
     "find_crossover",
     "find_regions",
     "warmup_check",
+    "kaplan_meier",
+    "kaplan_meier_median",
 ]
 
 CONFIDENCE = 0.95
@@ -361,3 +363,120 @@ def warmup_check(timeseries: pd.DataFrame, warmup_weeks: float, days_per_week: f
     first_day = int(inside[0]) if len(inside) else len(backlog)
     needed = first_day / days_per_week
     return {"needed_weeks": needed, "enough": needed <= warmup_weeks + 1e-9, "steady_backlog": steady}
+
+
+# ------------------------------------------------------------------ censored durations
+
+
+def kaplan_meier(durations, observed) -> dict:
+    """The Kaplan-Meier estimate of the survival curve of ``durations`` (``observed`` false:
+    censored at that duration, e.g. a project still open at the end of the run, at its age).
+
+    Returns ``times`` (the distinct observed durations, ascending), ``survival`` (S just after
+    each), ``at_risk``, ``events`` and ``greenwood`` (Greenwood's variance of log S: the sum of
+    d / (n (n - d)) up to each time; infinite once S is 0).  A duration censored at an event
+    time is at risk at that time (the usual convention)."""
+    durations = np.asarray(durations, dtype=float)
+    observed = np.asarray(observed, dtype=bool)
+    keep = np.isfinite(durations)
+    durations, observed = durations[keep], observed[keep]
+    times, events = np.unique(durations[observed], return_counts=True)
+    events = events.astype(float)
+    order = np.sort(durations)
+    at_risk = len(order) - np.searchsorted(order, times, side="left")
+    survival = np.cumprod(1.0 - events / np.maximum(at_risk, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(at_risk > events, events / (at_risk * (at_risk - events)), np.inf)
+    return {
+        "times": times,
+        "survival": survival,
+        "at_risk": at_risk.astype(int),
+        "events": events.astype(int),
+        "greenwood": np.cumsum(terms),
+    }
+
+
+def _first_below_half(times: np.ndarray, curve: np.ndarray) -> float:
+    below = np.flatnonzero(curve <= 0.5 + 1e-12)
+    return float(times[below[0]]) if len(below) else math.inf
+
+
+def _km_median(durations, observed) -> float:
+    curve = kaplan_meier(durations, observed)
+    return _first_below_half(curve["times"], curve["survival"])
+
+
+def kaplan_meier_median(
+    durations,
+    observed,
+    confidence: float = CONFIDENCE,
+    groups=None,
+    bootstrap: int = 400,
+    seed: int = 0,
+) -> dict:
+    """The median of censored durations (Kaplan-Meier) with its confidence interval.
+
+    ``durations`` and ``observed`` as for :func:`kaplan_meier`.  The median is the smallest
+    observed duration at which the estimated survival is 0.5 or less; ``inf`` when it never
+    falls that far (more than half are still open: the median is longer than the longest
+    duration seen, ``longest``).
+
+    The interval:
+
+    - without ``groups``: Brookmeyer and Crowley's, from the pointwise log(-log) interval of
+      S with Greenwood's variance (what R's ``survfit`` and lifelines give with that
+      transform): the durations at which the band's upper and lower curves first reach 0.5;
+    - with ``groups`` (one label per duration, e.g. the replication it comes from): a
+      percentile bootstrap that resamples whole groups (``bootstrap`` resamples, one seeded
+      stream), because durations of one replication share its organisation and are not
+      independent.  orgsim uses this for project lead times, by replication.
+
+    An end of the interval that the data cannot bound is ``inf``.  Also returns ``n``,
+    ``events`` (observed), ``censored`` and ``method``."""
+    durations = np.asarray(durations, dtype=float)
+    observed = np.asarray(observed, dtype=bool)
+    curve = kaplan_meier(durations, observed)
+    median = _first_below_half(curve["times"], curve["survival"])
+    out = {
+        "median": median,
+        "n": int(len(durations)),
+        "events": int(observed.sum()),
+        "censored": int((~observed).sum()),
+        "longest": float(durations.max()) if len(durations) else math.nan,
+    }
+    if out["events"] == 0:
+        return {
+            **out,
+            "median": math.inf if len(durations) else math.nan,
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+            "method": "none",
+        }
+    alpha = 1.0 - confidence
+    if groups is None:
+        from scipy import stats
+
+        z = float(stats.norm.ppf(1 - alpha / 2))
+        s = curve["survival"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_s = np.log(s)
+            spread = z * np.sqrt(curve["greenwood"]) / np.abs(log_s)
+            upper = np.where(s >= 1.0, 1.0, np.where(s > 0, s ** np.exp(-spread), 0.0))
+            lower = np.where(s >= 1.0, 1.0, np.where(s > 0, s ** np.exp(spread), 0.0))
+        unbounded = ~np.isfinite(curve["greenwood"])  # S fell to 0: the band is [0, 1]
+        upper = np.where(unbounded, 1.0, np.nan_to_num(upper, nan=1.0))
+        lower = np.where(unbounded, 0.0, np.nan_to_num(lower, nan=0.0))
+        low = _first_below_half(curve["times"], lower)
+        high = _first_below_half(curve["times"], upper)
+        return {**out, "ci_low": low, "ci_high": high, "method": "Brookmeyer-Crowley, Greenwood log(-log)"}
+    groups = np.asarray(groups)
+    labels, index = np.unique(groups, return_inverse=True)
+    members = [np.flatnonzero(index == k) for k in range(len(labels))]
+    samples = []
+    for resample in bootstrap_indices(len(labels), bootstrap, seed):
+        chosen = np.concatenate([members[k] for k in resample])
+        samples.append(_km_median(durations[chosen], observed[chosen]))
+    samples = np.sort(np.asarray(samples, dtype=float))
+    low = samples[int(math.floor(alpha / 2 * len(samples)))]
+    high = samples[min(len(samples) - 1, int(math.ceil((1 - alpha / 2) * len(samples))) - 1)]
+    return {**out, "ci_low": float(low), "ci_high": float(high), "method": f"bootstrap over {len(labels)} groups"}

@@ -1,6 +1,7 @@
 """The one place orgsim's words and number formats live: how a number is written
 (``format_number``, ``percent``), how a user's text is made safe to print (``printable``),
-and the four verdicts that every comparison in the tool speaks (``VERDICTS``).
+and the four verdicts that every comparison in the tool speaks (``VERDICTS``), with the
+one word said instead of a verdict where a side is over capacity (``OVER_CAPACITY``).
 
 It sits at the bottom of the layers: it imports nothing from orgsim, and every layer above
 may use it, so ``compare``, a sweep's regions, the study and the figures word the same
@@ -18,6 +19,7 @@ __all__ = [
     "NO_PRACTICAL_DIFFERENCE",
     "CANNOT_TELL",
     "VERDICTS",
+    "OVER_CAPACITY",
     "format_number",
     "percent",
     "printable",
@@ -30,6 +32,10 @@ WORSE = "worse"
 NO_PRACTICAL_DIFFERENCE = "no practical difference"
 CANNOT_TELL = "cannot tell"
 VERDICTS = (BETTER, WORSE, NO_PRACTICAL_DIFFERENCE, CANNOT_TELL)
+# beside the four, the one word for a pair with a side whose queues do not empty (see
+# orgsim.results.capacity): no difference is judged there, and that is itself an answer
+# (that structure cannot carry this load)
+OVER_CAPACITY = "over capacity"
 
 
 def format_number(value, digits: int = 3, signed: bool = False) -> str:

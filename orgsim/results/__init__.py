@@ -10,6 +10,9 @@ pictures are :mod:`orgsim.plots`.
 - :mod:`~orgsim.results.run`: :class:`Results` and :func:`simulate`;
 - :mod:`~orgsim.results.events`: the event log (events.csv, events.xes);
 - :mod:`~orgsim.results.money`: the cost of delay and the net benefit;
+- :mod:`~orgsim.results.capacity`: the stability check of a point (:func:`capacity`: over
+  capacity or stable) and the metrics read from a queue (``QUEUE_MAGNITUDES``);
+- :mod:`~orgsim.results.censored`: project lead time counting the open projects (Kaplan-Meier);
 - :mod:`~orgsim.results.comparison`: :class:`Comparison`, :func:`compare`, the MIDs;
 - :mod:`~orgsim.results.sweep`: :class:`Sweep`, :func:`sweep`, the crossover and regions;
 - :mod:`~orgsim.results.wording`: the words about results (warnings, the crossover sentence, the
@@ -18,6 +21,8 @@ pictures are :mod:`orgsim.plots`.
 
 from __future__ import annotations
 
+from .capacity import capacity, point_label
+from .censored import censored_lead_time_line
 from .comparison import Comparison, compare, parse_mids, verdict
 from .events import EVENT_FORMATS, event_formats
 from .folder import FIGURES, MANIFEST, Files, OutputFolder, UndeclaredFileError, declare, jsonable
@@ -27,6 +32,9 @@ from .sweep import Sweep, sweep
 from .wording import headcount_step_lines, net_benefit_lines, sweep_table
 
 __all__ = [
+    "capacity",
+    "censored_lead_time_line",
+    "point_label",
     "Results",
     "Comparison",
     "Sweep",

@@ -14,7 +14,9 @@ from .. import catalogue
 from ..experiment import RunCache, run_scenarios
 from ..scenario import Scenario
 from ..stats import judge, paired_difference, summary_value
-from ..wording import BETTER, WORSE, format_number
+from ..wording import BETTER, OVER_CAPACITY, WORSE, format_number
+from .capacity import Capacity, capacity, from_queue
+from .censored import censored_lead_time_line
 from .folder import FIGURES, OutputFolder, declare
 from .money import NET_BENEFIT, net_benefit
 from .run import Results
@@ -39,6 +41,11 @@ class Comparison:
     (``value_per_project_week``, or else the first scenario's
     ``projects.value_per_project_week``) above 0, one more row per scenario:
     ``net_benefit_per_week`` (:func:`net_benefit`; more is better).
+
+    Where either side is over capacity (:func:`orgsim.results.capacity.capacity`), a metric
+    read from a queue (:data:`~orgsim.results.capacity.QUEUE_MAGNITUDES`) gets the verdict
+    ``over capacity``, and ``over_capacity`` says which side and why: the data keep what the
+    run measured, but no magnitude of it is printed.
     """
 
     FILES = declare("comparison.csv", "differences.csv") | FIGURES  # what write() and orgsim.plots write
@@ -79,11 +86,25 @@ class Comparison:
             return self.mid[row.pattern]
         return catalogue.minimal_difference(metric)
 
+    def capacities(self) -> list[Capacity]:
+        """The stability check of every scenario, in order."""
+        return [capacity(result) for result in self.results]
+
+    def _over_note(self, base: Results, other: Results) -> str:
+        """Which side of a pair is over capacity, and why ('' when both are stable)."""
+        notes = []
+        for result in (other, base):
+            check = capacity(result)
+            if check.over:
+                notes.append(check.sentence(result.scenario.name))
+        return "; ".join(notes)
+
     @property
     def differences(self) -> pd.DataFrame:
         base = self.results[0]
         rows = []
         for other in self.results[1:]:
+            over = self._over_note(base, other)
             for metric in base.replications.columns:
                 if metric == "replication" or metric not in other.replications.columns:
                     continue
@@ -96,6 +117,9 @@ class Comparison:
                 if not math.isfinite(threshold):
                     threshold = 0.0
                 word = verdict(row, direction, threshold if mid else None)
+                held = bool(over) and from_queue(metric)
+                if held:
+                    word = OVER_CAPACITY
                 better = {BETTER: other.scenario.name, WORSE: base.scenario.name}.get(word, "")
                 rows.append(
                     {
@@ -107,17 +131,18 @@ class Comparison:
                         "practical": bool(better),
                         "better": better,
                         "verdict": word,
+                        "over_capacity": over if held else "",
                     }
                 )
             if self.value > 0:
-                rows.append(self._net_benefit_row(base, other))
+                rows.append(self._net_benefit_row(base, other, over))
         return pd.DataFrame(rows)
 
-    def _net_benefit_row(self, base: Results, other: Results) -> dict:
+    def _net_benefit_row(self, base: Results, other: Results, over: str = "") -> dict:
         ordered = [r.replications.sort_values("replication") for r in (base, other)]
         gain = net_benefit(*ordered, self.value)
         row = paired_difference(np.zeros_like(gain), gain)
-        word = verdict(row, 1, None)  # money: any significant net benefit counts
+        word = OVER_CAPACITY if over else verdict(row, 1, None)  # money: any significant net benefit counts
         better = {BETTER: other.scenario.name, WORSE: base.scenario.name}.get(word, "")
         return {
             "metric": NET_BENEFIT,
@@ -128,6 +153,7 @@ class Comparison:
             "practical": bool(better),
             "better": better,
             "verdict": word,
+            "over_capacity": over,
         }
 
     def table(self) -> str:
@@ -137,14 +163,19 @@ class Comparison:
         label_width = max(len(f"{m.label} ({m.unit})") for m in catalogue.headline()) + 2
         lines = [f"{'metric':<{label_width}}" + "".join(f"{n:>{width + 2}}" for n in names)]
         differences = self.differences
+        checks = self.capacities()
         for metric in catalogue.headline():
             cells = []
-            for result in self.results:
+            for result, check in zip(self.results, checks, strict=True):
                 mean, _, _ = summary_value(result.summary, metric.pattern)
                 present = metric.pattern in set(result.summary["metric"])
-                cells.append(f"{format_number(mean):>{width + 2}}" if present else " " * (width + 2))
+                shown = OVER_CAPACITY if check.over and from_queue(metric.pattern) else format_number(mean)
+                cells.append(f"{shown:>{width + 2}}" if present else " " * (width + 2))
             lines.append(f"{f'{metric.label} ({metric.unit})':<{label_width}}" + "".join(cells))
             for row in differences[differences["metric"] == metric.pattern].itertuples():
+                if row.verdict == OVER_CAPACITY:
+                    lines.append(f"    {row.scenario} - {row.baseline}: {OVER_CAPACITY}")
+                    continue
                 if row.better and math.isfinite(row.mid):
                     mark = f"  -> {row.better} better (beyond the MID of {format_number(row.mid)})"
                 elif row.better:
@@ -160,8 +191,15 @@ class Comparison:
             "better: the 95% CI excludes zero and the difference exceeds the metric's minimal important"
             " difference (MID; estimates, override with --mid METRIC=VALUE); no practical difference: the CI"
             " lies within +-MID, or the difference is significant but within it; cannot tell: the CI is wider"
-            " (more replications would tell)"
+            " (more replications would tell); over capacity: a side's queues do not empty (or a role is offered"
+            " more hours than it has), so its lead times, on-time shares and project-weeks measure the run's"
+            " length, not the roles, and are not shown"
         )
+        for result, check in zip(self.results, checks, strict=True):
+            lines.append(f"capacity: {check.sentence(result.scenario.name)}")
+        for result, check in zip(self.results, checks, strict=True):
+            if check.stable:  # over capacity: no lead time, censored or not
+                lines.append(censored_lead_time_line(result, result.scenario.name))
         for result in self.results:
             for warning in result.warnings:
                 lines.append(f"warning ({result.scenario.name}): {warning}")

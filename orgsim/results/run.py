@@ -21,7 +21,8 @@ from ..metrics import ReplicationOutput
 from ..monitors import BIN_EDGES
 from ..scenario import Scenario
 from ..stats import CONFIDENCE, summarise, summary_value, warmup_check
-from ..wording import format_number
+from ..wording import OVER_CAPACITY, format_number
+from .capacity import capacity, from_queue
 from .events import event_formats, read_events, write_events_csv, write_events_xes
 from .folder import FIGURES, OutputFolder, declare
 from .wording import growth_warnings
@@ -47,6 +48,9 @@ class Results:
     project_arrivals : per project arrived after the warm-up: replication, class, effort (hours).
     open_projects : per project still open at the end of a replication (for a censored lead time):
         replication, project_class, age_weeks (working weeks since its arrival), started.
+    growing : each queue that grew through the measured weeks, and in how many replications
+        (:func:`orgsim.metrics.growing_queues`; the stability check is
+        :func:`orgsim.results.capacity.capacity`).
     """
 
     FILES = (
@@ -77,6 +81,7 @@ class Results:
     event_parts: list[str] | None = None
     event_formats: tuple[str, ...] = ("csv",)
     _events_dir: Path | None = None
+    growing: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_outputs(cls, scenario: Scenario, seed: int, outputs: list[ReplicationOutput]) -> Results:
@@ -109,6 +114,10 @@ class Results:
             columns=["replication", "project_class", "effort_hours"],
         )
         warnings = growth_warnings([o.warnings for o in outputs])
+        growing: dict[str, int] = {}
+        for output in outputs:
+            for name in output.warnings:
+                growing[name] = growing.get(name, 0) + 1
         check = warmup_check(timeseries, scenario.simulation.warmup_weeks, scenario.calendar.days_per_week)
         if not check["enough"] and not warnings:
             warnings.append(
@@ -133,6 +142,7 @@ class Results:
                 [row for o in outputs for row in o.open_projects],
                 columns=["replication", "project_class", "age_weeks", "started"],
             ),
+            growing=growing,
         )
 
     def metric(self, name: str) -> float:
@@ -150,12 +160,18 @@ class Results:
         ]
         rows = catalogue.headline()
         width = max(len(m.label) + len(m.unit) + 3 for m in rows)
+        check = capacity(self)
         for metric in rows:
             if metric.pattern not in set(self.summary["metric"]):
+                continue
+            if check.over and from_queue(metric.pattern):
+                lines.append(f"  {f'{metric.label} ({metric.unit})':<{width}} {OVER_CAPACITY:>10}")
                 continue
             mean, low, high = summary_value(self.summary, metric.pattern)
             ci = f"  (95% CI {format_number(low)} to {format_number(high)})" if not math.isnan(low) else ""
             lines.append(f"  {f'{metric.label} ({metric.unit})':<{width}} {format_number(mean):>10}{ci}")
+        if check.over:
+            lines.append(f"  {check.sentence('this run')}")
         for warning in self.warnings:
             lines.append(f"  warning: {warning}")
         return "\n".join(lines)

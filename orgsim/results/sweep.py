@@ -16,6 +16,8 @@ from .. import catalogue
 from ..experiment import RunCache, check_runs, grid, run_scenarios
 from ..scenario import Scenario
 from ..stats import find_crossover, find_regions
+from ..wording import OVER_CAPACITY
+from .capacity import QUEUE_GROWTH_ONLY, Capacity, capacity, from_queue, point_label
 from .folder import FIGURES, OutputFolder, declare, jsonable
 from .money import NET_BENEFIT, cost_with_delay
 from .run import Results
@@ -55,8 +57,21 @@ class Sweep:
 
     @property
     def summary(self) -> pd.DataFrame:
-        """sweep-summary.csv: mean and 95% CI of every metric at every point."""
-        return self._long([r.summary for r in self.results])
+        """sweep-summary.csv: mean and 95% CI of every metric at every point; ``capacity`` says
+        ``over capacity`` (and why) on the rows of a magnitude read from a queue at a point
+        that is over capacity (:func:`orgsim.results.capacity.capacity`): the numbers are what
+        the run measured, and no one should read them as the roles' lead time."""
+        frames = []
+        for result, check in zip(self.results, self.capacities(), strict=True):
+            frame = result.summary.copy()
+            held = frame["metric"].map(from_queue).to_numpy(dtype=bool) & check.over
+            frame["capacity"] = np.where(held, check.short(), "")
+            frames.append(frame)
+        return self._long(frames)
+
+    def capacities(self) -> list[Capacity]:
+        """The stability check of every point, in the order of :attr:`points`."""
+        return [capacity(result) for result in self.results]
 
     @property
     def warnings(self) -> list[str]:
@@ -157,9 +172,34 @@ class Sweep:
             out["net_benefit"] = {"pairs": self._pairs(with_delay, labels, order, vary_path, False, NET_BENEFIT, value)}
         return out
 
+    def _over(self, label, order, vary_path) -> tuple[list[bool], list[str]]:
+        """Per grid value (in ``order``), whether the point of the alternative ``label`` is
+        over capacity, and its sentence ('' where it is stable)."""
+        across_path = next(iter(self.across))
+        found = {
+            point[vary_path]: result
+            for point, result in zip(self.points, self.results, strict=True)
+            if point[across_path] == label
+        }
+        flags, notes = [], []
+        for x in order:
+            check = capacity(found[x])
+            flags.append(check.over)
+            notes.append(check.why(point_label(found[x])) if check.over else "")
+            if check.over and not check.has_offered:
+                notes.append(QUEUE_GROWTH_ONLY)
+        return flags, notes
+
     def _pairs(self, matrix, labels, order, vary_path, higher_is_better, metric, value) -> list[dict]:
-        """Crossover, regions, headcount steps and sentence of each alternative against the first."""
+        """Crossover, regions, headcount steps and sentence of each alternative against the first.
+
+        A grid point where either alternative is over capacity is not judged on a magnitude
+        read from a queue: its verdict in its region is ``over capacity``, ``over_capacity``
+        marks it (per point of each region, and per grid value of each side in the pair), and
+        ``capacity`` holds the sentences that say why."""
         baseline = matrix(labels[0])
+        queue = from_queue(metric)
+        base_over, base_notes = self._over(labels[0], order, vary_path)
         xs = np.asarray(order, dtype=float)
         baseline_steps = self.headcount_steps(labels[0])
         pairs = []
@@ -177,6 +217,14 @@ class Sweep:
             result["regions"] = find_regions(
                 xs, baseline, challenger, higher_is_better=higher_is_better, minimal=self._minimal(metric, baseline)
             )["regions"]
+            if queue:
+                over, notes = self._over(label, order, vary_path)
+                result["over_capacity"] = {"baseline": base_over, "challenger": over}
+                said = [n for n in dict.fromkeys([*base_notes, *notes]) if n]
+                result["capacity"] = [n for n in said if n != QUEUE_GROWTH_ONLY] + [
+                    n for n in said if n == QUEUE_GROWTH_ONLY
+                ]
+                _mark_over_capacity(result, [a or b for a, b in zip(base_over, over, strict=True)])
             result["headcount_steps"] = {"baseline": baseline_steps, "challenger": self.headcount_steps(label)}
             result["on_step"] = _boundaries_on_steps(result)
             result["sentence"] = crossover_sentence(result, metric, vary_path, value)
@@ -205,6 +253,17 @@ class Sweep:
             return None
         folder.text("crossover.json", json.dumps(jsonable(crossover), indent=2))
         return crossover
+
+
+def _mark_over_capacity(result: dict, flags: list[bool]) -> None:
+    """Each region's points where either side is over capacity: ``over_capacity`` per point,
+    and the verdict there ``over capacity`` (the numbers stay: they are what the runs gave)."""
+    k = 0
+    for region in result.get("regions") or []:
+        marks = flags[k : k + len(region["points"])]
+        k += len(region["points"])
+        region["over_capacity"] = list(marks)
+        region["verdicts"] = [OVER_CAPACITY if m else w for m, w in zip(marks, region["verdicts"], strict=True)]
 
 
 def _boundaries_on_steps(result: dict) -> list[dict]:

@@ -5,7 +5,7 @@ step).  Numbers are written by :func:`orgsim.wording.format_number`."""
 from __future__ import annotations
 
 from .. import catalogue
-from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, format_number
+from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, OVER_CAPACITY, format_number
 from .money import NET_BENEFIT
 
 __all__ = [
@@ -97,24 +97,34 @@ def _step_notes(result: dict) -> str:
 def _runs(regions: list[dict]) -> list[dict]:
     """The regions as runs of one verdict each, in order: a won region is one run; a region
     without a winner splits where the word of :func:`orgsim.stats.judge` changes (``no
-    practical difference`` or ``cannot tell``).  Each run: winner, word, from, to."""
+    practical difference`` or ``cannot tell``); a point where a side is over capacity (the
+    region's ``over_capacity``) is a run of ``over capacity``, won or not.  Each run: winner,
+    word, from, to."""
     runs: list[dict] = []
     for region in regions:
-        if region["winner"] is not None:
-            runs.append({"winner": region["winner"], "word": None, "from": region["from"], "to": region["to"]})
-            continue
         fallback = NO_PRACTICAL_DIFFERENCE if region.get("below_mid") else CANNOT_TELL
         words = region.get("verdicts") or [fallback] * len(region["points"])
-        for x, word in zip(region["points"], words, strict=True):
-            word = word if word in (NO_PRACTICAL_DIFFERENCE, CANNOT_TELL) else fallback
-            if runs and runs[-1]["winner"] is None and runs[-1]["word"] == word:
+        flags = region.get("over_capacity") or [False] * len(region["points"])
+        for x, word, over in zip(region["points"], words, flags, strict=True):
+            if over:
+                winner, word = None, OVER_CAPACITY
+            elif region["winner"] is not None:
+                winner, word = region["winner"], None
+            else:
+                winner, word = None, word if word in (NO_PRACTICAL_DIFFERENCE, CANNOT_TELL) else fallback
+            if runs and runs[-1]["winner"] == winner and runs[-1]["word"] == word:
                 runs[-1]["to"] = x
             else:
-                runs.append({"winner": None, "word": word, "from": x, "to": x})
+                runs.append({"winner": winner, "word": word, "from": x, "to": x})
     return runs
 
 
 def crossover_sentence(result: dict, metric: str, path: str, value_per_project_week=None) -> str:
+    """What :func:`_crossover_words` says, and then which points are over capacity and why."""
+    return _crossover_words(result, metric, path, value_per_project_week) + _capacity_notes(result)
+
+
+def _crossover_words(result: dict, metric: str, path: str, value_per_project_week=None) -> str:
     """Every region along the range in order (who is better where, by more than the MID, and
     where there is no practical difference or the runs cannot tell: the words of
     :func:`orgsim.stats.judge`), the interpolated crossover for the winner at the top, and the
@@ -172,6 +182,14 @@ def crossover_sentence(result: dict, metric: str, path: str, value_per_project_w
     return f"{sentence}. {notes}" if notes else sentence
 
 
+def _capacity_notes(result: dict) -> str:
+    """``. Over capacity (no lead time is judged there): combined at 400 employees: ...``."""
+    notes = result.get("capacity") or []
+    if not notes:
+        return ""
+    return f". {OVER_CAPACITY.capitalize()} (no magnitude read from a queue is judged there): " + "; ".join(notes)
+
+
 def _span(run: dict) -> str:
     low, high = format_number(run["from"]), format_number(run["to"])
     return low if run["from"] == run["to"] else f"{low}-{high}"
@@ -187,6 +205,9 @@ def net_benefit_lines(comparison) -> list[str]:
         return []
     lines = []
     for row in differences[differences["metric"] == NET_BENEFIT].itertuples():
+        if row.verdict == OVER_CAPACITY:
+            lines.append(f"net benefit of {row.scenario} against {row.baseline}: {OVER_CAPACITY} ({row.over_capacity})")
+            continue
         verdict = f"-> {row.better} better" if row.better else f"({row.verdict})"
         lines.append(
             f"net benefit of {row.scenario} against {row.baseline} (cost of delay "
@@ -211,12 +232,17 @@ def headcount_step_lines(crossover: dict) -> list[str]:
 
 
 def sweep_table(result, metric: str) -> str:
-    """A sweep's mean (95% CI) of ``metric`` at every point, one line each."""
+    """A sweep's mean (95% CI) of ``metric`` at every point, one line each; ``over capacity``
+    and why, instead of the number, where the point is over capacity and the metric is read
+    from a queue."""
     summary = result.summary
     rows = summary[summary["metric"] == metric]
     lines = [f"{metric}: mean (95% CI) per point"]
     for row in rows.itertuples(index=False):
         point = ", ".join(f"{path}={row[i]}" for i, path in enumerate(result.parameters))
+        if getattr(row, "capacity", ""):
+            lines.append(f"  {point}: {row.capacity}")
+            continue
         lines.append(
             f"  {point}: {format_number(row.mean)} ({format_number(row.ci_low)} to {format_number(row.ci_high)})"
         )

@@ -8,11 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import catalogue
-from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, format_number
+from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, OVER_CAPACITY, format_number
 from .measures import LEAD_TIME
-from .regions import regions_phrase, verdict_runs
+from .regions import over_capacity_at, regions_phrase, verdict_runs
 
-__all__ = ["answer", "cost_phrase", "key_number_line"]
+__all__ = ["answer", "cost_phrase", "key_number_line", "over_capacity_points"]
 
 
 def _lead(study, split: dict, first: dict, span: str) -> str:
@@ -34,18 +34,72 @@ def _lead(study, split: dict, first: dict, span: str) -> str:
     return f"Split the roles from {format_number(first['from'])} employees"
 
 
+def _stable_tail(region: dict, over: dict) -> dict:
+    """A won region cut to its last run of stable points (where neither side is over
+    capacity): its ``from`` and ``mean_advantage`` are what may be printed."""
+    points = region["points"]
+    start = len(points)
+    while start > 0 and not over.get(float(points[start - 1]), False):
+        start -= 1
+    return {**region, "from": points[start], "mean_advantage": region["mean_advantage"][start:]}
+
+
+def _over_capacity_sentence(study, split: dict, over: dict) -> str:
+    """The first sentence where the top of the range is over capacity: which structures
+    cannot carry the load there, and why; what the stable sizes below say, if any."""
+    sizes = study.plan.sizes
+    flagged = [x for x in sizes if over.get(float(x))]
+    notes = "; ".join(split.get("capacity") or []) or OVER_CAPACITY
+    stable = [x for x in sizes if not over.get(float(x))]
+    below = (
+        f" The sizes where both are within capacity ({', '.join(format_number(x) for x in stable)} employees): "
+        + regions_phrase({**split, "regions": _stable_regions(split, over)}, _mid())
+        + "."
+        if stable
+        else " No size studied has both within capacity."
+    )
+    return (
+        f"Over capacity at {', '.join(format_number(x) for x in flagged)} employees: {notes}. There the queues do "
+        f"not empty, so the study prints no lead time and judges no difference: that structure cannot carry this "
+        f"load.{below}"
+    )
+
+
+def _mid() -> float:
+    return catalogue.minimal_difference(LEAD_TIME).value
+
+
+def _stable_regions(split: dict, over: dict) -> list[dict]:
+    """The pair's regions with only their stable points (a region left without points goes)."""
+    out = []
+    for region in split.get("regions") or []:
+        keep = [i for i, x in enumerate(region["points"]) if not over.get(float(x))]
+        if not keep:
+            continue
+        trimmed = {k: v for k, v in region.items() if not isinstance(v, list)}
+        for key, value in region.items():
+            if isinstance(value, list) and len(value) == len(region["points"]):
+                trimmed[key] = [value[i] for i in keep]
+        out.append(trimmed)
+    return out
+
+
 def _first_sentence(study, split: dict) -> tuple[str, str]:
-    """The first sentence and the verdict: ``split``, ``combine``, or one of
-    :func:`~orgsim.stats.judge`'s ``no practical difference`` / ``cannot tell``."""
+    """The first sentence and the verdict: ``split``, ``combine``, one of
+    :func:`~orgsim.stats.judge`'s ``no practical difference`` / ``cannot tell``, or
+    ``over capacity`` when a structure is over capacity at the top of the range."""
     sizes = study.plan.sizes
     mid = catalogue.minimal_difference(LEAD_TIME)
     span = f"{format_number(sizes[0])}-{format_number(sizes[-1])} employees"
     regions = split.get("regions") or []
+    over = over_capacity_at(split)
+    if over.get(float(sizes[-1])):
+        return _over_capacity_sentence(study, split, over), OVER_CAPACITY
     wins = [r for r in regions if r["winner"] == "challenger"]
     losses = [r for r in regions if r["winner"] == "baseline"]
     weeks = mid.describe("working weeks")
     if wins and wins[-1]["to"] == sizes[-1]:
-        first = wins[-1]
+        first = _stable_tail(wins[-1], over)
         low, high = min(first["mean_advantage"]), max(first["mean_advantage"])
         by = (
             f"{format_number(low)} weeks"
@@ -60,9 +114,9 @@ def _first_sentence(study, split: dict) -> tuple[str, str]:
         return sentence, "split"
     if losses and losses[-1]["to"] == sizes[-1]:
         sentence = (
-            f"Keep the roles combined: from {format_number(losses[-1]['from'])} employees on, the IT manager "
-            f"who is also the project manager finishes projects sooner than a dedicated project manager, by "
-            f"more than the minimal important difference of {weeks}."
+            f"Keep the roles combined: from {format_number(_stable_tail(losses[-1], over)['from'])} employees on, "
+            f"the IT manager who is also the project manager finishes projects sooner than a dedicated project "
+            f"manager, by more than the minimal important difference of {weeks}."
         )
         return sentence, "combine"
     if not regions:
@@ -105,6 +159,13 @@ def answer(study) -> dict:
     cost = cost_phrase(study, split)
     if cost:
         second += " " + cost
+    resting = over_capacity_points(crossover)
+    sentences = [sentence, second]
+    if resting:
+        sentences.append(
+            f"This answer rests on points that are {OVER_CAPACITY} (a queue grows through the run, or a role is "
+            f"offered more hours than it has), where no lead time is measured: " + "; ".join(resting) + "."
+        )
     valued = next(
         (p for p in (crossover.get("net_benefit") or {}).get("pairs", []) if p["challenger"] == "separate"), None
     )
@@ -115,7 +176,8 @@ def answer(study) -> dict:
         )
     return {
         "verdict": verdict,
-        "sentences": [sentence, second],
+        "sentences": sentences,
+        "over_capacity": resting,
         "culture": study.plan.culture,
         "metric": LEAD_TIME,
         "mid": mid.value,
@@ -130,12 +192,22 @@ def answer(study) -> dict:
     }
 
 
+def over_capacity_points(crossover: dict) -> list[str]:
+    """Every point of the answer's sweep that is over capacity, and why, once each."""
+    notes = [n for pair in crossover.get("pairs") or [] for n in pair.get("capacity") or []]
+    return list(dict.fromkeys(notes))
+
+
 def cost_phrase(study, pair: dict) -> str:
-    """What splitting costs where it wins, and the value of a project-week from which it pays."""
+    """What splitting costs where it wins, and the value of a project-week from which it pays
+    (not where either structure is over capacity: its project-weeks grow with the run)."""
     regions = [r for r in pair.get("regions") or [] if r["winner"] == "challenger"]
     if not regions:
         return ""
-    at = regions[-1]["from"]
+    over = over_capacity_at(pair)
+    at = _stable_tail(regions[-1], over)["from"] if not over.get(float(regions[-1]["to"])) else None
+    if at is None:
+        return ""
     row = study.net_benefit()
     row = row[(row["employees"] == at) & (row["structure"] == "separate")]
     if row.empty:
@@ -154,7 +226,10 @@ def cost_phrase(study, pair: dict) -> str:
 
 
 def key_number_line(row) -> str:
-    """One of a study's key numbers (a row of ``Study.key_numbers()``): question, verdict, number."""
+    """One of a study's key numbers (a row of ``Study.key_numbers()``): question, verdict, number;
+    ``over capacity`` and why, instead, where a point it rests on is over capacity."""
+    if getattr(row, "over_capacity", ""):
+        return f"{row.question}: {OVER_CAPACITY} [{row.quantity}: not measured, {row.over_capacity}]"
     return (
         f"{row.question}: {row.verdict} [{row.quantity}: {format_number(row.mean)} "
         f"(95% CI {format_number(row.ci_low)} to {format_number(row.ci_high)})]"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..results import OutputFolder, Results, Sweep
+from ..results import OutputFolder, Results, Sweep, capacity
 from ..scenario import Scenario
 from . import answer as answer_module
 from . import files
@@ -68,10 +68,39 @@ class Study:
 
     @property
     def warnings(self) -> list[str]:
-        out = []
-        for key, sweep in self.sweeps.items():
-            out.extend(f"{key}: {w}" for w in sweep.warnings)
-        return out
+        """Every warning of the runs, ``experiment: point: warning``, grouped by point, the
+        largest organisation first (:meth:`warnings_by_point`)."""
+        return [f"{g['experiment']}: {g['label']}: {w}" for g in self.warnings_by_point() for w in g["warnings"]]
+
+    def warnings_by_point(self) -> list[dict]:
+        """The runs' warnings grouped by point, the largest organisation first (then over
+        capacity first, then in the order of the experiments): ``experiment``, ``label`` (the
+        point's parameters), ``point`` (both, in words), ``employees``, ``over_capacity`` and
+        ``warnings``."""
+
+        def compute():
+            groups = []
+            for key, sweep in self.sweeps.items():
+                for point, result in zip(sweep.points, sweep.results, strict=True):
+                    if not result.warnings:
+                        continue
+                    label = ", ".join(f"{k}={v}" for k, v in point.items())
+                    groups.append(
+                        {
+                            "experiment": key,
+                            "label": label,
+                            "point": f"{key}: {label}" if label else key,
+                            "employees": result.scenario.org.employees,
+                            "over_capacity": capacity(result).over,
+                            "warnings": list(result.warnings),
+                        }
+                    )
+            order = sorted(
+                range(len(groups)), key=lambda i: (-groups[i]["employees"], not groups[i]["over_capacity"], i)
+            )
+            return [groups[i] for i in order]
+
+        return self.cached("warnings by point", compute)
 
     # ------------------------------------------------------------- the answer
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..results import capacity, point_label
 from . import split_questions as split
 from . import structure_questions as structures
 
-__all__ = ["QUESTIONS", "Question", "answer_questions", "key_numbers", "question_csv"]
+__all__ = ["QUESTIONS", "Question", "answer_questions", "key_numbers", "over_capacity_notes", "question_csv"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,9 @@ class Question:
     """One practitioners' question: ``table(study)`` is the data behind its figure (written
     as ``csv``), ``number(study, table)`` its key number (quantity, unit, kind, mean, ci_low,
     ci_high, n), ``verdict(study, table, number)`` the verdict in words and
-    ``experiment(study)`` what was run."""
+    ``experiment(study)`` what was run.  ``points(study)``, for a key number read from a
+    queue (a lead time), the :class:`~orgsim.results.Results` it rests on: where one is over
+    capacity (:func:`orgsim.results.capacity.capacity`) the number is not printed."""
 
     id: str
     title: str
@@ -34,6 +37,28 @@ class Question:
     table: Callable
     number: Callable
     verdict: Callable
+    points: Callable | None = None
+
+
+def _smallest(study) -> list:
+    return [study.main_point(study.plan.sizes[0], s) for s in ("combined", "separate")]
+
+
+def _cultures(study) -> list:
+    n, plan = study.plan.reference_size, study.plan
+    return [study.main_point(n, s, c) for c in (plan.culture, plan.other_culture) for s in ("combined", "separate")]
+
+
+def _erp(study) -> list:
+    return [
+        study.result(f"erp.{label}", **{"org.structure": s})
+        for label in ("without", "with")
+        for s in ("combined", "separate")
+    ]
+
+
+def _sweep(key: str) -> Callable:
+    return lambda study: list(study.sweeps[key].results)
 
 
 def _shared(study) -> pd.DataFrame:
@@ -59,6 +84,7 @@ QUESTIONS: tuple[Question, ...] = (
         split.smallest_size_differences,
         split.combined_at_the_smallest_size,
         split.combined_at_the_smallest_size_verdict,
+        _smallest,
     ),
     Question(
         "Q3",
@@ -68,6 +94,7 @@ QUESTIONS: tuple[Question, ...] = (
         split.separate_advantage_by_culture,
         split.culture_interaction,
         split.culture_interaction_verdict,
+        _cultures,
     ),
     Question(
         "Q4",
@@ -77,6 +104,7 @@ QUESTIONS: tuple[Question, ...] = (
         split.erp_rollout,
         split.erp_break_point,
         split.erp_break_point_verdict,
+        _erp,
     ),
     Question(
         "Q5",
@@ -95,6 +123,7 @@ QUESTIONS: tuple[Question, ...] = (
         structures.structures_outcomes,
         structures.fastest_structure,
         structures.fastest_structure_verdict,
+        _sweep("structures"),
     ),
     Question(
         "Q7",
@@ -113,13 +142,15 @@ QUESTIONS: tuple[Question, ...] = (
         structures.clarity_outcomes,
         structures.clarity_effect,
         structures.clarity_effect_verdict,
+        _sweep("clarity"),
     ),
 )
 
 
 def answer_questions(study) -> dict[str, dict]:
     """Every question of :data:`QUESTIONS`, by id: ``title``, ``experiment``, ``table``,
-    ``number`` and ``verdict``."""
+    ``number``, ``verdict`` and ``over_capacity`` (why each point its number rests on is over
+    capacity; empty when none is)."""
     out = {}
     for question in QUESTIONS:
         table = question.table(study)
@@ -130,13 +161,29 @@ def answer_questions(study) -> dict[str, dict]:
             "table": table,
             "number": number,
             "verdict": question.verdict(study, table, number),
+            "over_capacity": over_capacity_notes(question.points(study) if question.points else []),
         }
     return out
 
 
+def over_capacity_notes(points) -> list[str]:
+    """Why each of ``points`` (Results) that is over capacity is, once each."""
+    notes = []
+    for result in points:
+        check = capacity(result)
+        if check.over:
+            notes.append(check.why(point_label(result)))
+    return list(dict.fromkeys(notes))
+
+
 def key_numbers(study) -> pd.DataFrame:
-    """key_numbers.csv: the number each question rests on, with its CI and the verdict."""
-    rows = [{"question": q, **item["number"], "verdict": item["verdict"]} for q, item in study.questions().items()]
+    """key_numbers.csv: the number each question rests on, with its CI and the verdict, and
+    ``over_capacity``: why a point it rests on is over capacity ('' when none is; then the
+    number is the run's length, not the roles', and is not printed)."""
+    rows = [
+        {"question": q, **item["number"], "verdict": item["verdict"], "over_capacity": "; ".join(item["over_capacity"])}
+        for q, item in study.questions().items()
+    ]
     return pd.DataFrame(rows)
 
 

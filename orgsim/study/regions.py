@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 
 from ..stats import judge
-from ..wording import CANNOT_TELL, format_number
+from ..wording import CANNOT_TELL, OVER_CAPACITY, format_number
 
 __all__ = [
     "TOO_FEW",
     "judge_advantage",
+    "over_capacity_at",
     "point_verdict",
     "regions_phrase",
     "top_of_range",
@@ -45,21 +46,38 @@ def point_verdict(mean: float, low: float, high: float, pairs: int, mid: float) 
 
 
 def verdict_runs(pair: dict, mid: float) -> list[tuple[str, float, float]]:
-    """The pair's grid points as runs of one verdict each, in order: (``"separate better"``
-    or a :func:`point_verdict`, from, to)."""
+    """The pair's grid points as runs of one verdict each, in order: (``"separate better"``,
+    ``over capacity`` where either side is (the region's ``over_capacity``), or a
+    :func:`point_verdict`, from, to)."""
     names = {"baseline": pair["baseline"], "challenger": pair["challenger"]}
     runs: list[list] = []
     for region in pair.get("regions") or []:
         counts = region.get("replications") or [3] * len(region["points"])
-        for x, m, (lo, hi), k in zip(
-            region["points"], region["mean_advantage"], region["ci_advantage"], counts, strict=True
+        flags = region.get("over_capacity") or [False] * len(region["points"])
+        for x, m, (lo, hi), k, over in zip(
+            region["points"], region["mean_advantage"], region["ci_advantage"], counts, flags, strict=True
         ):
-            label = f"{names[region['winner']]} better" if region["winner"] else point_verdict(m, lo, hi, k, mid)
+            if over:
+                label = OVER_CAPACITY
+            elif region["winner"]:
+                label = f"{names[region['winner']]} better"
+            else:
+                label = point_verdict(m, lo, hi, k, mid)
             if runs and runs[-1][0] == label:
                 runs[-1][2] = x
             else:
                 runs.append([label, x, x])
     return [tuple(run) for run in runs]
+
+
+def over_capacity_at(pair: dict) -> dict[float, bool]:
+    """Per grid value of a pair, whether either side is over capacity there (the sweep's
+    ``over_capacity`` flags; every point stable when the pair has none)."""
+    flags = pair.get("over_capacity") or {}
+    xs = [float(x) for x in pair.get("x") or []]
+    base = flags.get("baseline") or [False] * len(xs)
+    other = flags.get("challenger") or [False] * len(xs)
+    return {x: bool(a or b) for x, a, b in zip(xs, base, other, strict=True)}
 
 
 def top_of_range(pair: dict) -> dict:
