@@ -24,6 +24,56 @@ def make_scenario(**sections):
     return scenario_from_dict(data)
 
 
+# The model before issue 20: every behaviour of an overloaded week off, interrupts a fixed load per
+# manager, admin a fixed 8 h.  A test that shows a mechanism of that saturated model switches it in
+# (with before_issue_20) so that it keeps asserting the mechanism where it applies.
+BEFORE_ISSUE_20 = {
+    "management.skip_superseded": False,
+    "management.interrupts_per_manager_per_day": 10.0,
+    "management.interrupts_per_report_per_week": 0.5,
+    "management.interrupts_per_100_employees_per_week": 2.0,
+    "management.admin_hours_per_week": 8.0,
+    "management.admin_hours_per_report_per_week": 0.0,
+    "projects.max_open_per_coordinator": 0,
+    "projects.handoff": "package",
+    "projects.coordinate_only_moved": False,
+    "dispatch.context_switch_on": "every_switch",
+}
+_ROLES_BEFORE_ISSUE_20 = {"max_wait_hours": 0, "overtime_hours_per_week": 0}
+
+
+def before_issue_20(scenario, keep=()):
+    """``scenario`` as the model before issue 20 ran it (no ageing, no overtime, the fixed
+    loads), but for the dotted paths in ``keep`` (what the test set itself)."""
+    out = {path: value for path, value in BEFORE_ISSUE_20.items() if path not in keep}
+    changed = {change.name: change for change in scenario.role_changes}
+    for role in scenario.roles:
+        for key, off in _ROLES_BEFORE_ISSUE_20.items():
+            # what the scenario's own role changes set stays; the presets' new defaults go
+            if getattr(role, key) and getattr(changed.get(role.name), key, None) is None:
+                out[f"roles.{role.name}.{key}"] = off
+    return scenario.with_changes(out)
+
+
+def old_scenario(**sections):
+    """:func:`make_scenario` as the model before issue 20 ran it, but for what ``sections`` set."""
+    keep = {f"{name}.{key}" for name, section in sections.items() if isinstance(section, dict) for key in section}
+    return before_issue_20(make_scenario(**sections), keep)
+
+
+def overtime_cost(results) -> np.ndarray:
+    """Per replication of ``results``, the staff cost per week of the overtime worked (longer
+    weeks, issue 20), each role's hours at its hourly cost times its premium."""
+    frame = results.replications
+    total = np.zeros(len(frame))
+    for role in results.scenario.roles:
+        column = f"overtime_hours_per_person_week.{role.name}"
+        if column in frame:
+            people = frame[f"headcount.{role.name}"].to_numpy()
+            total += frame[column].to_numpy() * people * role.hourly_cost * role.overtime_premium
+    return total
+
+
 def paired_interval(a, b) -> tuple[float, float, float]:
     """Mean of a - b and its 95% t interval, over the replications where both have a value (a
     replication in which no project finished has no project lead time: a slow world, left out
@@ -35,9 +85,11 @@ def paired_interval(a, b) -> tuple[float, float, float]:
     return diff.mean(), diff.mean() - half, diff.mean() + half
 
 
-def run_sections(replications=10, seed=2026, **sections):
-    """Simulate a scenario built from keyword sections, in this process (paired tests: same seed)."""
-    return orgsim.simulate(make_scenario(**sections), replications=replications, seed=seed, jobs=1)
+def run_sections(replications=10, seed=2026, old=False, **sections):
+    """Simulate a scenario built from keyword sections, in this process (paired tests: same seed);
+    ``old``: as the model before issue 20 ran it (:func:`before_issue_20`)."""
+    scenario = old_scenario(**sections) if old else make_scenario(**sections)
+    return orgsim.simulate(scenario, replications=replications, seed=seed, jobs=1)
 
 
 @pytest.fixture

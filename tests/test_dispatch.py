@@ -14,7 +14,9 @@ import pytest
 from orgsim.dispatch import DutyQueue, offer
 from orgsim.engine import Model
 from orgsim.work.item import WorkItem
-from tests.conftest import make_scenario
+from tests.conftest import (
+    old_scenario as make_scenario,  # the model before issue 20, each test switching its mechanism in
+)
 
 
 class Case:

@@ -17,11 +17,14 @@ import re
 import sys
 
 import orgsim
-from tests.conftest import REPO, SCENARIOS
+from tests.conftest import REPO, SCENARIOS, before_issue_20
 
 GOLDEN = REPO / "tests" / "data" / "golden.json"
 SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.toml"))
 SHORT = {"simulation.horizon_weeks": 26, "simulation.warmup_weeks": 4}
+# with issue 20's behaviours switched off (no protection, ageing, overtime, skipping, intake control;
+# the fixed loads): stored at the commit that turned them on, equal to the numbers stored before it
+BEFORE_ISSUE_20 = ("small-combined", "small-separate", "large-combined")
 
 
 def _digest(frame) -> str:
@@ -84,6 +87,17 @@ def fingerprint() -> dict:
     small = [
         orgsim.load_scenario(SCENARIOS / f"{n}.toml").with_changes(SHORT) for n in ("small-combined", "small-no-pm")
     ]
+    out["before_issue_20"] = {
+        name: _run_fingerprint(
+            orgsim.simulate(
+                before_issue_20(orgsim.load_scenario(SCENARIOS / f"{name}.toml").with_changes(SHORT)),
+                replications=2,
+                seed=7,
+                jobs=1,
+            )
+        )
+        for name in BEFORE_ISSUE_20
+    }
     comparison = compare(small, replications=2, seed=3, jobs=1)
     out["compare"] = _numbers(comparison.differences)  # its verdict words are checked elsewhere
     base = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(SHORT)
@@ -115,6 +129,8 @@ def test_numbers_are_bit_identical_to_the_stored_ones():
     now = json.loads(json.dumps(fingerprint()))  # the same float round trip as the stored file
     for name in SHIPPED:
         assert _same(now["scenarios"][name], stored["scenarios"][name]), f"{name} changed"
+    for name in BEFORE_ISSUE_20:  # every new behaviour off: the model before issue 20, bit for bit
+        assert _same(now["before_issue_20"][name], stored["before_issue_20"][name]), f"{name} before issue 20"
     assert now["compare"] == stored["compare"], "compare changed"
     assert now["sweep"] == stored["sweep"], "sweep changed"
     for name, digest in stored["study"]["tables"].items():

@@ -12,7 +12,9 @@ import pytest
 import orgsim
 from orgsim.engine import Model
 from orgsim.metrics import WEEKS_PER_QUARTER, measure
-from tests.conftest import make_scenario
+from tests.conftest import (
+    old_scenario as make_scenario,  # the model before issue 20, each test switching its mechanism in
+)
 
 
 def _run(scenario, replication=0):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ..duties import DUTIES, DUTY_FAMILY
+from ..duties import DUTIES, DUTY_FAMILY, FAMILIES
 from .roles import Headcount, Role, RoleChange
 
 __all__ = [
@@ -47,6 +47,13 @@ _EMBEDDED_LATENCY = 8.0  # an embedded PM's escalation crosses a line of managem
 # the 'balanced' culture: the IT manager protects this share of the week for project work
 _CIO_PROJECT_SHARE = 0.39  # CIOs' time planning and delivering projects: 39% (Deloitte poll of 55 CIOs)
 _MANAGER_OVERTIME = 6.5  # IT managers' overtime, hours a week: 1 h 18 min a day (CMI, Quality of Working Life)
+_COORDINATOR_MAX_WAIT = 40.0  # ageing: a coordinator takes up what has waited a working week (estimate)
+# how the coordinating roles (the IT manager, project managers, a senior engineer who coordinates)
+# spend an overloaded week: ageing after a working week for every family, and longer weeks
+_COORDINATOR_WEEK = {
+    "max_wait_hours": tuple((family, _COORDINATOR_MAX_WAIT) for family in FAMILIES),
+    "overtime_hours_per_week": _MANAGER_OVERTIME,
+}
 
 # Role field reference: path, unit, meaning, default, source.
 ROLE_FIELDS = (
@@ -151,9 +158,9 @@ ROLE_FIELDS = (
         "working hours, or table family -> working hours",
         "ageing: work of a family that has waited longer than this rises above the lower-ranked families, with"
         " protected work, so that no item waits forever while its owner works on lower-ranked work; one number"
-        " for every family or a table per family; 0 = off.  Recalibration: 40 (a working week) for the roles"
-        " that hold project coordination or status reporting",
-        "0 (off)",
+        " for every family or a table per family; 0 = off",
+        f"IT manager, project manager, senior engineer (the coordinating roles) {_COORDINATOR_MAX_WAIT:g} for"
+        " every family (a working week), others 0 (off)",
         "estimate: a manager at 100% triages and takes up what has waited a week (practice, DOMAIN 'what people"
         " do at 100%')",
     ),
@@ -162,8 +169,8 @@ ROLE_FIELDS = (
         "hours per person per week",
         "longer weeks: at most this many hours a week beyond the contract, worked at the end of a day on which"
         " the person's own waiting work is above overtime_threshold_hours (the week's allowance left spread"
-        f" over its days left); 0 = off.  Recalibration: IT manager {_MANAGER_OVERTIME:g}",
-        "0 (off)",
+        " over its days left); 0 = off",
+        f"IT manager, project manager, senior engineer (the coordinating roles) {_MANAGER_OVERTIME:g}, others 0 (off)",
         "IT managers' overtime 1 h 18 min a day, ~6.5 h a week, 83% regularly (Chartered Management Institute,"
         " 170 IT managers); IT staff average 52 h a week (Spiceworks 2015)",
     ),
@@ -230,6 +237,7 @@ def _project_manager() -> Role:
         exception_factor=_PM_EXCEPTIONS,
         protects_team=True,
         single_point_of_handoff=True,
+        **_COORDINATOR_WEEK,
     )
 
 
@@ -270,6 +278,7 @@ def _no_pm_roles(tickets: tuple[str, ...], projects_first: bool) -> dict[str, Ro
             60.0,
             routine_hours_per_week=_ENGINEER_ROUTINE,
             exception_factor=_SENIOR_EXCEPTIONS,
+            **_COORDINATOR_WEEK,
         )
     }
 
@@ -429,6 +438,7 @@ def preset_roles(structure: str, employees: int, culture: str = "operations_firs
         85.0,
         routine_hours_per_week=hands_on,
         protect=protect,
+        **_COORDINATOR_WEEK,
     )
     roles["head_of_it"] = Role(
         "head_of_it",

@@ -551,25 +551,23 @@ class Projects:
         check=NONNEG,
     )
     max_open_per_coordinator: int = param(
-        0,
+        5,
         "projects per coordinator",
         "intake control (a portfolio board): a project arriving while the open projects (in intake, waiting or"
         " active) are at least this many times the number of people holding project_coordination is deferred,"
         " not started: it joins a deferred backlog, released first in, first out as projects close (its lead"
-        " time and due date still count from its arrival); counted in projects_deferred_per_quarter (0: off)."
-        " Recalibration value: 5, the top of the 2-5 concurrent projects a PM carries",
-        "off by default; 2-5 concurrent projects per PM (practitioner surveys); the rule is an estimate",
+        " time and due date still count from its arrival); counted in projects_deferred_per_quarter (0: off)",
+        "5, the top of the 2-5 concurrent projects a PM carries (practitioner surveys); the rule is an estimate",
         check=whole_between(0, 1000),
     )
     handoff: str = param(
-        "package",
+        "milestone",
         "choice",
         "when the coordinator's hand-off gates the work: before every work package (package), or once at each"
         " milestone boundary (milestone: the packages of a milestone start without one once its hand-off is"
-        " done, and the next milestone's hand-off waits until every package of the one before has finished)."
-        " Recalibration value: milestone",
-        "package by default (today's model); coordination gates phases and milestones, not every task (PMBOK"
-        " phase gates; value an estimate)",
+        " done, and the next milestone's hand-off waits until every package of the one before has finished)",
+        "coordination gates phases and milestones, not every task (PMBOK phase gates); 'package' was the model"
+        " before issue 20 (estimate)",
         check=one_of("package", "milestone"),
     )
     milestones_per_project: int = param(
@@ -581,11 +579,11 @@ class Projects:
         check=whole_between(1, 1000),
     )
     coordinate_only_moved: bool = param(
-        False,
+        True,
         "true/false",
         "weekly coordination only for the projects that moved since the last one (a work package or its"
-        " rework finished, or it started that week); status reports stay weekly.  Recalibration value: true",
-        "off by default (today's model); estimate",
+        " rework finished, or it started that week); status reports stay weekly",
+        "estimate: a project that did not move needs no coordination that week (false was the model before issue 20)",
     )
     skipped_coordination_exception_factor: float = param(
         1.5,
@@ -634,60 +632,59 @@ class Management:
         check=NONNEG,
     )
     admin_hours_per_week: float = param(
-        8.0,
+        4.0,
         "hours per week",
-        "budget, vendors, planning and meetings for each holder of the admin duty, issued daily in equal parts",
-        "estimate: with firefighting ~30% (Computing) and people management, a manager's week is full"
-        " (Mintzberg, The Nature of Managerial Work, 1973)",
+        "budget, vendors, planning and meetings for each holder of the admin duty, issued daily in equal parts,"
+        " beside admin_hours_per_report_per_week",
+        "estimate: with admin_hours_per_report_per_week = 0.4, 8 h a week at 10 reports; with firefighting ~30%"
+        " (Computing) and people management, a manager's week is full (Mintzberg, The Nature of Managerial"
+        " Work, 1973)",
         check=NONNEG,
     )
     admin_hours_per_report_per_week: float = param(
-        0.0,
+        0.4,
         "hours per direct report per week",
         "admin that grows with the people a manager has (leave, time sheets, purchases, hiring), added to"
-        " admin_hours_per_week for each holder of the admin duty, issued daily in equal parts (0: none)."
-        " Recalibration value: 0.4 with admin_hours_per_week = 4 (8 h a week at 10 reports)",
-        "off by default; estimate",
+        " admin_hours_per_week for each holder of the admin duty, issued daily in equal parts (0: none)",
+        "estimate: with admin_hours_per_week = 4, 8 h a week at 10 reports",
         check=NONNEG,
     )
     skip_superseded: bool = param(
-        False,
+        True,
         "true/false",
         "a status report, a weekly coordination or a day's admin not started when the next one of the same"
         " kind (same person, same project) is issued is skipped: withdrawn unworked and counted in"
         " skipped_per_week.{duty}; a project whose coordination was skipped raises more exceptions for a week"
-        " (projects.skipped_coordination_exception_factor).  Recalibration value: true",
-        "off by default (today's model); an overloaded manager drops the stale report (estimate)",
+        " (projects.skipped_coordination_exception_factor)",
+        "estimate: an overloaded manager drops the stale report (false was the model before issue 20)",
     )
     interrupts_per_manager_per_day: float = param(
-        10.0,
+        0.0,
         "items per holder per day",
         "short unplanned items every holder of the escalation duty gets (questions from the business and"
         " colleagues, vendor calls), Poisson through the working day, in their own queue: a fixed load per"
-        " manager, the same at 25 and at 1,600 employees.  Recalibration value: 0, the load carried instead by"
-        " interrupts_per_report_per_week and interrupts_per_100_employees_per_week, which scale with whom a"
-        " manager serves",
-        "estimate: half of a manager's activities last under 9 minutes and most of the day is short,"
-        " interrupted episodes (Mintzberg 1973; Gonzalez & Mark, CHI 2004)",
+        " manager, the same at 25 and at 1,600 employees (10 before issue 20)",
+        "0: the load is carried by interrupts_per_report_per_week and interrupts_per_100_employees_per_week,"
+        " which scale with whom a manager serves; half of a manager's activities last under 9 minutes and most"
+        " of the day is short, interrupted episodes (Mintzberg 1973; Gonzalez & Mark, CHI 2004)",
         check=between(0, 1000),
     )
     interrupts_per_report_per_week: float = param(
-        0.5,
+        2.0,
         "items per direct report per week",
-        "questions and escalations from each direct report.  Recalibration value: 2 (with"
-        " interrupts_per_100_employees_per_week = 14.5 and interrupts_per_manager_per_day = 0: see there)",
-        "estimate",
+        "questions and escalations from each direct report",
+        "estimate, with interrupts_per_100_employees_per_week (see there; 0.5 before issue 20)",
         check=between(0, 1000),
     )
     interrupts_per_100_employees_per_week: float = param(
-        2.0,
+        14.5,
         "items per 100 employees per week",
         "questions from the business, shared equally among the holders of the escalation duty (in proportion"
-        " to their availability).  Recalibration value: 14.5, so that firefighting is ~30% of an IT manager's"
+        " to their availability); 14.5 so that firefighting is ~30% of an IT manager's"
         " week at a reference size (small-combined at 200 employees: one IT manager, 7 direct reports):"
         " 0.30 x 40 h = 12 h a week of firefighting; major incidents 1.35 h + change approvals 1.54 h +"
         " escalated tickets 0.49 h (measured, 52 weeks) leave 8.62 h for interrupts = 43.1 interrupts of"
-        " 0.2 h; 2 per report x 7 = 14; (43.1 - 14) / 2 (hundreds of employees) = 14.5",
+        " 0.2 h; 2 per report x 7 = 14; (43.1 - 14) / 2 (hundreds of employees) = 14.5 (2 before issue 20)",
         "IT manager firefighting ~30% of the week, more than a day (survey of UK IT managers, Computing);"
         " the split between reports and the business an estimate",
         check=between(0, 10_000),
@@ -720,14 +717,14 @@ class Dispatch:
         check=one_of("same_person", "any_holder"),
     )
     context_switch_on: str = param(
-        "every_switch",
+        "resume",
         "choice",
         "when a role's context_switch_hours is paid: 'every_switch' on starting work of another duty family and"
         " on resuming any interrupted work (an interrupt of another family costs two setups: into it and back);"
         " 'resume' once, on going back to interrupted work (the interrupt itself costs none, and a run of"
-        " interrupts one setup).  Recalibration: 'resume'",
-        "model convention ('every_switch' keeps earlier results); the cost measured is that of resuming"
-        " interrupted work, ~23 min (Mark, Gonzalez & Harris, CHI 2005), which argues for 'resume'",
+        " interrupts one setup)",
+        "the cost measured is that of resuming interrupted work, ~23 min (Mark, Gonzalez & Harris, CHI 2005),"
+        " which argues for 'resume' ('every_switch' was the model before issue 20)",
         check=one_of("every_switch", "resume"),
     )
 

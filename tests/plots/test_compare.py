@@ -15,6 +15,7 @@ from orgsim.plots.compare import _difference_note
 from orgsim.results import Comparison
 from orgsim.stats import judge
 from orgsim.wording import VERDICTS
+from tests.conftest import overtime_cost
 from tests.plots.helpers import COMPARISON_PNGS, assert_labelled
 
 
@@ -31,7 +32,10 @@ def test_figures_of_a_comparison(comparison):
     assert titles[:3] == ["Project lead time", "Projects on time", "SLA attainment"]
     cost = next(ax for ax in dashboard.axes if ax.get_title() == "Staff cost")
     labels = [text.get_text() for text in cost.texts]
-    assert "+2,800/wk\nworse" in labels  # the difference on the separate bar, judged (beyond the MID of 1%)
+    # the difference on the separate bar, judged (beyond the MID of 1%): a project manager at 70 per hour,
+    # 40 h, and the overtime each side works (paid)
+    paid = 2800.0 + overtime_cost(comparison.results[1]).mean() - overtime_cost(comparison.results[0]).mean()
+    assert f"+{paid:,.0f}/wk\nworse" in labels
     assert [bar.get_height() for bar in cost.patches] == pytest.approx(
         [r.metric("staff_cost_per_week") for r in comparison.results]
     )

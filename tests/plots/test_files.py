@@ -14,7 +14,7 @@ import pytest
 import orgsim
 from orgsim import catalogue, plots
 from orgsim.results import MANIFEST
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, overtime_cost
 from tests.plots.helpers import COMPARISON_PNGS, RESULTS_PNGS, assert_png
 
 
@@ -55,7 +55,9 @@ def test_save_a_comparison_writes_data_and_readable_pngs(comparison, tmp_path):
     for path in written[2:]:
         assert_png(path, figures[path.name].get_size_inches())
     differences = pd.read_csv(tmp_path / "differences.csv").set_index("metric")
-    assert differences.loc["staff_cost_per_week", "mean_difference"] == pytest.approx(2800.0)
+    # a project manager at 70 per hour, 40 h, and the overtime each side works (paid)
+    paid = 2800.0 + overtime_cost(comparison.results[1]).mean() - overtime_cost(comparison.results[0]).mean()
+    assert differences.loc["staff_cost_per_week", "mean_difference"] == pytest.approx(paid)
 
 
 def test_save_a_sweep_writes_the_crossover_and_every_sweep_plot(sweep_result, tmp_path):
@@ -104,7 +106,19 @@ def test_compare_through_the_cli_writes_every_file(tmp_path):
     assert {"mean_difference", "ci_low", "ci_high", "significant"} <= set(differences.columns)
     assert (differences["scenario"] == "small-separate").all()
     cost = differences.set_index("metric").loc["staff_cost_per_week"]
-    assert cost["mean_difference"] == pytest.approx(2800.0)  # a project manager at 70 per hour, 40 h
+    # a project manager at 70 per hour, 40 h, and the overtime each side works (paid, straight time)
+    means = comparison.set_index(["scenario", "metric"])["mean"]
+
+    def overtime(name):
+        return sum(
+            means.get((name, f"overtime_hours_per_person_week.{role}"), 0.0)
+            * means.get((name, f"headcount.{role}"), 0.0)
+            * rate
+            for role, rate in (("it_manager", 85.0), ("project_manager", 70.0))
+        )
+
+    paid = 2800.0 + overtime("small-separate") - overtime("small-combined")
+    assert cost["mean_difference"] == pytest.approx(paid)
     for plot in ("dashboard.png", "throughput.png", "workload.png", "leadtimes.png", "backlog.png"):
         assert (out / plot).stat().st_size > 20_000, plot
     assert "small-separate - small-combined" in done.stdout

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from orgsim.results import Comparison, compare, parse_mids
-from tests.conftest import make_scenario
+from tests.conftest import make_scenario, overtime_cost
 
 SHORT = {"simulation": {"horizon_weeks": 20, "warmup_weeks": 2}}
 
@@ -55,13 +55,15 @@ def test_comparison_frames_and_table():
     assert set(differences["scenario"]) == {"separate", "separate-2"}
     assert (differences["baseline"] == "combined").all()
     cost = differences[differences["metric"] == "staff_cost_per_week"].set_index("scenario")
-    assert cost.loc["separate", "mean_difference"] == pytest.approx(2800.0)  # a project manager at 70 per hour, 40 h
+    # a project manager at 70 per hour, 40 h, and the overtime each side works (paid)
+    paid = 2800.0 + overtime_cost(comparison.results[1]).mean() - overtime_cost(comparison.results[0]).mean()
+    assert cost.loc["separate", "mean_difference"] == pytest.approx(paid)
     assert cost.loc["separate", "better"] == "combined"  # cost: lower is better
     twin = differences[differences["scenario"] == "separate-2"].set_index("metric")
     twin_separate = differences[differences["scenario"] == "separate"].set_index("metric")
     pd.testing.assert_series_equal(twin["mean_difference"], twin_separate["mean_difference"])  # same seed, same runs
     table = comparison.table()
-    assert "separate - combined: +2,800" in table and "-> combined better (beyond the MID of " in table
+    assert f"separate - combined: +{paid:,.0f}" in table and "-> combined better (beyond the MID of " in table
     assert {"mid", "practical", "verdict"} <= set(differences.columns)
     with pytest.raises(ValueError, match="at least two"):
         compare(scenarios[:1], replications=2, seed=1, jobs=1)

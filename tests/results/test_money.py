@@ -14,7 +14,7 @@ import orgsim
 from orgsim.cli import main
 from orgsim.metrics import allocate_paid_cost
 from orgsim.results import NET_BENEFIT, net_benefit, project_weeks_per_week, sweep
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, overtime_cost
 
 SMALL = SCENARIOS / "small-combined.toml"
 YEAR = {"simulation.horizon_weeks": 52, "simulation.warmup_weeks": 4}
@@ -158,7 +158,13 @@ def test_sweep_crossover_and_figure_on_the_net_benefit(tmp_path, capsys):
     pair = crossover["net_benefit"]["pairs"][0]
     assert pair["winner"] == "baseline" and pair["whole_range"]
     assert pair["sentence"].startswith("combined beats separate on net benefit (staff cost and cost of delay at")
-    assert pair["regions"][0]["mean_advantage"] == pytest.approx([2800.0, 2800.0], rel=1e-6)
+    # a project manager at 70 per hour, 40 h, and the overtime each side works (paid)
+    by_point = {(p["org.employees"], p["org.structure"]): r for p, r in zip(result.points, result.results, strict=True)}
+    paid = [
+        2800.0 + overtime_cost(by_point[n, "separate"]).mean() - overtime_cost(by_point[n, "combined"]).mean()
+        for n in (40, 200)
+    ]
+    assert pair["regions"][0]["mean_advantage"] == pytest.approx(paid, rel=1e-6)
     assert "net_benefit" not in result.crossover("project_lead_time_weeks_mean")  # not valued: 0 by default
     code = main(
         [

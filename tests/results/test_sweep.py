@@ -13,7 +13,7 @@ import pytest
 
 from orgsim.results import OutputFolder, Results, Sweep, sweep
 from orgsim.stats import format_number, summarise
-from tests.conftest import make_scenario
+from tests.conftest import make_scenario, overtime_cost
 
 SHORT = {"simulation": {"horizon_weeks": 20, "warmup_weeks": 2}}
 
@@ -58,7 +58,13 @@ def test_sweep_frames_and_what_a_crossover_needs():
     assert list(frame["org.employees"]) == [40] * 6 + [80] * 6
     separate_cost = frame[frame["org.structure"] == "separate"]["staff_cost_per_week"]
     combined_cost = frame[frame["org.structure"] == "combined"]["staff_cost_per_week"]
-    assert (separate_cost.to_numpy() - combined_cost.to_numpy()) == pytest.approx([2800.0] * 6)
+    # a project manager at 70 per hour, 40 h, and the overtime each side works (paid)
+    overtime = {
+        (p["org.employees"], p["org.structure"]): overtime_cost(r)
+        for p, r in zip(result.points, result.results, strict=True)
+    }
+    paid = np.concatenate([2800.0 + overtime[n, "separate"] - overtime[n, "combined"] for n in (40, 80)])
+    assert (separate_cost.to_numpy() - combined_cost.to_numpy()) == pytest.approx(paid)
     summary = result.summary
     assert len(summary) == sum(len(r.summary) for r in result.results)
     costs = summary[summary["metric"] == "staff_cost_per_week"]
@@ -77,14 +83,19 @@ def test_sweep_frames_and_what_a_crossover_needs():
     hires = [{"x": 80, "previous_x": 40, "role": "service_desk", "before": 0, "after": 1}]
     hires.append({"x": 80, "previous_x": 40, "role": "engineer", "before": 1, "after": 2})
     assert pair["headcount_steps"] == {"baseline": hires, "challenger": hires}
-    assert pair["regions"] == [
+    mean_paid = [paid[:3].mean(), paid[3:].mean()]
+    assert pair["regions"][0]["mean_advantage"] == pytest.approx(mean_paid)
+    for (low, high), mean in zip(pair["regions"][0]["ci_advantage"], mean_paid, strict=True):
+        assert low - 1e-6 <= mean <= high + 1e-6
+    regions = [
+        {k: v for k, v in region.items() if k not in ("mean_advantage", "ci_advantage")} for region in pair["regions"]
+    ]
+    assert regions == [
         {
             "winner": "baseline",
             "from": 40.0,
             "to": 80.0,
             "points": [40.0, 80.0],
-            "mean_advantage": [2800.0, 2800.0],
-            "ci_advantage": [[2800.0, 2800.0], [2800.0, 2800.0]],
             "replications": [3, 3],
             "verdicts": ["worse", "worse"],  # stats.judge's word for the challenger at each point
             "below_mid": False,
@@ -99,10 +110,13 @@ def test_sweep_frames_and_what_a_crossover_needs():
     only_across = sweep(base, vary={}, across={"org.structure": ["combined", "separate"]}, replications=1, jobs=1)
     with pytest.raises(ValueError, match="exactly one --vary and one --across"):
         only_across.crossover("staff_cost_per_week")
+    overtime = {
+        p["org.structure"]: overtime_cost(r)[0] for p, r in zip(only_across.points, only_across.results, strict=True)
+    }
     assert math.isclose(
         only_across.frame.set_index("org.structure").loc["separate", "staff_cost_per_week"]
         - only_across.frame.set_index("org.structure").loc["combined", "staff_cost_per_week"],
-        2800.0,
+        2800.0 + overtime["separate"] - overtime["combined"],
     )
 
 

@@ -37,8 +37,20 @@ def test_empty_dict_gives_the_documented_defaults():
     assert s.tickets.per_employee_per_month == 1.25
     assert s.management.one_to_one_hours_per_report_per_week == 0.5
     assert s.management.appraisal_hours_per_report_per_year == 3.0
-    assert s.management.admin_hours_per_week == 8.0
-    assert s.management.interrupts_per_manager_per_day == 10.0
+    # issue 20: work that scales with whom a manager serves, superseded work skipped
+    assert s.management.admin_hours_per_week == 4.0 and s.management.admin_hours_per_report_per_week == 0.4
+    assert s.management.interrupts_per_manager_per_day == 0.0
+    assert s.management.interrupts_per_report_per_week == 2.0
+    assert s.management.interrupts_per_100_employees_per_week == 14.5
+    assert s.management.skip_superseded is True
+    assert s.dispatch.context_switch_on == "resume"
+    assert (s.projects.handoff, s.projects.milestones_per_project) == ("milestone", 4)
+    assert s.projects.coordinate_only_moved is True and s.projects.max_open_per_coordinator == 5
+    assert s.org.culture == "operations_first"
+    manager = s.role("it_manager")  # a coordinator: ageing after a working week, up to 6.5 h overtime (CMI)
+    assert dict(manager.max_wait_hours) == {"operations": 40.0, "project": 40.0, "management": 40.0}
+    assert manager.overtime_hours_per_week == 6.5 and manager.overtime_threshold_hours == 8.0
+    assert s.role("engineer").overtime_hours_per_week == 0.0 and s.role("engineer").max_wait_hours == ()
     assert s.tickets.manager_escalation_share == 0.05
     assert s.dispatch.assign == "longest_idle" and s.dispatch.resume == "same_person"
     assert s.projects.wip_limit == 5

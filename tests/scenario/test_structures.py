@@ -34,6 +34,17 @@ def _staff_cost(scenario) -> float:
     )
 
 
+def _overtime_cost(frame, scenario):
+    """Per replication, the cost per week of the overtime worked (longer weeks), at each role's premium."""
+    total = 0.0
+    for role in scenario.roles:
+        column = f"overtime_hours_per_person_week.{role.name}"
+        if column in frame:
+            people = frame[f"headcount.{role.name}"]
+            total = total + frame[column] * people * role.hourly_cost * role.overtime_premium
+    return total if not isinstance(total, float) else frame["staff_cost_per_week"] * 0.0
+
+
 def _hour_of_week(timestamp: str) -> float:
     """An event-log timestamp back to working hours since the start of its working week."""
     elapsed = datetime.fromisoformat(timestamp) - CALENDAR_ORIGIN
@@ -76,7 +87,8 @@ def test_operations_first_makes_the_combined_manager_slower_than_a_pm_and_projec
     ops-first minus projects-first, is +6.3 weeks (CI 1.7 to 10.9).  In one replication of ten the
     combined manager finished no project in the 44 measured weeks (no lead time): that pair is
     dropped, which is conservative since the claim is that combined is slower there."""
-    common = dict(simulation={"horizon_weeks": 52, "warmup_weeks": 8}, replications=10)
+    # the saturated model before issue 20 (fixed interrupts and admin, no skipping, no overtime)
+    common = dict(simulation={"horizon_weeks": 52, "warmup_weeks": 8}, replications=10, old=True)
     lead = {}
     for culture in ("operations_first", "projects_first"):
         for structure in ("combined", "separate"):
@@ -182,7 +194,8 @@ def test_every_structure_runs_in_a_sweep_with_culture_and_role_clarity(changes):
         assert scenario.org.role_clarity == changes["org.role_clarity"]
         frame = results.replications
         assert np.isfinite(frame["staff_cost_per_week"]).all(), point
-        assert frame["staff_cost_per_week"].iloc[0] == pytest.approx(_staff_cost(scenario)), point
+        paid = _staff_cost(scenario) + _overtime_cost(frame, scenario).iloc[0]
+        assert frame["staff_cost_per_week"].iloc[0] == pytest.approx(paid), point
         for role, count in scenario.headcounts().items():
             if count:
                 assert (frame[f"utilisation.{role}"] > 0).all(), (point, role)
@@ -199,8 +212,9 @@ def test_a_part_time_pm_works_16_hours_a_week_and_is_paid_for_16():
     busy hours / 16.  Every piece of work they start or resume lies in the first 16 hours of a
     working week (Monday and Tuesday)."""
     firm = dict(org={"employees": 200, "structure": "separate"}, simulation={"horizon_weeks": 40, "warmup_weeks": 8})
-    part_time = _run(4, roles={"project_manager": {"hours_per_week": 16}}, **firm)
-    full_time = _run(4, **firm)
+    # no longer weeks for the part-timer here (overtime_hours_per_week 0, as before issue 20)
+    part_time = _run(4, roles={"project_manager": {"hours_per_week": 16}}, old=True, **firm)
+    full_time = _run(4, old=True, **firm)
     frame = part_time.replications
     assert frame["fte.project_manager"].tolist() == pytest.approx([0.4] * 4)
     assert (frame["headcount.project_manager"] == 1).all()
@@ -257,7 +271,8 @@ def test_fractional_headcounts_are_the_ftes_simulated():
         if count:
             assert frame[f"fte.{role}"].iloc[0] == pytest.approx(count), role
             assert frame[f"headcount.{role}"].iloc[0] == math.ceil(count - 1e-9), role
-    assert frame["staff_cost_per_week"].iloc[0] == pytest.approx(_staff_cost(results.scenario))
+    paid = _staff_cost(results.scenario) + _overtime_cost(frame, results.scenario).iloc[0]
+    assert frame["staff_cost_per_week"].iloc[0] == pytest.approx(paid)
 
 
 # ------------------------------------------------------------------ the coordinator's skill

@@ -12,13 +12,15 @@ import orgsim
 from orgsim.engine import Model
 from orgsim.metrics import measure
 from orgsim.work import projects as projects_module
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, before_issue_20
 
 BUSY = {"org.employees": 200, "simulation.horizon_weeks": 52, "simulation.warmup_weeks": 4}
 
 
 def _scenario(**changes):
-    return orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes({**BUSY, **changes})
+    # the model before issue 20 (saturated at this size), the mechanism under test switched in
+    scenario = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(BUSY)
+    return before_issue_20(scenario, keep=changes).with_changes(changes)
 
 
 class _Watched(projects_module.ProjectOffice):

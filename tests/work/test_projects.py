@@ -16,7 +16,9 @@ from orgsim.metrics import WEEKS_PER_QUARTER, measure
 from orgsim.scenario import PRESET_NAMES
 from orgsim.work import projects as projects_module
 from orgsim.work.projects import Project
-from tests.conftest import make_scenario
+from tests.conftest import (
+    old_scenario as make_scenario,  # the model before issue 20, each test switching its mechanism in
+)
 
 STRUCTURES = PRESET_NAMES  # every preset, from its row
 # a project manager who starts a project with whoever is least loaded (the rule without protected teams)

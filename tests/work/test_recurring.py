@@ -14,7 +14,9 @@ import pytest
 
 from orgsim.engine import Model
 from orgsim.work.recurring import ManagementCase, RecurringWork
-from tests.conftest import make_scenario
+from tests.conftest import (
+    old_scenario as make_scenario,  # the model before issue 20, each test switching its mechanism in
+)
 
 MANAGEMENT = {
     "one_to_one_hours_per_report_per_week": 0.75,

@@ -16,7 +16,8 @@ from orgsim.engine import Model
 from orgsim.metrics import measure
 from orgsim.work.projects import Project
 from orgsim.work.recurring import RecurringWork
-from tests.conftest import SCENARIOS, make_scenario
+from tests.conftest import SCENARIOS, before_issue_20  # the model before issue 20, each test switching its mechanism in
+from tests.conftest import old_scenario as make_scenario
 
 
 class _Recording(Model):
@@ -154,7 +155,7 @@ def test_coordination_only_for_projects_that_moved():
     assert all(p.progress_seen <= p.progress for p in office.active.values())
 
 
-def test_the_new_fields_at_their_defaults_are_todays_model():
+def test_the_values_before_issue_20_spelled_out_are_the_model_before_issue_20():
     defaults = {
         "projects.max_open_per_coordinator": 0,
         "projects.handoff": "package",
@@ -164,8 +165,10 @@ def test_the_new_fields_at_their_defaults_are_todays_model():
         "management.skip_superseded": False,
         "management.admin_hours_per_report_per_week": 0.0,
     }
-    scenario = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(
-        {"simulation.horizon_weeks": 26, "simulation.warmup_weeks": 4}
+    scenario = before_issue_20(
+        orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(
+            {"simulation.horizon_weeks": 26, "simulation.warmup_weeks": 4}
+        )
     )
     today = orgsim.simulate(scenario, replications=2, seed=9, jobs=1)
     spelled = orgsim.simulate(scenario.with_changes(defaults), replications=2, seed=9, jobs=1)

@@ -11,15 +11,17 @@ import math
 import orgsim
 from orgsim.engine import Model
 from orgsim.metrics import measure
-from tests.conftest import SCENARIOS, make_scenario
+from tests.conftest import SCENARIOS, before_issue_20  # the model before issue 20, each test switching its mechanism in
+from tests.conftest import old_scenario as make_scenario
 
 # the overloaded manager of issue 20: small-combined at 200 employees, a year
 OVERLOADED = {"org.employees": 200, "simulation.horizon_weeks": 52, "simulation.warmup_weeks": 4}
 
 
 def _overloaded(**changes):
-    scenario = orgsim.load_scenario(SCENARIOS / "small-combined.toml")
-    return scenario.with_changes({**OVERLOADED, **changes})
+    # the model before issue 20 (saturated at this size), the mechanism under test switched in
+    scenario = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(OVERLOADED)
+    return before_issue_20(scenario, keep=changes).with_changes(changes)
 
 
 def _run(scenario, replication=0, seed=7):
