@@ -12,24 +12,13 @@ import json
 import sys
 
 import orgsim
-from tests.conftest import REPO, SCENARIOS
+from tests.conftest import BEFORE_ISSUE_20, REPO, SCENARIOS
 from tests.test_golden import SHIPPED, SHORT, _run_fingerprint, _same
 
 STORED = REPO / "tests" / "data" / "golden_mechanisms_off.json"
 
 # each new mechanism off, and the per-manager load as it was (10 interrupts a day, 8 h of admin)
-OFF = {
-    "management.skip_superseded": False,
-    "management.interrupts_per_manager_per_day": 10.0,
-    "management.interrupts_per_report_per_week": 0.5,
-    "management.interrupts_per_100_employees_per_week": 2.0,
-    "management.admin_hours_per_week": 8.0,
-    "management.admin_hours_per_report_per_week": 0.0,
-    "projects.max_open_per_coordinator": 0,
-    "projects.handoff": "package",
-    "projects.coordinate_only_moved": False,
-    "dispatch.context_switch_on": "every_switch",
-}
+OFF = BEFORE_ISSUE_20
 ROLE_OFF = {"protect": {}, "max_wait_hours": 0.0, "overtime_hours_per_week": 0.0}
 
 
