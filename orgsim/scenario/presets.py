@@ -48,6 +48,11 @@ _EMBEDDED_LATENCY = 8.0  # an embedded PM's escalation crosses a line of managem
 _CIO_PROJECT_SHARE = 0.39  # CIOs' time planning and delivering projects: 39% (Deloitte poll of 55 CIOs)
 _MANAGER_OVERTIME = 6.5  # IT managers' overtime, hours a week: 1 h 18 min a day (CMI, Quality of Working Life)
 _COORDINATOR_MAX_WAIT = 40.0  # ageing: a coordinator takes up what has waited a working week (estimate)
+# ageing of the engineers' operations: a ticket or a routine check (patches, backups) that has
+# waited a working week is done before more project work, whatever the culture ranks first; under
+# operations_first it changes nothing (operations already rank first).  Without it, projects_first
+# starves routine operations for ever: their queue grows at 100 and 800-1,600 employees (estimate)
+_ENGINEER_OPERATIONS_MAX_WAIT = 40.0
 # how the coordinating roles (the IT manager, project managers, a senior engineer who coordinates)
 # spend an overloaded week: ageing after a working week for every family, and longer weeks
 _COORDINATOR_WEEK = {
@@ -409,6 +414,7 @@ def preset_roles(structure: str, employees: int, culture: str = "operations_firs
             "it_manager",
             60.0,
             routine_hours_per_week=_ENGINEER_ROUTINE,
+            max_wait_hours=(("operations", _ENGINEER_OPERATIONS_MAX_WAIT),),
         ),
     }
     operations = ["approval", "escalation", "people_management", "admin"]
