@@ -33,6 +33,8 @@ __all__ = [
     "MIDS",
     "minimal_difference",
     "declare",
+    "QUEUE_MAGNITUDES",
+    "from_queue",
 ]
 
 # what each placeholder stands for
@@ -44,6 +46,28 @@ PLACEHOLDERS = {
     "busy": "a duty, context_switch or multitasking",
     "family": "a duty family: operations, project or management",
 }
+
+# The metrics that are magnitudes read from a queue (their name before the first dot): where a
+# queue does not empty they grow with the horizon, so no comparison, sweep or study prints them
+# from a point that is over capacity (orgsim.results.capacity).
+QUEUE_MAGNITUDES: tuple[str, ...] = (
+    "project_lead_time_weeks_mean",
+    "project_lead_time_weeks_p50",
+    "project_lead_time_weeks_p90",
+    "project_on_time_share",
+    "project_open_age_weeks_mean",
+    "projects_open_at_end",
+    "projects_in_progress_mean",
+    "net_benefit_per_week",
+    "cost_per_project",
+    "busy_cost_per_project",
+    "ticket_resolution_hours_mean",
+    "ticket_resolution_hours_p50",
+    "ticket_resolution_hours_p90",
+    "sla_attainment",
+    "queue_wait_hours_mean",
+    "queue_length_mean",
+)
 
 HIGHER = 1  # more is better
 LOWER = -1  # less is better
@@ -70,6 +94,12 @@ class Metric:
     headline: int = 0
     sweep: bool = False
     dashboard: bool = False
+
+    @property
+    def from_queue(self) -> bool:
+        """A magnitude read from a queue (:data:`QUEUE_MAGNITUDES`): not printed from a point
+        that is over capacity."""
+        return self.pattern.split(".")[0] in QUEUE_MAGNITUDES
 
     @property
     def mid(self) -> MID | None:
@@ -599,6 +629,11 @@ def declare(rows) -> None:
     lookup.cache_clear()
 
 
+def from_queue(name: str) -> bool:
+    """Is ``name`` (``project_lead_time_weeks_mean.small``) a magnitude read from a queue?"""
+    return name.split(".")[0] in QUEUE_MAGNITUDES
+
+
 def minimal_difference(name: str) -> MID | None:
     """The MID of a metric name (``utilisation.engineer``), or None (a description, or unknown)."""
     metric = lookup(name)
@@ -689,5 +724,7 @@ def markdown_list() -> str:
     for metric in CATALOGUE:
         better = {HIGHER: "higher", LOWER: "lower", NEITHER: "neither"}[metric.better]
         mid = metric.mid.describe(metric.unit) if metric.mid and metric.better else ""
-        lines.append(f"| `{metric.pattern}` | {metric.unit} | {better} | {mid} | {metric.doc} |")
+        queue = " (read from a queue: not shown where a point is over capacity)" if metric.from_queue else ""
+        doc = metric.doc + queue
+        lines.append(f"| `{metric.pattern}` | {metric.unit} | {better} | {mid} | {doc} |")
     return "\n".join(lines)

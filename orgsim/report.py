@@ -336,8 +336,9 @@ def _caveats(study: Study, figures: dict) -> str:
         more = f"<li>… and {len(groups) - 12} more points (study.json lists them all)</li>" if len(groups) > 12 else ""
         items.append(
             f"{total} warnings from {len(groups)} points of the runs, the largest organisation first: where a queue "
-            f"grows through the run, its load is above capacity and its metrics depend on the horizon; where the "
-            f"warm-up looks short, the first measured weeks still carry the empty start."
+            f"grows through the run in most replications, its load is above capacity and its metrics depend on the "
+            f"horizon (the point is over capacity); in a minority, the point runs near capacity; where the warm-up "
+            f"looks short, the first measured weeks still carry the empty start."
             f"<details open><summary>Which, by point</summary><ul>{shown}{more}</ul></details>"
         )
     movers = [

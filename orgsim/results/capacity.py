@@ -17,9 +17,9 @@ A point (the :class:`~orgsim.results.Results` of one scenario) is **over capacit
 A run without the offered-hours metrics is judged by queue growth alone, and its words say so
 (:data:`QUEUE_GROWTH_ONLY`).
 
-:data:`QUEUE_MAGNITUDES` names the metrics that are magnitudes read from a queue (lead
-times, on-time shares, project-weeks, net benefit, cost per project, waits): these are the
-ones not printed from an over-capacity point.
+:data:`~orgsim.catalogue.QUEUE_MAGNITUDES` (a column of the catalogue) names the metrics
+that are magnitudes read from a queue (lead times, on-time shares, project-weeks, net benefit,
+cost per project, waits): these are the ones not printed from an over-capacity point.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import catalogue
 from ..stats import mean_interval, paired_difference
 from ..wording import OVER_CAPACITY, format_number
 
@@ -37,7 +38,6 @@ __all__ = [
     "AVAILABLE",
     "OFFERED",
     "QUEUE_GROWTH_ONLY",
-    "QUEUE_MAGNITUDES",
     "Capacity",
     "capacity",
     "from_queue",
@@ -49,32 +49,11 @@ OFFERED = "offered_hours_per_person_week"  # .{role} and .{role}.{family}
 AVAILABLE = "available_hours_per_person_week"  # .{role}
 QUEUE_GROWTH_ONLY = "judged by queue growth alone: this run has no offered-hours metrics"
 
-# The metrics that are magnitudes read from a queue: where a queue does not empty they grow
-# with the horizon.  (For the catalogue: these rows get a ``from_queue`` mark.)
-QUEUE_MAGNITUDES: tuple[str, ...] = (
-    "project_lead_time_weeks_mean",
-    "project_lead_time_weeks_p50",
-    "project_lead_time_weeks_p90",
-    "project_on_time_share",
-    "project_open_age_weeks_mean",
-    "projects_open_at_end",
-    "projects_in_progress_mean",
-    "net_benefit_per_week",
-    "cost_per_project",
-    "busy_cost_per_project",
-    "ticket_resolution_hours_mean",
-    "ticket_resolution_hours_p50",
-    "ticket_resolution_hours_p90",
-    "sla_attainment",
-    "queue_wait_hours_mean",
-    "queue_length_mean",
-)
-
 
 def from_queue(metric: str) -> bool:
     """Is ``metric`` (a name such as ``project_lead_time_weeks_mean.small``) a magnitude read
-    from a queue (:data:`QUEUE_MAGNITUDES`)?"""
-    return any(metric == name or metric.startswith(f"{name}.") for name in QUEUE_MAGNITUDES)
+    from a queue (:data:`orgsim.catalogue.QUEUE_MAGNITUDES`)?"""
+    return catalogue.from_queue(metric)
 
 
 def role_phrase(role: str) -> str:

@@ -43,7 +43,7 @@ class Comparison:
     ``net_benefit_per_week`` (:func:`net_benefit`; more is better).
 
     Where either side is over capacity (:func:`orgsim.results.capacity.capacity`), a metric
-    read from a queue (:data:`~orgsim.results.capacity.QUEUE_MAGNITUDES`) gets the verdict
+    read from a queue (:data:`~orgsim.catalogue.QUEUE_MAGNITUDES`) gets the verdict
     ``over capacity``, and ``over_capacity`` says which side and why: the data keep what the
     run measured, but no magnitude of it is printed.
     """

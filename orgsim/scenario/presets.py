@@ -48,10 +48,10 @@ _EMBEDDED_LATENCY = 8.0  # an embedded PM's escalation crosses a line of managem
 _CIO_PROJECT_SHARE = 0.39  # CIOs' time planning and delivering projects: 39% (Deloitte poll of 55 CIOs)
 _MANAGER_OVERTIME = 6.5  # IT managers' overtime, hours a week: 1 h 18 min a day (CMI, Quality of Working Life)
 _COORDINATOR_MAX_WAIT = 40.0  # ageing: a coordinator takes up what has waited a working week (estimate)
-# ageing of the engineers' operations: a ticket or a routine check (patches, backups) that has
-# waited a working week is done before more project work, whatever the culture ranks first; under
-# operations_first it changes nothing (operations already rank first).  Without it, projects_first
-# starves routine operations for ever: their queue grows at 100 and 800-1,600 employees (estimate)
+# ageing of the engineers' operations under projects_first: a ticket or a routine check (patches,
+# backups) that has waited a working week is done before more project work.  Without it,
+# projects_first starves routine operations for ever: their queue grew at 100 and 800-1,600
+# employees (estimate).  Under operations_first, operations already rank first: no ageing.
 _ENGINEER_OPERATIONS_MAX_WAIT = 40.0
 # how the coordinating roles (the IT manager, project managers, a senior engineer who coordinates)
 # spend an overloaded week: ageing after a working week for every family, and longer weeks
@@ -165,9 +165,11 @@ ROLE_FIELDS = (
         " protected work, so that no item waits forever while its owner works on lower-ranked work; one number"
         " for every family or a table per family; 0 = off",
         f"IT manager, project manager, senior engineer (the coordinating roles) {_COORDINATOR_MAX_WAIT:g} for"
-        " every family (a working week), others 0 (off)",
-        "estimate: a manager at 100% triages and takes up what has waited a week (practice, DOMAIN 'what people"
-        " do at 100%')",
+        f" every family (a working week); engineers under projects_first {_ENGINEER_OPERATIONS_MAX_WAIT:g} for"
+        " operations (a ticket or a routine check that has waited a week comes before more project work);"
+        " others 0 (off)",
+        "estimate: a manager at 100% triages and takes up what has waited a week (practice: what people do at"
+        " 100%); without the engineers' ageing, projects_first lets routine operations wait for ever",
     ),
     (
         "overtime_hours_per_week",
@@ -394,8 +396,10 @@ def preset_roles(structure: str, employees: int, culture: str = "operations_firs
     row = preset(structure)
     projects_first = culture == "projects_first"
     tickets = ("ticket_l2",) if service_desk_headcount(employees) else ("ticket_l1", "ticket_l2")
+    engineer_ageing = ()
     if projects_first:
         engineer_duties = (*tickets, "project_work", "ops_routine")
+        engineer_ageing = (("operations", _ENGINEER_OPERATIONS_MAX_WAIT),)
     else:
         engineer_duties = (*tickets, "ops_routine", "project_work")
     roles = {
@@ -414,7 +418,7 @@ def preset_roles(structure: str, employees: int, culture: str = "operations_firs
             "it_manager",
             60.0,
             routine_hours_per_week=_ENGINEER_ROUTINE,
-            max_wait_hours=(("operations", _ENGINEER_OPERATIONS_MAX_WAIT),),
+            max_wait_hours=engineer_ageing,
         ),
     }
     operations = ["approval", "escalation", "people_management", "admin"]

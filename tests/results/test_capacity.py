@@ -13,10 +13,12 @@ import pandas as pd
 import pytest
 
 import orgsim
+from orgsim.catalogue import CATALOGUE, QUEUE_MAGNITUDES, lookup, markdown_list
 from orgsim.cli import main
 from orgsim.results import capacity
-from orgsim.results.capacity import QUEUE_GROWTH_ONLY, QUEUE_MAGNITUDES, from_queue
+from orgsim.results.capacity import QUEUE_GROWTH_ONLY, from_queue
 from orgsim.results.censored import NOT_RECORDED, censored_lead_time
+from orgsim.results.money import NET_BENEFIT
 from orgsim.results.wording import sweep_table
 from orgsim.wording import OVER_CAPACITY, VERDICTS
 from tests.conftest import SCENARIOS
@@ -93,6 +95,11 @@ def test_the_magnitudes_read_from_a_queue_are_named_in_one_tuple():
     assert not from_queue("staff_cost_per_week") and not from_queue("utilisation.it_manager")
     assert not from_queue("project_lead_time_weeks_meaning")
     assert len(set(QUEUE_MAGNITUDES)) == len(QUEUE_MAGNITUDES)
+    # the catalogue's rows carry the mark, and the generated metric list says so
+    assert lookup("project_lead_time_weeks_mean.small").from_queue and not lookup("utilisation.engineer").from_queue
+    bases = {metric.pattern.split(".")[0] for metric in CATALOGUE}
+    assert set(QUEUE_MAGNITUDES) - bases == {NET_BENEFIT}  # the net benefit is a comparison's, not a run's
+    assert "read from a queue" in markdown_list()
 
 
 def test_the_censored_lead_time_counts_open_projects_and_is_absent_without_them():
