@@ -374,3 +374,25 @@ def test_the_balanced_culture_protects_the_coordinating_it_managers_project_time
     assert combined["engineer"] == first["engineer"]
     assert preset_roles("separate", 200, "balanced")["it_manager"].protect == ()
     assert first["it_manager"].protect == ()
+
+
+def test_under_projects_first_the_engineers_routine_operations_no_longer_pile_up():
+    """projects_first ranks project work above the engineers' routine operations; without
+    ageing, routine work starved for ever (its queue grew through the run at 100 and 800
+    employees in most replications of the study).  With the engineers' operations ageing after
+    a working week (the preset, under projects_first only), the same work (same seed) keeps the
+    routine queue within a week's arrivals, its mean wait within the limit, and no queue grows."""
+    roles = preset_roles("combined", 100, "projects_first")
+    assert roles["engineer"].max_wait_hours == (("operations", 40.0),)
+    assert preset_roles("combined", 100, "operations_first")["engineer"].max_wait_hours == ()
+    base = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(
+        {"org.employees": 100, "org.culture": "projects_first", "simulation.horizon_weeks": 60}
+    )
+    starved = base.with_changes({"roles.engineer.max_wait_hours": 0})
+    aged, off = (orgsim.simulate(s, replications=3, seed=3, jobs=1) for s in (base, starved))
+    weekly_items = aged.scenario.headcounts()["engineer"] * 10.0  # 10 routine hours per engineer a week
+    assert aged.timeseries["queue.ops_routine"].max() < weekly_items
+    assert off.timeseries["queue.ops_routine"].max() > 2 * weekly_items
+    waits = [r.replications["queue_wait_hours_mean.ops_routine"].to_numpy() for r in (aged, off)]
+    assert (waits[0] < 40.0).all() and (waits[1] > 2 * waits[0]).all()  # paired: every replication
+    assert "ops_routine" not in aged.growing and off.growing.get("ops_routine", 0) >= 2  # of 3
