@@ -96,16 +96,33 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def table_html(frame: pd.DataFrame, csv: str, columns: list[str] | None = None, headers: dict | None = None) -> str:
-    """A table of a CSV's rows (all, in order): each cell names its file, row and column."""
+def table_html(
+    frame: pd.DataFrame,
+    csv: str,
+    columns: list[str] | None = None,
+    headers: dict | None = None,
+    held: tuple[str, ...] = (),
+) -> str:
+    """A table of a CSV's rows (all, in order): each cell names its file, row and column.
+
+    ``held``: columns that are magnitudes read from a queue; in a row whose ``over_capacity``
+    is not empty their cells say ``over capacity`` instead of the number (the CSV keeps it), and
+    the table shows the ``over_capacity`` column (why)."""
     columns = [c for c in (columns or list(frame.columns)) if c in frame.columns]
+    over = frame["over_capacity"].fillna("").astype(str) if "over_capacity" in frame else None
+    if over is not None and held and over.ne("").any() and "over_capacity" not in columns:
+        columns.append("over_capacity")
     headers = headers or {}
     head = "".join(f"<th>{_e(headers.get(c, c.replace('_', ' ')))}</th>" for c in columns)
     rows = []
     for index, (_, row) in enumerate(frame.iterrows()):
         cells = []
+        hold = over is not None and bool(over.iloc[index])
         for column in columns:
             value = row[column]
+            if hold and column in held:
+                cells.append(f'<td data-column="{_e(column)}">{_e(OVER_CAPACITY)}</td>')
+                continue
             kind = ' class="num"' if isinstance(value, numbers.Number) and not isinstance(value, bool) else ""
             cells.append(f'<td{kind} data-column="{_e(column)}">{_e(cell_text(value))}</td>')
         rows.append(f'<tr data-row="{index}">' + "".join(cells) + "</tr>")
@@ -199,6 +216,18 @@ def _basis(study: Study, figures: dict) -> str:
     )
 
 
+# the net-benefit table's magnitudes read from a queue: 'over capacity' where a side is
+_NET_HELD = (
+    "project_weeks_saved",
+    "project_weeks_saved_ci_low",
+    "project_weeks_saved_ci_high",
+    "break_even_value",
+    "net_benefit",
+    "net_benefit_ci_low",
+    "net_benefit_ci_high",
+)
+
+
 def _tradeoffs(study: Study, figures: dict) -> str:
     value = study.value_per_project_week
     money = (
@@ -229,7 +258,7 @@ def _tradeoffs(study: Study, figures: dict) -> str:
             "net_benefit.csv",
         )
         + "<details><summary>The numbers behind the cost figure</summary>"
-        + table_html(net, "net_benefit.csv", columns)
+        + table_html(net, "net_benefit.csv", columns, held=_NET_HELD)
         + "</details>"
     )
 
@@ -250,7 +279,7 @@ def _questions(study: Study, figures: dict) -> str:
     questions = study.questions()
     return "".join(_question(study, q.id, q.csv, questions[q.id], figures) for q in QUESTIONS) + (
         "<details><summary>All key numbers</summary>"
-        + table_html(study.key_numbers(), "key_numbers.csv", _KEY_COLUMNS)
+        + table_html(study.key_numbers(), "key_numbers.csv", _KEY_COLUMNS, held=("mean", "ci_low", "ci_high"))
         + "</details>"
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..duties import DUTY_FAMILY
-from ..results import Results
+from ..results import Results, capacity, point_label
 from ..stats import mean_interval
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "family_share",
     "key_number",
     "other_projects",
+    "over_capacity",
 ]
 
 # Q4's ERP rollout: an estimate. A small firm's ERP project is mostly the vendor's work; the
@@ -96,3 +97,12 @@ def other_projects(result: Results) -> np.ndarray:
     others = projects[projects["project_class"] != ERP_CLASS]
     means = others.groupby("replication")["lead_time_weeks"].mean()
     return np.array([means.get(k, np.nan) for k in result.replications["replication"]], dtype=float)
+
+
+def over_capacity(*results: Results) -> str:
+    """Why the points a row of a table rests on are over capacity, in words
+    (``combined at 400 employees: the IT manager is offered ...``), or '' when all are stable:
+    the column ``over_capacity`` of the study's tables.  Where it is not empty, the row's
+    magnitudes read from a queue measure the length of the run, and the report prints
+    ``over capacity`` instead of them."""
+    return "; ".join(check.why(point_label(r)) for r in results if (check := capacity(r)).over)

@@ -25,6 +25,7 @@ from .measures import (
     family_share,
     key_number,
     other_projects,
+    over_capacity,
 )
 from .regions import judge_advantage, top_phrase
 
@@ -185,11 +186,13 @@ def _cultures(study) -> tuple[str, str]:
 
 
 def separate_advantage_by_culture(study) -> pd.DataFrame:
-    """q3.csv: separate's lead-time advantage over combined at every size, under both cultures."""
+    """q3.csv: separate's lead-time advantage over combined at every size, under both cultures
+    (``over_capacity``: why either side is over capacity, '' when both are stable)."""
     rows = []
     for culture in _cultures(study):
         for n in study.plan.sizes:
             base, other = _lead_times(study, culture, n)
+            over = over_capacity(*(study.main_point(n, s, culture) for s in ("combined", "separate")))
             row = paired_difference(other, base)  # combined - separate: > 0, separate faster
             rows.append(
                 {
@@ -199,6 +202,7 @@ def separate_advantage_by_culture(study) -> pd.DataFrame:
                     "ci_low": row["ci_low"],
                     "ci_high": row["ci_high"],
                     "n": row["n"],
+                    "over_capacity": over,
                 }
             )
     return pd.DataFrame(rows)

@@ -20,7 +20,7 @@ from ..realism import realism as realism_table
 from ..results import Sweep, cost_with_delay, project_weeks_per_week
 from ..stats import mean_interval, paired_difference
 from ..wording import format_number
-from .measures import ANSWER_METRICS, LEAD_TIME
+from .measures import ANSWER_METRICS, LEAD_TIME, over_capacity
 from .regions import top_of_range
 
 __all__ = [
@@ -38,13 +38,15 @@ __all__ = [
 
 def tradeoffs(study) -> pd.DataFrame:
     """tradeoffs.csv: culture, employees, structure, metric, mean, ci_low, ci_high of the
-    answer's metrics at every size (the trade-off figure)."""
+    answer's metrics at every size (the trade-off figure), and ``over_capacity``: why the point
+    is over capacity ('' when stable)."""
     rows = []
     for key, sweep in study.sweeps.items():
         if not key.startswith("main."):
             continue
         for point, result in zip(sweep.points, sweep.results, strict=True):
             summary = result.summary.set_index("metric")
+            over = over_capacity(result)
             for metric in (*ANSWER_METRICS, "projects_open_at_end"):
                 mean, low, high, n = (
                     summary.loc[metric, c] if metric in summary.index else math.nan
@@ -60,6 +62,7 @@ def tradeoffs(study) -> pd.DataFrame:
                         "ci_low": float(low),
                         "ci_high": float(high),
                         "n": int(n) if np.isfinite(n) else 0,  # replications with a value
+                        "over_capacity": over,
                     }
                 )
     return pd.DataFrame(rows)
@@ -69,13 +72,16 @@ def net_benefit(study) -> pd.DataFrame:
     """net_benefit.csv: every structure against combined at every size (the answer's
     culture), paired by replication: extra staff cost a week, project-weeks saved a week,
     the break-even value of a project-week (extra cost / project-weeks saved; above it
-    the structure pays, NaN where it saves none), and with a value the net benefit a week."""
+    the structure pays, NaN where it saves none), with a value the net benefit a week, and
+    ``over_capacity``: why either side is over capacity ('' when both are stable)."""
     rows = []
     value = study.value_per_project_week
     for n in study.plan.sizes:
-        base = study.main_point(n, "combined").replications
+        combined = study.main_point(n, "combined")
+        base = combined.replications
         for structure in study.plan.structures[1:]:
-            other = study.main_point(n, structure).replications
+            point = study.main_point(n, structure)
+            other = point.replications
             cost = paired_difference(base["staff_cost_per_week"], other["staff_cost_per_week"])
             saved = paired_difference(project_weeks_per_week(other), project_weeks_per_week(base))
             benefit = paired_difference(
@@ -98,6 +104,7 @@ def net_benefit(study) -> pd.DataFrame:
                     "net_benefit": benefit["mean_difference"],
                     "net_benefit_ci_low": benefit["ci_low"],
                     "net_benefit_ci_high": benefit["ci_high"],
+                    "over_capacity": over_capacity(combined, point),
                 }
             )
     return pd.DataFrame(rows)
