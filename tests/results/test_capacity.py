@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -187,3 +188,18 @@ def test_the_study_of_an_overloaded_scenario_says_over_capacity_and_no_lead_time
     for row in held.itertuples():  # printed as over capacity, with no number
         line = next(x for x in printed.splitlines() if x.startswith(f"{row.question}: "))
         assert line.startswith(f"{row.question}: over capacity [") and "95% CI" not in line
+    # the tables say which rows rest on an over-capacity point, and the report prints no number there
+    net, q3, trade = (
+        pd.read_csv(out / name, dtype={"over_capacity": str}, keep_default_na=False)
+        for name in ("net_benefit.csv", "q3.csv", "tradeoffs.csv")
+    )
+    assert (net["over_capacity"] != "").any() and (q3["over_capacity"] != "").any()
+    assert trade.loc[trade["over_capacity"] != "", "over_capacity"].str.contains(" employees: ").all()
+    page = (out / "report.html").read_text()
+    table = page[page.index('<table data-csv="net_benefit.csv">') :]
+    table = table[: table.index("</table>")]
+    for index in np.flatnonzero(net["over_capacity"].to_numpy() != ""):
+        row = table[table.index(f'<tr data-row="{index}">') :]
+        row = row[: row.index("</tr>")]
+        assert f'data-column="project_weeks_saved">{OVER_CAPACITY}<' in row
+        assert f'data-column="break_even_value">{OVER_CAPACITY}<' in row
