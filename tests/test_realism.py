@@ -8,7 +8,7 @@ import pytest
 
 import orgsim
 from orgsim.cli import main
-from orgsim.realism import BENCHMARKS, COLUMNS, calibrated, realism
+from orgsim.realism import BENCHMARKS, COLUMNS, INPUT_ECHO, MEASURED, calibrated, judged, realism, realism_at
 from orgsim.results.capacity import capacity
 from tests.conftest import SCENARIOS, before_issue_20
 
@@ -32,52 +32,121 @@ def shipped_runs():
 RUN_SHARE = "run share of all IT staff hours (operations and management, not projects)"
 BUSY = "IT manager busy share"
 FIREFIGHTING = "IT manager firefighting share (major incidents, approvals, escalations, interrupts) of working time"
-# Findings, not miscalibrations: with issue 20's interrupts and admin scaling with whom a manager
-# serves (calibrated to ~30% firefighting at 200 employees), an IT manager with one or two reports
-# (a small firm, hands-on) or one who hands the projects to PMs (large separate, pmo) is below the
-# 'fully booked' band (its lower end, 0.70, is an estimate); the small firm's also firefights less
-# than the ~30% of the Computing survey.  Each below its band, never above.
-BELOW_BAND = {
-    "small-combined": [BUSY, FIREFIGHTING],
-    "small-combined-profile": [BUSY, FIREFIGHTING],
-    "small-no-pm": [BUSY, FIREFIGHTING],
-    "small-separate": [BUSY, FIREFIGHTING],
-    "large-separate": [BUSY],
-    "large-pmo": [BUSY],
+PROJECT_SHARE = "IT manager project share of working time (coordination, status, portfolio)"
+MANAGER_WEEK = "IT manager hours worked per week (with overtime)"
+STAFF_WEEK = "IT staff hours worked per week (all IT staff, with overtime)"
+ENGINEER_OPS = "engineer operations share of working time (tickets, routine, firefighting)"
+LEVEL1 = "level-1 (service desk) work share of all IT staff working hours"
+PM_BUSY = "project manager utilisation (busy share of working time)"
+STATUS = "status reporting share of a project manager's working time"
+PER_PM = "concurrent projects per project manager"
+STABILITY = "stability: no queue grows, no role offered more hours than it has (heaviest offered / available hours)"
+MEDIUM_DURATION = "medium project duration (median, months; open projects counted at their age)"
+
+# The rows the scenario sets (input echoes): never judged by --strict.
+INPUT_ECHOES = {
+    "users per service-desk analyst",
+    "service-desk staff share of IT staff (headcount)",
+    "employees per IT staff member",
+    "span of control (direct reports per manager)",
+    "tickets per employee per month",
+    "tickets resolved at level 1 (first-contact resolution)",
+    "tickets escalated to management",
+    "small project effort (mean of the class, person-days)",
+    "medium project effort (median of the class, person-months)",
+}
+
+# What the measured calibration rows find in the shipped scenarios (issue 21), each below its
+# band, none above: nobody works overtime as a habit (the model's overtime answers a backlog;
+# CMI's IT managers average ~6.5 h a week over contract, Spiceworks' IT staff 52 h); the
+# engineers are idle ~19% of their week, so operations are under half of their working time;
+# level-1 work (~7 min a ticket) is ~2% of IT hours against a desk of ~8.5% of IT staff; an IT
+# manager beside a PM has no project time at all (Deloitte's IT leaders: ~39%); the PMs, hired
+# per concurrent project, coordinate small projects of a few hours a week and are busy 5-19%;
+# the small firm's IT manager (one report) is busy under half the week, firefighting ~5%.
+_COMMON = [MANAGER_WEEK, STAFF_WEEK]
+MISSES = {
+    "large-combined": [PROJECT_SHARE, *_COMMON, ENGINEER_OPS, LEVEL1],
+    "large-pmo": [BUSY, PROJECT_SHARE, *_COMMON, ENGINEER_OPS, PM_BUSY, LEVEL1, STATUS],
+    "large-separate": [BUSY, PROJECT_SHARE, *_COMMON, ENGINEER_OPS, PM_BUSY, LEVEL1, STATUS],
+    "small-combined": [BUSY, FIREFIGHTING, PROJECT_SHARE, *_COMMON, ENGINEER_OPS, LEVEL1],
+    "small-combined-profile": [BUSY, FIREFIGHTING, PROJECT_SHARE, *_COMMON, ENGINEER_OPS, LEVEL1],
+    "small-no-pm": [BUSY, FIREFIGHTING, PROJECT_SHARE, *_COMMON, LEVEL1],
+    "small-separate": [BUSY, FIREFIGHTING, PROJECT_SHARE, *_COMMON, ENGINEER_OPS, PM_BUSY, LEVEL1, STATUS, PER_PM],
 }
 
 
-def test_every_benchmark_states_its_source_and_a_band():
+def test_every_benchmark_states_its_source_a_band_and_its_basis():
     for benchmark in BENCHMARKS:
         assert benchmark.source and benchmark.published, benchmark.quantity
+        assert benchmark.basis in (MEASURED, INPUT_ECHO), benchmark.quantity
+        assert not (benchmark.outcome and benchmark.basis == INPUT_ECHO), "an outcome is measured"
     quantities = [b.quantity for b in BENCHMARKS]
     assert len(quantities) == len(set(quantities))
+    assert {b.quantity for b in BENCHMARKS if b.basis == INPUT_ECHO} == INPUT_ECHOES
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_every_shipped_scenario_is_a_real_organisation(name, shipped_runs):
-    """Every calibration figure (work, staff, sizes, the managers' week, coordination load) lies in
-    its published band but the findings of BELOW_BAND; the outcomes of the structure (on time,
-    durations, losses) are set beside theirs as findings.  Every shipped scenario is stable."""
-    table = realism(shipped_runs[name])
+def test_every_shipped_scenario_beside_the_published_figures(name, shipped_runs):
+    """The measured calibration rows of each shipped scenario: within their bands but the
+    findings of MISSES (each below its band, its whole CI too); the rows are all there, echoes
+    and outcomes apart; every shipped scenario is stable (the stability row passes)."""
+    results = shipped_runs[name]
+    table = realism(results)
     assert list(table.columns) == COLUMNS
-    assert len(table) >= 10, "the figures that apply to every organisation are all there"
+    assert len(table) >= 20, "the figures that apply to every organisation are all there"
     assert (table["band_low"] < table["band_high"]).all()
     assert set(table["kind"]) == {"calibration", "outcome"}
+    assert set(table.loc[table["basis"] == INPUT_ECHO, "quantity"]) <= INPUT_ECHOES
     assert {"projects on time", "rework share of project work"} <= set(
         table.loc[table["kind"] == "outcome", "quantity"]
     )
-    calibration = table[table["kind"] == "calibration"]
-    outside = calibration[~calibration["within"]]
-    assert capacity(shipped_runs[name]).stable, capacity(shipped_runs[name]).sentence(name)
-    if name in BELOW_BAND:
-        assert list(outside["quantity"]) == BELOW_BAND[name], outside["quantity"].tolist()
-        assert (outside["simulated"] < outside["band_low"]).all()
-        assert (outside["ci_high"] < outside["band_low"]).all()
-        assert not calibrated(table)
-        return
-    assert outside.empty, "\n" + outside[["quantity", "band_low", "band_high", "simulated"]].to_string()
-    assert calibrated(table)
+    # no utilisation band ends at 1.0
+    busy = table[table["quantity"].str.contains("busy share|utilisation")]
+    assert (busy["band_high"] < 1.0).all()
+    strict = judged(table)
+    assert strict["basis"].eq(MEASURED).all() and strict["kind"].eq("calibration").all()
+    assert capacity(results).stable, capacity(results).sentence(name)
+    assert strict.set_index("quantity").loc[STABILITY, "within"]
+    outside = strict[~strict["within"]]
+    assert list(outside["quantity"]) == MISSES[name], outside["quantity"].tolist()
+    assert (outside["ci_high"] < outside["band_low"]).all(), outside[["quantity", "ci_high", "band_low"]]
+    assert calibrated(table) == (not MISSES[name])
+
+
+def test_strict_ignores_the_input_echoes(shipped_runs):
+    """large-combined's desk is 31% of its IT staff (Gartner's 70 users per analyst against
+    Computer Economics' 8.5%): an input echo outside its band that --strict does not judge,
+    whereas the same row marked measured would be."""
+    table = realism(shipped_runs["large-combined"])
+    row = table.set_index("quantity").loc["service-desk staff share of IT staff (headcount)"]
+    assert row["basis"] == INPUT_ECHO and not row["within"]
+    assert row["simulated"] == pytest.approx(21 / 67)
+    assert "service-desk staff share of IT staff (headcount)" not in set(judged(table)["quantity"])
+    measured = table[table["basis"] == MEASURED].copy()
+    measured["within"] = True
+    echoes_out = table[table["basis"] == INPUT_ECHO].assign(within=False)
+    assert calibrated(pd.concat([measured, echoes_out]))
+    assert not calibrated(pd.concat([measured, echoes_out.assign(basis=MEASURED)]))
+
+
+def test_shares_of_a_role_are_per_working_hour(shipped_runs):
+    """The PM status share is status hours per working hour (overtime included), never more than
+    the PM's busy share; large-separate's PMs are busy ~19% of their week, a fifth of it status."""
+    results = shipped_runs["large-separate"]
+    table = realism(results).set_index("quantity")
+    frame = results.replications
+    working = 40.0 + frame["overtime_hours_per_person_week.project_manager"]
+    status = frame["hours_per_person_week.project_manager.status_reporting"] / working
+    assert table.loc[STATUS, "simulated"] == pytest.approx(status.mean(), rel=1e-9)
+    assert table.loc[STATUS, "simulated"] < table.loc[PM_BUSY, "simulated"] < 0.3
+    assert 0.15 < table.loc[STATUS, "simulated"] / table.loc[PM_BUSY, "simulated"] < 0.3
+    firefighting = sum(
+        frame[f"hours_per_person_week.it_manager.{d}"] for d in ("major_incident", "approval", "escalation")
+    ) / (40.0 + frame["overtime_hours_per_person_week.it_manager"])
+    assert table.loc[FIREFIGHTING, "simulated"] == pytest.approx(firefighting.mean(), rel=1e-9)
+    # the IT manager beside PMs has no project duty: 0, not a missing row
+    assert table.loc[PROJECT_SHARE, "simulated"] == 0.0 and not table.loc[PROJECT_SHARE, "within"]
 
 
 def test_large_combined_before_issue_20_saturates_its_it_managers():
@@ -90,14 +159,14 @@ def test_large_combined_before_issue_20_saturates_its_it_managers():
     results = orgsim.simulate(
         before_issue_20(scenario.with_changes({"simulation.horizon_weeks": 78})), replications=3, jobs=1
     )
-    table = realism(results)
-    calibration = table[table["kind"] == "calibration"]
-    outside = calibration[~calibration["within"]]
-    assert list(outside["quantity"]) == [RUN_SHARE], outside["quantity"].tolist()
-    assert outside["simulated"].iloc[0] > outside["band_high"].iloc[0]
+    table = realism(results).set_index("quantity")
+    assert table.loc[RUN_SHARE, "simulated"] > table.loc[RUN_SHARE, "band_high"]
+    assert not table.loc[RUN_SHARE, "within"]
     assert results.metric("utilisation.it_manager") > 0.97
+    assert table.loc[BUSY, "simulated"] > table.loc[BUSY, "band_high"], "saturated: above the 0.95 ceiling"
     assert any(w.startswith("projects waiting queue grows") for w in results.warnings)
-    assert not calibrated(table)
+    assert not table.loc[STABILITY, "within"] and not capacity(results).stable
+    assert not calibrated(table.reset_index())
 
 
 def test_the_project_rows_are_there_where_projects_run(shipped_runs):
@@ -105,9 +174,10 @@ def test_the_project_rows_are_there_where_projects_run(shipped_runs):
     for quantity in (
         "small project effort (mean of the class, person-days)",
         "medium project effort (median of the class, person-months)",
-        "medium project duration (median, months)",
+        MEDIUM_DURATION,
         "project management effort share of project effort",
-        "status reporting share of a project manager's time",
+        STATUS,
+        PM_BUSY,
         "concurrent projects per project manager",
         "projects on time",
         "small projects on time",
@@ -188,3 +258,76 @@ def test_strict_exits_1_when_a_figure_is_out_of_its_band_and_writes_the_table(tm
     assert row["ci_low"] <= row["simulated"] <= row["ci_high"]
     # without --strict the same finding is reported, and the command succeeds
     assert main([*common, *calm, "--out", str(tmp_path / "calm2")]) == 0
+
+
+@pytest.fixture(scope="module")
+def overloaded_200():
+    """combined at 200 employees with four times the projects (projects.arrival_scale = 4): its
+    one IT manager coordinates ~four times the projects and saturates."""
+    scenario = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(
+        {
+            "org.employees": 200,
+            "projects.arrival_scale": 4,
+            "simulation.horizon_weeks": 52,
+            "simulation.warmup_weeks": 8,
+        }
+    )
+    return orgsim.simulate(scenario, replications=4, jobs=1)
+
+
+def test_the_stability_row_fails_for_an_overloaded_organisation_and_passes_for_a_stable_one(
+    overloaded_200, combined_200
+):
+    over = realism(overloaded_200).set_index("quantity")
+    assert not capacity(overloaded_200).stable
+    assert not over.loc[STABILITY, "within"]
+    assert over.loc[BUSY, "simulated"] > 0.95 and not over.loc[BUSY, "within"], "a saturated manager fails"
+    assert not calibrated(over.reset_index())
+    stable = realism(combined_200).set_index("quantity")
+    assert stable.loc[STABILITY, "within"] and capacity(combined_200).stable
+    assert 0.5 < stable.loc[STABILITY, "simulated"] < 1.0  # the heaviest role's offered per available hour
+    assert 0.70 <= stable.loc[BUSY, "simulated"] <= 0.95 and stable.loc[BUSY, "within"]
+
+
+def test_strict_exits_1_for_a_saturated_it_manager(tmp_path, capsys):
+    path = SCENARIOS / "small-combined.toml"
+    overloaded = ["--set", "org.employees=200", "--set", "projects.arrival_scale=4"]
+    common = ["realism", str(path), "-r", "3", "--jobs", "1", "--quiet", "--set", "simulation.horizon_weeks=40"]
+    assert main([*common, *overloaded, "--strict", "--out", str(tmp_path / "over")]) == 1
+    printed = capsys.readouterr().out
+    line = next(line for line in printed.splitlines() if line.strip().startswith("stability"))
+    assert line.rstrip().endswith("NO")
+    assert printed.index("measured (") < printed.index("input echoes (")
+    table = pd.read_csv(tmp_path / "over" / "realism.csv")
+    assert set(table["basis"]) == {MEASURED, INPUT_ECHO}
+    assert not table.set_index("quantity").loc[STABILITY, "within"]
+
+
+def test_a_class_with_no_finished_project_still_reports_its_censored_duration():
+    """small-combined over 30 weeks: medium projects arrive (the rate raised) but none finishes:
+    the row reports the Kaplan-Meier median, or the longest age as a lower bound, and fails."""
+    scenario = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(
+        {"org.employees": 200, "simulation.horizon_weeks": 30, "simulation.warmup_weeks": 4}
+    )
+    results = orgsim.simulate(scenario, replications=3, jobs=1)
+    assert not (results.projects["project_class"] == "medium").any(), "no medium project finishes"
+    open_medium = results.open_projects[results.open_projects["project_class"] == "medium"]
+    assert len(open_medium) > 0
+    row = realism(results).set_index("quantity").loc[MEDIUM_DURATION]
+    longest = open_medium["age_weeks"].max() * 12 / 52
+    assert row["simulated"] == pytest.approx(longest)
+    assert row["ci_low"] == pytest.approx(longest) and row["ci_high"] == float("inf")
+    assert row["kind"] == "outcome" and not row["within"]
+
+
+def test_realism_at_runs_the_table_at_the_sizes_asked_and_reuses_runs(combined_200):
+    scenario = orgsim.load_scenario(SCENARIOS / "small-combined.toml").with_changes(
+        {"simulation.horizon_weeks": 30, "simulation.warmup_weeks": 4}
+    )
+    table = realism_at(scenario, [40, 200], runs={200: combined_200}, replications=2)
+    assert list(table.columns) == ["employees", *COLUMNS]
+    assert set(table["employees"]) == {40, 200}
+    at_200 = table[table["employees"] == 200].drop(columns="employees").reset_index(drop=True)
+    pd.testing.assert_frame_equal(at_200, realism(combined_200))
+    at_40 = table[table["employees"] == 40].set_index("quantity")
+    assert at_40.loc["employees per IT staff member", "simulated"] == pytest.approx(20.0)

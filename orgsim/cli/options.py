@@ -180,7 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_set_option(realism)
     realism.add_argument("--out", help="output folder (default: outputs/realism-NAME)")
     realism.add_argument("--jobs", "-j", type=_positive_int, help="parallel processes (default: all cores)")
-    realism.add_argument("--strict", action="store_true", help="exit 1 when a calibration figure lies outside its band")
+    realism.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a measured calibration figure lies outside its band (input echoes, outcomes: never)",
+    )
     realism.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     _add_calibrate(commands)
     commands.add_parser("reference", help="print the scenario-format reference (Markdown)")
