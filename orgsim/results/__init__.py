@@ -25,7 +25,7 @@ from __future__ import annotations
 from .capacity import capacity, point_label
 from .censored import censored_lead_time_line
 from .comparison import Comparison, compare, parse_mids, verdict
-from .decomposition import decompose, decomposition_sentence, decompositions
+from .decomposition import decompose, decomposition_sentence
 from .events import EVENT_FORMATS, event_formats
 from .folder import FIGURES, MANIFEST, Files, OutputFolder, UndeclaredFileError, declare, jsonable
 from .money import NET_BENEFIT, cost_with_delay, net_benefit, project_weeks_per_week
@@ -51,7 +51,6 @@ __all__ = [
     "sweep",
     "parse_mids",
     "decompose",
-    "decompositions",
     "decomposition_sentence",
     "verdict",
     "EVENT_FORMATS",
