@@ -100,7 +100,7 @@ def alternatives(study) -> pd.DataFrame:
             mean, low, high = mean_interval(result.replications[LEAD_TIME])
             over = capacity(result).over or capacity(separate).over
             if name == "separate":
-                row, word = {"mean_difference": 0.0, "ci_low": 0.0, "ci_high": 0.0}, ""
+                row, word = {"mean_difference": 0.0, "ci_low": 0.0, "ci_high": 0.0}, None
             else:
                 row = paired_difference(separate.replications[LEAD_TIME], result.replications[LEAD_TIME])
                 # less lead time is better: orient so that positive is good for the alternative
@@ -195,7 +195,10 @@ def cheapest_not_worse(study, employees: int | None = None) -> dict | None:
 def answer_sentences(study) -> list[str]:
     """The answer's sentences on the alternatives at the reference size: which part of separate
     - combined the PM's money carries (capacity or role), the cheapest alternative not worse
-    than separate by more than the MID, and whether the split also buys an IT manager."""
+    than separate by more than the MID, and whether the split also buys an IT manager (none
+    when the study ran no alternatives)."""
+    if "alternatives" not in study.sweeps:  # a study built without them
+        return []
     n = study.plan.reference_size
     parts = study.table("decomposition.csv")
     out = []

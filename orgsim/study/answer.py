@@ -161,7 +161,8 @@ def answer(study) -> dict:
     if cost:
         second += " " + cost
     resting = over_capacity_points(crossover)
-    sentences = [sentence, second, *answer_sentences(study)]
+    alternatives = answer_sentences(study)
+    sentences = [sentence, second, *alternatives]
     if resting:
         sentences.append(
             f"This answer rests on points that are {OVER_CAPACITY} (a queue grows through the run, or a role is "
@@ -179,6 +180,7 @@ def answer(study) -> dict:
         "verdict": verdict,
         "sentences": sentences,
         "over_capacity": resting,
+        "alternatives": alternatives,
         "culture": study.plan.culture,
         "metric": LEAD_TIME,
         "mid": mid.value,
