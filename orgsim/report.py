@@ -412,6 +412,21 @@ def _caveats(study: Study, figures: dict) -> str:
     )
 
 
+def _alternatives(study: Study, figures: dict) -> str:
+    """The PM against the same money spent otherwise (:mod:`orgsim.study.alternatives`)."""
+    return (
+        "<p>Separate has more people than combined. Beside them, at the reference size and the size below: "
+        "combined plus the project managers' cost spent on engineers or on deputies (equal cost), and the free "
+        "re-arrangements (protected project time, a senior engineer who coordinates, the other culture); each "
+        "judged against separate with the MID. Then separate - combined split into a capacity part (equal cost - "
+        "combined) and a role part (separate - equal cost), paired by replication; and how much of separate's "
+        "extra staff cost is the project managers and how much knock-on hiring.</p>"
+        + table_html(study.table("alternatives.csv"), "alternatives.csv")
+        + table_html(study.table("decomposition.csv"), "decomposition.csv")
+        + table_html(study.table("staff_cost_split.csv"), "staff_cost_split.csv")
+    )
+
+
 @dataclass(frozen=True)
 class Section:
     """One numbered section of the report: its ``anchor`` (the heading's id), its ``title``
@@ -440,6 +455,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("basis", "What it rests on", _basis),
     Section("tradeoffs", "The trade-offs against size", _tradeoffs),
     Section("questions", "The practitioners' questions Q1-Q8", _questions),
+    Section("alternatives", "The same money spent otherwise", _alternatives),
     Section("steps", "Headcount steps", _steps),
     Section("caveats", "Caveats, and what moves the answer", _caveats),
 )

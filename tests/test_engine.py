@@ -28,7 +28,7 @@ def _run(scenario, replication=0):
     return model, measure(model)
 
 
-@pytest.mark.parametrize("structure", ["combined", "separate", "pmo", "no_pm"])
+@pytest.mark.parametrize("structure", ["combined", "separate", "pmo", "no_pm", "combined_engineer", "combined_deputy"])
 @pytest.mark.parametrize("employees", [40, 400])
 def test_conservation_holds_and_is_reported(structure, employees):
     scenario = make_scenario(

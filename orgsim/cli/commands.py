@@ -91,6 +91,8 @@ def compare_command(args) -> int:
         raise UsageError(str(error).replace("mid: ", "--mid: ", 1)) from None
     changes = dict(parse_assignment(text) for text in args.changes)
     scenarios = [load_scenario(path, changes) for path in args.scenarios]
+    if args.equal_cost:
+        scenarios += _equal_cost(scenarios, args.equal_cost)
     with executor(args) as chosen:  # a cluster it cannot reach fails before a folder is made
         folder = output_folder(args, "compare-" + "-".join(s.name for s in scenarios))
         comparison = compare(
@@ -110,6 +112,22 @@ def compare_command(args) -> int:
         print(line)
     print(written_line(written, folder))
     return 0
+
+
+def _equal_cost(scenarios: list, which: str) -> list:
+    """The equal-cost scenarios --equal-cost adds: the first combined scenario re-structured."""
+    from ..scenario import EQUAL_COST_STRUCTURES
+
+    structures = [s.org.structure for s in scenarios]
+    if "combined" not in structures or "separate" not in structures:
+        raise UsageError("--equal-cost: needs a combined and a separate scenario among those compared")
+    combined = scenarios[structures.index("combined")]
+    names = EQUAL_COST_STRUCTURES if which == "all" else (which,)
+    return [
+        combined.with_changes({"org.structure": name, "name": f"{combined.name}-{name}"})
+        for name in names
+        if name not in structures
+    ]
 
 
 def _parse_grid(options: list[str], flag: str) -> dict[str, list]:

@@ -12,7 +12,7 @@ import math
 import re
 import sys
 
-from ..scenario import STUDY_STRUCTURES
+from ..scenario import EQUAL_COST_STRUCTURES, STUDY_STRUCTURES
 from ..version import __version__
 
 __all__ = ["SCENARIO_HELP", "UsageError", "build_parser"]
@@ -137,6 +137,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="METRIC=VALUE",
         help="minimal important difference of a metric, in its unit or as N%% of the baseline"
         " (e.g. project_lead_time_weeks_mean=0.5); repeatable",
+    )
+    compare.add_argument(
+        "--equal-cost",
+        nargs="?",
+        const=EQUAL_COST_STRUCTURES[0],
+        choices=[*EQUAL_COST_STRUCTURES, "all"],
+        metavar="STRUCTURE",
+        help="add the first combined scenario with the PM's cost spent on capacity instead"
+        f" ({', '.join(EQUAL_COST_STRUCTURES)} or all; default {EQUAL_COST_STRUCTURES[0]}) and print separate -"
+        " combined as a capacity part and a role part, each with its 95%% CI (written to decomposition.csv);"
+        " needs a combined and a separate scenario",
     )
     sweep = commands.add_parser("sweep", help="sweep parameters; find from which size one structure wins")
     sweep.add_argument("scenario", help=SCENARIO_HELP)

@@ -14,6 +14,7 @@ pictures are :mod:`orgsim.plots`.
   capacity or stable) and the metrics read from a queue (``QUEUE_MAGNITUDES``);
 - :mod:`~orgsim.results.censored`: project lead time counting the open projects (Kaplan-Meier);
 - :mod:`~orgsim.results.comparison`: :class:`Comparison`, :func:`compare`, the MIDs;
+- :mod:`~orgsim.results.decomposition`: separate - combined as a capacity part and a role part;
 - :mod:`~orgsim.results.sweep`: :class:`Sweep`, :func:`sweep`, the crossover and regions;
 - :mod:`~orgsim.results.wording`: the words about results (warnings, the crossover sentence, the
   lines the commands print: net benefit, headcount steps, a sweep's table).
@@ -24,6 +25,7 @@ from __future__ import annotations
 from .capacity import capacity, point_label
 from .censored import censored_lead_time_line
 from .comparison import Comparison, compare, parse_mids, verdict
+from .decomposition import decompose, decomposition_sentence
 from .events import EVENT_FORMATS, event_formats
 from .folder import FIGURES, MANIFEST, Files, OutputFolder, UndeclaredFileError, declare, jsonable
 from .money import NET_BENEFIT, cost_with_delay, net_benefit, project_weeks_per_week
@@ -48,6 +50,8 @@ __all__ = [
     "compare",
     "sweep",
     "parse_mids",
+    "decompose",
+    "decomposition_sentence",
     "verdict",
     "EVENT_FORMATS",
     "event_formats",

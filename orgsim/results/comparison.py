@@ -17,6 +17,7 @@ from ..stats import judge, paired_difference, summary_value
 from ..wording import BETTER, OVER_CAPACITY, WORSE, format_number
 from .capacity import Capacity, capacity, from_queue
 from .censored import censored_lead_time_line
+from .decomposition import decomposition_sentence, decompositions
 from .folder import FIGURES, OutputFolder, declare
 from .money import NET_BENEFIT, net_benefit
 from .run import Results
@@ -48,7 +49,7 @@ class Comparison:
     run measured, but no magnitude of it is printed.
     """
 
-    FILES = declare("comparison.csv", "differences.csv") | FIGURES  # what write() and orgsim.plots write
+    FILES = declare("comparison.csv", "differences.csv", "decomposition.csv") | FIGURES  # what write() and plots write
 
     results: list[Results]
     value_per_project_week: float | None = None
@@ -156,6 +157,13 @@ class Comparison:
             "over_capacity": over,
         }
 
+    def decomposition(self) -> pd.DataFrame:
+        """separate - combined on project lead time as a capacity part and a role part, through
+        each equal-cost structure compared (:mod:`orgsim.results.decomposition`; empty unless
+        combined, separate and an equal-cost structure are among the scenarios)."""
+        metric = "project_lead_time_weeks_mean"
+        return decompositions(self.results, metric, self.minimal_difference(metric))
+
     def table(self) -> str:
         """Headline metrics of every scenario, and differences to the first, as plain text."""
         names = self.names
@@ -200,6 +208,9 @@ class Comparison:
         for result, check in zip(self.results, checks, strict=True):
             if check.stable:  # over capacity: no lead time, censored or not
                 lines.append(censored_lead_time_line(result, result.scenario.name))
+        parts = self.decomposition()
+        for alternative in dict.fromkeys(parts["alternative"]) if len(parts) else ():
+            lines.append("decomposition: " + decomposition_sentence(parts[parts["alternative"] == alternative]))
         for result in self.results:
             for warning in result.warnings:
                 lines.append(f"warning ({result.scenario.name}): {warning}")
@@ -209,6 +220,9 @@ class Comparison:
         """comparison.csv and differences.csv."""
         folder.frame("comparison.csv", self.comparison)
         folder.frame("differences.csv", self.differences)
+        parts = self.decomposition()
+        if len(parts):
+            folder.frame("decomposition.csv", parts)
 
 
 def verdict(row: dict, direction: int, mid: float | None) -> str:

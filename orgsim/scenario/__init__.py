@@ -23,6 +23,7 @@ from .load import (
     scenario_summary,
 )
 from .presets import (
+    EQUAL_COST_STRUCTURES,
     OTHER_COLOUR,
     PRESET_NAMES,
     PRESETS,
@@ -62,6 +63,7 @@ __all__ = [
     "PRESETS",
     "PRESET_NAMES",
     "STUDY_STRUCTURES",
+    "EQUAL_COST_STRUCTURES",
     "OTHER_COLOUR",
     "Preset",
     "preset_colour",

@@ -28,6 +28,7 @@ __all__ = [
     "CUSTOM",
     "STRUCTURES",
     "STUDY_STRUCTURES",
+    "EQUAL_COST_STRUCTURES",
     "OTHER_COLOUR",
     "preset",
     "preset_colour",
@@ -44,6 +45,7 @@ _MANAGER_ROUTINE = 4.0  # a small firm's hands-on IT manager (no service desk): 
 _PM_EXCEPTIONS = 0.7  # a project manager's planning: 30% fewer exceptions than an IT manager's (estimate)
 _SENIOR_EXCEPTIONS = 1.3  # a senior engineer coordinating without planning duties: 30% more (estimate)
 _EMBEDDED_LATENCY = 8.0  # an embedded PM's escalation crosses a line of management: a working day (estimate)
+_PM_COST = 70.0  # a project manager's hourly cost; the equal-cost alternatives are paid the same (estimate)
 # the 'balanced' culture: the IT manager protects this share of the week for project work
 _CIO_PROJECT_SHARE = 0.39  # CIOs' time planning and delivering projects: 39% (Deloitte poll of 55 CIOs)
 _MANAGER_OVERTIME = 6.5  # IT managers' overtime, hours a week: 1 h 18 min a day (CMI, Quality of Working Life)
@@ -89,7 +91,8 @@ ROLE_FIELDS = (
         "hourly_cost",
         "currency per hour",
         "fully loaded staff cost",
-        "service desk 40, engineer 60, senior engineer 60 (one of the engineers), project manager 70, IT manager 85,"
+        "service desk 40, engineer 60, senior engineer 60 (one of the engineers), project manager 70, added engineer"
+        " and deputy 70 (the PM's: equal cost), IT manager 85,"
         " PMO lead 90, head of IT 110",
         "estimate",
     ),
@@ -240,12 +243,65 @@ def _project_manager() -> Role:
         Headcount(per_concurrent_projects=_PROJECTS_PER_COORDINATOR, minimum=1),
         _COORDINATION,
         "it_manager",
-        70.0,
+        _PM_COST,
         exception_factor=_PM_EXCEPTIONS,
         protects_team=True,
         single_point_of_handoff=True,
         **_COORDINATOR_WEEK,
     )
+
+
+def _engineer_duties(tickets: tuple[str, ...], projects_first: bool, routine: bool = True) -> tuple[str, ...]:
+    """An engineer's duties in the culture: tickets first, then routine operations and project
+    work in the culture's order (``routine``: with routine operations of their own)."""
+    rest = ("project_work", "ops_routine") if projects_first else ("ops_routine", "project_work")
+    return (*tickets, *(d for d in rest if routine or d != "ops_routine"))
+
+
+def _equal_cost_headcount() -> Headcount:
+    """The project managers' headcount rule: an equal-cost alternative has as many people as
+    separate has project managers, at every size."""
+    return Headcount(per_concurrent_projects=_PROJECTS_PER_COORDINATOR, minimum=1)
+
+
+def _added_engineer_roles(tickets: tuple[str, ...], projects_first: bool) -> dict[str, Role]:
+    # combined plus the PM's money spent on one more engineer: as many as separate has PMs, paid
+    # the PM's rate (a senior engineer), reporting to the IT manager like a PM (so the IT managers'
+    # headcount steps as separate's); no routine operations of their own, so that the work asked
+    # is the same as combined's: they add hands to tickets and project work
+    return {
+        "added_engineer": Role(
+            "added_engineer",
+            _equal_cost_headcount(),
+            _engineer_duties(tickets, projects_first, routine=False),
+            "it_manager",
+            _PM_COST,
+            max_wait_hours=(("operations", _ENGINEER_OPERATIONS_MAX_WAIT),),
+        )
+    }
+
+
+# what the deputy takes off the IT manager, first: the interrupts and escalated tickets (shared with
+# the IT manager, the business's questions in proportion to availability) and change approvals
+_DEPUTY_DUTIES = ("escalation", "approval")
+
+
+def _deputy_roles(tickets: tuple[str, ...], projects_first: bool) -> dict[str, Role]:
+    # combined plus the PM's money spent on a deputy (a working team lead): takes the IT manager's
+    # interrupts, escalated tickets and change approvals, and works as an engineer when none wait.
+    # Admin and people management stay with the IT manager: admin is per holder (a deputy holding
+    # it would get 4 h a week of its own) and 1:1s follow the reporting lines, which a deputy would
+    # change only by taking reports away, and with them IT managers (and their cost) (estimate)
+    return {
+        "deputy": Role(
+            "deputy",
+            _equal_cost_headcount(),
+            (*_DEPUTY_DUTIES, *_engineer_duties(tickets, projects_first, routine=False)),
+            "it_manager",
+            _PM_COST,
+            **_COORDINATOR_WEEK,
+        )
+    }
 
 
 def _no_roles(tickets: tuple[str, ...], projects_first: bool) -> dict[str, Role]:
@@ -299,9 +355,13 @@ class Preset:
 
     ``coordinator`` is the role that coordinates projects (and reports their status);
     ``colour`` the preset's colour in every plot; ``in_study`` whether the study runs it
-    unless told which structures; ``extra_roles(tickets, projects_first)`` the roles it has
-    beside the service desk, engineers, IT managers and head of IT every preset has
-    (``tickets``: the ticket duties engineers hold, ``projects_first``: the culture).
+    at every size unless told which structures; ``extra_roles(tickets, projects_first)`` the
+    roles it has beside the service desk, engineers, IT managers and head of IT every preset
+    has (``tickets``: the ticket duties engineers hold, ``projects_first``: the culture).
+    ``equal_cost``: combined plus separate's money spent otherwise (its extra role has the
+    project managers' headcount rule, hourly cost and reporting line, so that its staff cost is
+    separate's): the capacity the PM's cost buys, which the study and ``orgsim compare
+    --equal-cost`` set beside combined and separate.
     """
 
     name: str
@@ -310,6 +370,12 @@ class Preset:
     colour: str
     in_study: bool
     extra_roles: Callable[[tuple[str, ...], bool], dict[str, Role]] = field(repr=False, compare=False)
+    equal_cost: bool = False
+
+    @property
+    def added_roles(self) -> tuple[str, ...]:
+        """The roles this preset adds beside those every preset has (a PM, a deputy ...)."""
+        return tuple(self.extra_roles(("ticket_l2",), False))
 
 
 # in this order everywhere: the choices of org.structure, the reference, legends and colours
@@ -355,12 +421,37 @@ PRESETS: tuple[Preset, ...] = (
         True,
         _no_pm_roles,
     ),
+    Preset(
+        "combined_engineer",
+        "combined, plus the project managers' cost spent on engineers: as many more engineers as separate has"
+        f" project managers, paid the PM's {_PM_COST:g} an hour and reporting to the IT manager (equal cost,"
+        " estimate); the IT manager still coordinates projects",
+        "it_manager",
+        "#6baed6",
+        False,
+        _added_engineer_roles,
+        equal_cost=True,
+    ),
+    Preset(
+        "combined_deputy",
+        "combined, plus the project managers' cost spent on deputies (working team leads): as many as separate has"
+        f" project managers, paid {_PM_COST:g} an hour, reporting to the IT manager (equal cost); a deputy takes"
+        " the IT manager's interrupts, escalated tickets and change approvals and works as an engineer when none"
+        " wait; admin and people management stay with the IT manager (estimate)",
+        "it_manager",
+        "#08519c",
+        False,
+        _deputy_roles,
+        equal_cost=True,
+    ),
 )
 
 CUSTOM = "custom"  # org.structure when the file spells out every role: no preset
 PRESET_NAMES: tuple[str, ...] = tuple(p.name for p in PRESETS)
 STRUCTURES: tuple[str, ...] = (*PRESET_NAMES, CUSTOM)
 STUDY_STRUCTURES: tuple[str, ...] = tuple(p.name for p in PRESETS if p.in_study)
+# combined plus the PM's cost spent on capacity (the capacity part of separate - combined)
+EQUAL_COST_STRUCTURES: tuple[str, ...] = tuple(p.name for p in PRESETS if p.equal_cost)
 OTHER_COLOUR = "#d6616b"  # a structure that is no preset ('custom')
 
 
@@ -396,12 +487,8 @@ def preset_roles(structure: str, employees: int, culture: str = "operations_firs
     row = preset(structure)
     projects_first = culture == "projects_first"
     tickets = ("ticket_l2",) if service_desk_headcount(employees) else ("ticket_l1", "ticket_l2")
-    engineer_ageing = ()
-    if projects_first:
-        engineer_duties = (*tickets, "project_work", "ops_routine")
-        engineer_ageing = (("operations", _ENGINEER_OPERATIONS_MAX_WAIT),)
-    else:
-        engineer_duties = (*tickets, "ops_routine", "project_work")
+    engineer_duties = _engineer_duties(tickets, projects_first)
+    engineer_ageing = (("operations", _ENGINEER_OPERATIONS_MAX_WAIT),) if projects_first else ()
     roles = {
         "service_desk": Role(
             "service_desk",

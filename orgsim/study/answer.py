@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import catalogue
 from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, OVER_CAPACITY, format_number
+from .alternatives import answer_sentences
 from .measures import LEAD_TIME
 from .regions import over_capacity_at, regions_phrase, verdict_runs
 
@@ -160,7 +161,8 @@ def answer(study) -> dict:
     if cost:
         second += " " + cost
     resting = over_capacity_points(crossover)
-    sentences = [sentence, second]
+    alternatives = answer_sentences(study)
+    sentences = [sentence, second, *alternatives]
     if resting:
         sentences.append(
             f"This answer rests on points that are {OVER_CAPACITY} (a queue grows through the run, or a role is "
@@ -178,6 +180,7 @@ def answer(study) -> dict:
         "verdict": verdict,
         "sentences": sentences,
         "over_capacity": resting,
+        "alternatives": alternatives,
         "culture": study.plan.culture,
         "metric": LEAD_TIME,
         "mid": mid.value,

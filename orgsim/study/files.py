@@ -14,6 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..results import OutputFolder, jsonable
+from . import alternatives as a
 from . import tables as t
 from .questions import QUESTIONS, key_numbers
 
@@ -28,6 +29,9 @@ TABLES: dict[str, Callable] = {
     "headcount_steps.csv": t.headcount_steps,
     "sensitivity.csv": t.sensitivity,
     "realism.csv": t.realism,
+    "alternatives.csv": a.alternatives,
+    "decomposition.csv": a.decomposition,
+    "staff_cost_split.csv": a.staff_cost_split,
     "key_numbers.csv": key_numbers,
 }
 SUMMARY = "study.json"

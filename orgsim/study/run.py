@@ -9,6 +9,8 @@ sees the same tickets and projects wherever the structure, size or culture lets 
 ``structures``   every structure at the reference size (Q6, Q7)
 ``clarity``      role clarity from 0 to 1 under ``separate`` at the reference size (Q8)
 ``sensitivity``  one parameter at a time, low and high: where does the crossover move?
+``alternatives``  the PM's cost spent on capacity, and the free re-arrangements, at the
+                 reference size and the size below (:mod:`orgsim.study.alternatives`)
 ``basis``        the scenario as it is, beside published figures (:mod:`orgsim.realism`)
 """
 
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 
 from ..experiment import RunCache, Task, check_runs, check_work, grid, run_tasks
 from ..results import Results, Sweep, jsonable
-from ..scenario import PRESET_NAMES, Scenario
+from ..scenario import EQUAL_COST_STRUCTURES, PRESET_NAMES, Scenario
+from .alternatives import alternative_experiments
 from .container import Study
 from .measures import ERP, ERP_CLASS
 from .plan import StudyPlan, study_plan
@@ -74,7 +77,7 @@ def experiments(scenario: Scenario, plan: StudyPlan) -> list[_Experiment]:
     small = {**culture, "org.employees": plan.small_firm}
     out.append(_Experiment("erp.without", small, {}, pair))
     out.append(_Experiment("erp.with", {**small, **_erp_changes(scenario)}, {}, pair))
-    every = list(PRESET_NAMES)
+    every = [s for s in PRESET_NAMES if s not in EQUAL_COST_STRUCTURES]  # those are the alternatives' (below)
     reference = {**culture, "org.employees": plan.reference_size}
     out.append(_Experiment("structures", reference, {}, {"org.structure": every}))
     out.append(
@@ -90,6 +93,7 @@ def experiments(scenario: Scenario, plan: StudyPlan) -> list[_Experiment]:
                     pair,
                 )
             )
+    out.extend(_Experiment(*row) for row in alternative_experiments(plan))
     out.append(_Experiment("basis", {}, {}, {}))
     return out
 

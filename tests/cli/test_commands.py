@@ -52,6 +52,29 @@ def test_compare_prints_the_net_benefit_when_project_weeks_are_valued(tmp_path, 
     assert (out / "comparison.csv").is_file() and (out / "differences.csv").is_file()
 
 
+def test_compare_with_equal_cost_prints_and_writes_the_decomposition(tmp_path, capsys):
+    import pandas as pd
+
+    out = tmp_path / "compare"
+    argv = ["compare", "small-combined", "small-separate", "--equal-cost", "--out", str(out), "--no-plots", *SHORT]
+    assert main([*argv, "-r", "3"]) == 0
+    printed = capsys.readouterr().out
+    line = next(x for x in printed.splitlines() if x.startswith("decomposition: "))
+    assert "separate - combined = " in line and "capacity part (combined_engineer - combined) " in line
+    assert "role part (separate - combined_engineer) " in line and "95% CI" in line
+    parts = pd.read_csv(out / "decomposition.csv")
+    assert list(parts["part"]) == ["total", "capacity", "role"]
+    assert set(parts["alternative"]) == {"combined_engineer"}
+    assert parts["mean_difference"].iloc[1] + parts["mean_difference"].iloc[2] == parts["mean_difference"].iloc[0]
+
+
+def test_equal_cost_needs_a_combined_and_a_separate_scenario(tmp_path, capsys):
+    argv = ["compare", "small-combined", "small-no-pm", "--equal-cost", "--out", str(tmp_path / "o"), *SHORT]
+    assert main(argv) == EXIT_BAD_INPUT
+    assert "--equal-cost: needs a combined and a separate scenario" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
 def test_sweep_prints_its_table_and_the_headcount_steps(tmp_path, capsys):
     out = tmp_path / "sweep"
     argv = ["sweep", "small-combined", "--vary", "org.employees=30,60", "--across", "org.structure=combined,separate"]

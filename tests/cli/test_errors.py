@@ -87,7 +87,11 @@ CASES = [
     Case(
         "bad-structure",
         '[org]\nstructure = "matrix"\n',
-        expect=("field 'org.structure'", "'matrix'", "one of combined, separate, pmo, embedded, no_pm, custom"),
+        expect=(
+            "field 'org.structure'",
+            "'matrix'",
+            "one of combined, separate, pmo, embedded, no_pm, combined_engineer, combined_deputy, custom",
+        ),
     ),
     Case(
         "mix-not-summing-to-1",

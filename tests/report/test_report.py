@@ -83,8 +83,9 @@ def test_every_number_in_the_report_equals_its_csv(quick_study):
 def test_the_answer_in_the_page_is_the_answer_in_the_data(quick_study):
     page = (quick_study / "report.html").read_text(encoding="utf-8")
     answer = json.loads((quick_study / "study.json").read_text())["answer"]
-    # two sentences, and a third naming the over-capacity points it rests on when there are any
-    assert len(answer["sentences"]) == 2 + bool(answer["over_capacity"])
+    # two sentences, those on the alternatives, and one naming the over-capacity points it rests on
+    # when there are any
+    assert len(answer["sentences"]) == 2 + len(answer["alternatives"]) + bool(answer["over_capacity"])
     for note in answer["over_capacity"]:
         assert note in answer["sentences"][-1]
     for sentence in answer["sentences"]:

@@ -79,7 +79,11 @@ def test_with_changes_sets_one_parameter_of_a_default_distribution():
     [
         ({"org.employees": 0}, "org.employees", "from 1 to 1,000,000"),
         ({"org.employees": "lots"}, "org.employees", "whole number"),
-        ({"org.structure": "matrix"}, "org.structure", "combined, separate, pmo, embedded, no_pm, custom"),
+        (
+            {"org.structure": "matrix"},
+            "org.structure",
+            "combined, separate, pmo, embedded, no_pm, combined_engineer, combined_deputy, custom",
+        ),
         ({"projects.exception_probability": 1.5}, "projects.exception_probability", "from 0 to 1"),
         ({"simulation.warmup_weeks": 52}, "simulation.warmup_weeks", "less than simulation.horizon_weeks"),
         ({"org.employes": 5}, "org.employes", "did you mean 'employees'"),

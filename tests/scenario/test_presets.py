@@ -144,7 +144,19 @@ def test_role_unknown_raises_key_error():
 
 def test_the_presets_are_one_table_from_which_the_lists_derive():
     names = tuple(row.name for row in PRESETS)
-    assert names == PRESET_NAMES == ("combined", "separate", "pmo", "embedded", "no_pm")
+    assert (
+        names
+        == PRESET_NAMES
+        == (
+            "combined",
+            "separate",
+            "pmo",
+            "embedded",
+            "no_pm",
+            "combined_engineer",
+            "combined_deputy",
+        )
+    )
     assert (*names, "custom") == STRUCTURES
     assert STUDY_STRUCTURES == ("combined", "separate", "pmo", "no_pm")  # the study's default structures
     for row in PRESETS:
@@ -162,6 +174,8 @@ def test_every_preset_has_the_colour_its_plots_have_always_had():
         "pmo": "#31a354",
         "embedded": "#756bb1",
         "no_pm": "#636363",
+        "combined_engineer": "#6baed6",
+        "combined_deputy": "#08519c",
     }
     assert preset_colour("custom") == OTHER_COLOUR == "#d6616b"
     assert len(set(colours.values()) | {OTHER_COLOUR}) == len(PRESETS) + 1

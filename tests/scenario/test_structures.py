@@ -185,7 +185,7 @@ def test_every_structure_runs_in_a_sweep_with_culture_and_role_clarity(changes):
         seed=7,
         jobs=1,
     )
-    assert len(sweep.results) == 10
+    assert len(sweep.results) == 14
     for point, results in zip(sweep.points, sweep.results, strict=True):
         scenario = results.scenario
         assert scenario.org.structure == point["org.structure"]
