@@ -160,14 +160,6 @@ def answer(study) -> dict:
     cost = cost_phrase(study, split)
     if cost:
         second += " " + cost
-    resting = over_capacity_points(crossover)
-    alternatives = answer_sentences(study)
-    sentences = [sentence, second, *alternatives]
-    if resting:
-        sentences.append(
-            f"This answer rests on points that are {OVER_CAPACITY} (a queue grows through the run, or a role is "
-            f"offered more hours than it has), where no lead time is measured: " + "; ".join(resting) + "."
-        )
     valued = next(
         (p for p in (crossover.get("net_benefit") or {}).get("pairs", []) if p["challenger"] == "separate"), None
     )
@@ -175,6 +167,14 @@ def answer(study) -> dict:
         second += (
             f" On the net benefit, with a project-week of delay worth {format_number(study.value_per_project_week)}"
             f": separate against combined: {regions_phrase(valued, 0.0)}."
+        )
+    resting = over_capacity_points(crossover)
+    alternatives = answer_sentences(study)
+    sentences = [sentence, second, *alternatives]
+    if resting:
+        sentences.append(
+            f"This answer rests on points that are {OVER_CAPACITY} (a queue grows through the run, or a role is "
+            f"offered more hours than it has), where no lead time is measured: " + "; ".join(resting) + "."
         )
     return {
         "verdict": verdict,

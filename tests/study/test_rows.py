@@ -113,3 +113,13 @@ def test_every_table_the_study_writes_is_found_by_its_csv_name(short_study):
     assert short_study.table("q4.csv") is short_study.questions()["Q4"]["table"]
     with pytest.raises(KeyError, match="no table 'nothing.csv'"):
         short_study.table("nothing.csv")
+
+
+def test_with_a_value_of_a_project_week_the_answer_says_the_net_benefit(short_study):
+    """The net-benefit sentence was built after the answer's sentences and never shown."""
+    from dataclasses import replace
+
+    valued = replace(short_study, value_per_project_week=1000.0, _cache={})
+    sentences = valued.answer()["sentences"]
+    assert any("On the net benefit, with a project-week of delay worth 1,000" in s for s in sentences)
+    assert not any("On the net benefit" in s for s in short_study.answer()["sentences"])
