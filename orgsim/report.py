@@ -382,6 +382,19 @@ def _caveats(study: Study, figures: dict) -> str:
     )
 
 
+def _load(study: Study, figures: dict) -> str:
+    """The crossover in load per IT manager, at the scenario's span and at half and double it."""
+    text = (
+        "The presets hire one IT manager per org.span_of_control reports, so past the first IT manager each carries "
+        "about the same load at every size: the answer in load per IT manager (combined), and the crossover at half "
+        "and double the span."
+    )
+    caption = "Separate's advantage against reports and projects per IT manager, one line per span of control"
+    return table_section("manager_load.csv", "manager_load", caption, text)(study, figures) + table_html(
+        study.table("span_crossover.csv"), "span_crossover.csv"
+    )
+
+
 @dataclass(frozen=True)
 class Section:
     """One numbered section of the report: its ``anchor`` (the heading's id), its ``title``
@@ -410,6 +423,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("basis", "What it rests on", _basis),
     Section("tradeoffs", "The trade-offs against size", _tradeoffs),
     Section("questions", "The practitioners' questions Q1-Q8", _questions),
+    Section("load", "The answer in load per IT manager", _load),
     Section("steps", "Headcount steps", _steps),
     Section("caveats", "Caveats, and what moves the answer", _caveats),
 )

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import catalogue
 from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, OVER_CAPACITY, format_number
+from .manager_load import load_sentence
 from .measures import LEAD_TIME
 from .regions import over_capacity_at, regions_phrase, verdict_runs
 
@@ -160,7 +161,7 @@ def answer(study) -> dict:
     if cost:
         second += " " + cost
     resting = over_capacity_points(crossover)
-    sentences = [sentence, second]
+    sentences = [sentence, second, *filter(None, [load_sentence(study)])]
     if resting:
         sentences.append(
             f"This answer rests on points that are {OVER_CAPACITY} (a queue grows through the run, or a role is "

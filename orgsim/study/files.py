@@ -14,6 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..results import OutputFolder, jsonable
+from . import manager_load as load
 from . import tables as t
 from .questions import QUESTIONS, key_numbers
 
@@ -27,6 +28,8 @@ TABLES: dict[str, Callable] = {
     "headcounts.csv": t.headcounts,
     "headcount_steps.csv": t.headcount_steps,
     "sensitivity.csv": t.sensitivity,
+    "manager_load.csv": load.manager_load,
+    "span_crossover.csv": load.span_crossovers,
     "realism.csv": t.realism,
     "key_numbers.csv": key_numbers,
 }

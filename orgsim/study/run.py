@@ -9,6 +9,8 @@ sees the same tickets and projects wherever the structure, size or culture lets 
 ``structures``   every structure at the reference size (Q6, Q7)
 ``clarity``      role clarity from 0 to 1 under ``separate`` at the reference size (Q8)
 ``sensitivity``  one parameter at a time, low and high: where does the crossover move?
+``span``         the IT manager's span of control, combined and separate at the sensitivity's
+                 sizes: the answer in load per IT manager (:mod:`.manager_load`)
 ``basis``        the scenario as it is, beside published figures (:mod:`orgsim.realism`)
 """
 
@@ -22,6 +24,7 @@ from ..experiment import RunCache, Task, check_runs, check_work, grid, run_tasks
 from ..results import Results, Sweep, jsonable
 from ..scenario import PRESET_NAMES, Scenario
 from .container import Study
+from .manager_load import shared_run, span_experiments
 from .measures import ERP, ERP_CLASS
 from .plan import StudyPlan, study_plan
 
@@ -90,6 +93,7 @@ def experiments(scenario: Scenario, plan: StudyPlan) -> list[_Experiment]:
                     pair,
                 )
             )
+    out += [_Experiment(*row) for row in span_experiments(scenario, plan)]  # the span sweep
     out.append(_Experiment("basis", {}, {}, {}))
     return out
 
@@ -121,7 +125,7 @@ def study(
         keys = []
         for point in points:
             changed = scenario.with_changes({**experiment.base, **point})
-            key = _fingerprint(changed)
+            key = _fingerprint(shared_run(changed, scenario.org.span_of_control))
             unique.setdefault(key, changed)
             keys.append(key)
         built.append((experiment, points, keys))
