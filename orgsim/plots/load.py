@@ -30,11 +30,12 @@ def manager_load_figure(table, facts) -> Figure:
     finite = table["ci_high"].to_numpy(dtype=float)
     top = np.nanmax(finite) if np.isfinite(finite).any() else 1.0
     for ax, (column, label) in zip(axes, _PANELS, strict=True):
+        labelled: set = set()  # a point two spans share (the same run) is labelled once
         for j, span in enumerate(spans):
             rows = table[table["span_of_control"] == span].sort_values("employees")
             colour = scenario_colour(j)
             # spans that hire the same people share a point: a small dodge keeps each line visible
-            x = rows[column].to_numpy(dtype=float) + (j - (len(spans) - 1) / 2) * 0.006 * table[column].max()
+            x = rows[column].to_numpy(dtype=float) + (j - (len(spans) - 1) / 2) * 0.015 * table[column].max()
             y = rows["separate_advantage_weeks"].to_numpy(dtype=float)
             error = np.vstack([y - rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float) - y])
             ax.errorbar(
@@ -42,14 +43,19 @@ def manager_load_figure(table, facts) -> Figure:
                 y,
                 yerr=np.nan_to_num(np.clip(error, 0, None)),
                 color=colour,
-                marker="o",
+                marker="os^Dv"[j % 5],
                 capsize=3,
                 label=f"one IT manager per {span} reports",
             )
             over = ~np.isfinite(y)
             if over.any():
                 ax.plot(x[over], np.full(over.sum(), top * 1.1 + 1), "x", color=colour, markersize=10, mew=2)
-            for xi, yi, n in zip(x, np.where(over, top * 1.1 + 1, y), rows["employees"], strict=True):
+            for xi, yi, n, raw in zip(
+                x, np.where(over, top * 1.1 + 1, y), rows["employees"], rows[column], strict=True
+            ):
+                if (n, raw, yi) in labelled:
+                    continue
+                labelled.add((n, raw, yi))
                 ax.annotate(
                     format_number(n), (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=7, color=colour
                 )
@@ -63,10 +69,10 @@ def manager_load_figure(table, facts) -> Figure:
     axes[0].legend(fontsize="small", title="span of control")
     axes[1].text(
         0.98,
-        0.98,
+        0.02,
         "x on the top edge: over capacity (no lead time)\nlabels: employees",
         transform=axes[1].transAxes,
-        va="top",
+        va="bottom",
         ha="right",
         fontsize="small",
     )
