@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .. import catalogue
-from ..results import capacity
+from ..results import Sweep, capacity
 from ..results.capacity import OFFERED
 from ..scenario import Scenario
 from ..stats import mean_interval, paired_difference
@@ -48,6 +48,7 @@ __all__ = [
     "shared_run",
     "span_crossovers",
     "span_experiments",
+    "span_sweep",
     "span_sizes",
     "spans",
     "translate",
@@ -78,19 +79,37 @@ def span_sizes(plan) -> tuple[int, ...]:
 
 
 def span_experiments(scenario: Scenario, plan) -> list[tuple[str, dict, dict, dict]]:
-    """The span sweep as (key, base, vary, across): ``span.N`` for every span of
-    :func:`spans`, combined and separate at :func:`span_sizes` under the answer's culture
-    (the scenario's own span is the main sweep's points, run once)."""
+    """The span sweep as (key, base, vary, across): ``span.N`` for every span of :func:`spans`
+    but the scenario's own (whose points are the answer's, :func:`span_sweep`), combined and
+    separate at :func:`span_sizes` under the answer's culture."""
     pair = {"org.structure": ["combined", "separate"]}
-    return [
-        (
-            f"span.{span}",
-            {"org.culture": plan.culture, "org.span_of_control": span},
-            {"org.employees": list(span_sizes(plan))},
-            pair,
-        )
-        for span in spans(scenario)
+    sizes = {"org.employees": list(span_sizes(plan))}
+    base = {"org.culture": plan.culture}
+    own = scenario.org.span_of_control
+    return [(f"span.{s}", {**base, "org.span_of_control": s}, sizes, pair) for s in spans(scenario) if s != own]
+
+
+def span_sweep(study, span: int) -> Sweep:
+    """The span sweep at ``span``: its experiment, or for the scenario's own span the answer's
+    points (combined and separate) at the span sweep's sizes."""
+    if span != study.scenario.org.span_of_control:
+        return study.sweeps[f"span.{span}"]
+    main = study.main
+    sizes = span_sizes(study.plan)
+    keep = [
+        i
+        for i, p in enumerate(main.points)
+        if p["org.employees"] in sizes and p["org.structure"] in ("combined", "separate")
     ]
+    return Sweep(
+        main.scenario,
+        {"org.employees": sorted({main.points[i]["org.employees"] for i in keep})},
+        {"org.structure": ["combined", "separate"]},
+        [main.points[i] for i in keep],
+        [main.results[i] for i in keep],
+        main.seed,
+        set(main.log_scale),
+    )
 
 
 def shared_run(scenario: Scenario, span: int) -> Scenario:
@@ -127,9 +146,8 @@ def point_load(result) -> dict:
     }
 
 
-def _sweep_rows(study, key: str, span: int) -> list[dict]:
+def _sweep_rows(sweep: Sweep, span: int) -> list[dict]:
     """manager_load.csv's rows of one size sweep of combined and separate."""
-    sweep = study.sweeps[key]
     found = {(p["org.employees"], p["org.structure"]): r for p, r in zip(sweep.points, sweep.results, strict=True)}
     mid = catalogue.minimal_difference(LEAD_TIME).value
     rows = []
@@ -167,10 +185,10 @@ def manager_load(study) -> pd.DataFrame:
     separate's paired lead-time advantage (combined - separate, weeks; > 0: separate sooner;
     not printed where either is over capacity) and its verdict with the MID."""
     own = study.scenario.org.span_of_control
-    rows = _sweep_rows(study, f"main.{study.plan.culture}", own)
+    rows = _sweep_rows(study.main, own)
     for span in spans(study.scenario):
         if span != own:
-            rows += _sweep_rows(study, f"span.{span}", span)
+            rows += _sweep_rows(span_sweep(study, span), span)
     return pd.DataFrame(rows)
 
 
@@ -194,8 +212,7 @@ def translate(x: float, low: float, high: float, sizes, loads) -> tuple[float, f
 _LOADS = ("reports_per_it_manager", "projects_per_it_manager_per_year", "coordination_hours")
 
 
-def _crossover_row(study, table: pd.DataFrame, span: int, key: str, grid: str) -> dict:
-    sweep = study.sweeps[key]
+def _crossover_row(sweep: Sweep, table: pd.DataFrame, span: int, grid: str) -> dict:
     pair = next(p for p in sweep.crossover(LEAD_TIME, 0.0)["pairs"] if p["challenger"] == "separate")
     top = top_of_range(pair)
     rows = table[table["span_of_control"] == span]
@@ -231,9 +248,9 @@ def span_crossovers(study) -> pd.DataFrame:
     the grid, and the crossover's sentence."""
     table = study.table("manager_load.csv")
     own = study.scenario.org.span_of_control
-    rows = [_crossover_row(study, table, own, f"main.{study.plan.culture}", "the answer's sizes")]
+    rows = [_crossover_row(study.main, table, own, "the answer's sizes")]
     for span in spans(study.scenario):  # the scenario's own span: its runs are the answer's (shared)
-        rows.append(_crossover_row(study, table, span, f"span.{span}", "the span sweep's sizes"))
+        rows.append(_crossover_row(span_sweep(study, span), table, span, "the span sweep's sizes"))
     return pd.DataFrame(rows)
 
 
@@ -248,10 +265,10 @@ def load_sentence(study) -> str:
     """The answer in load per IT manager: from what load separate is better (with the size
     that corresponds under the scenario's headcount rules), at the scenario's span and at the
     others the span sweep ran."""
-    if any(f"span.{span}" not in study.sweeps for span in spans(study.scenario)):
+    own = study.scenario.org.span_of_control
+    if any(f"span.{span}" not in study.sweeps for span in spans(study.scenario) if span != own):
         return ""  # a study built without the span sweep
     table = study.table("span_crossover.csv")
-    own = study.scenario.org.span_of_control
     parts = []
     for row in table.itertuples():
         if row.grid != "the answer's sizes" and row.span_of_control == own:

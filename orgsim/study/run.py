@@ -9,8 +9,9 @@ sees the same tickets and projects wherever the structure, size or culture lets 
 ``structures``   every structure at the reference size (Q6, Q7)
 ``clarity``      role clarity from 0 to 1 under ``separate`` at the reference size (Q8)
 ``sensitivity``  one parameter at a time, low and high: where does the crossover move?
-``span``         the IT manager's span of control, combined and separate at the sensitivity's
-                 sizes: the answer in load per IT manager (:mod:`.manager_load`)
+``span``         half and double the IT manager's span of control, combined and separate at the
+                 sizes up to the reference size: the answer in load per IT manager
+                 (:mod:`.manager_load`; a point where a span hires the same people is shared)
 ``basis``        the scenario as it is, beside published figures (:mod:`orgsim.realism`)
 """
 
