@@ -427,6 +427,39 @@ def _alternatives(study: Study, figures: dict) -> str:
     )
 
 
+def _load(study: Study, figures: dict) -> str:
+    """The crossover in load per IT manager, at the scenario's span and at half and double it."""
+    text = (
+        "The presets hire one IT manager per org.span_of_control reports, so past the first IT manager each carries "
+        "about the same load at every size: the answer in load per IT manager (combined), and the crossover at half "
+        "and double the span (the crossover's 95% CI in a load is the load's range over the CI in employees)."
+    )
+    caption = "Separate's advantage against reports and projects per IT manager, one line per span of control"
+    short = {
+        "span_of_control": "span",
+        "reports_per_it_manager": "reports per IT manager",
+        "projects_per_it_manager_per_year": "projects per IT manager a year",
+        "coordination_hours": "coordination hours a week offered",
+        "separate_advantage_weeks": "separate's advantage (weeks)",
+        "reports_per_it_manager_ci_low": "reports ci low",
+        "reports_per_it_manager_ci_high": "reports ci high",
+    }
+    points = ["span_of_control", "employees", "it_managers", "reports_per_it_manager"]
+    points += ["projects_per_it_manager_per_year", "coordination_hours", "separate_advantage_weeks", "ci_low"]
+    points += ["ci_high", "verdict_for_separate"]
+    crossovers = ["span_of_control", "grid", "winner", "crossover", "ci_low", "ci_high", "reports_per_it_manager"]
+    crossovers += ["reports_per_it_manager_ci_low", "reports_per_it_manager_ci_high"]
+    crossovers += ["projects_per_it_manager_per_year", "coordination_hours", "over_capacity_from"]
+    return (
+        f"<p>{_e(text)}</p>"
+        + figure_html(figures["manager_load"], caption, "manager_load.csv")
+        + table_html(study.table("span_crossover.csv"), "span_crossover.csv", crossovers, short)
+        + "<details><summary>The load and separate's advantage at every point</summary>"
+        + table_html(study.table("manager_load.csv"), "manager_load.csv", points, short)
+        + "</details>"
+    )
+
+
 @dataclass(frozen=True)
 class Section:
     """One numbered section of the report: its ``anchor`` (the heading's id), its ``title``
@@ -456,6 +489,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("tradeoffs", "The trade-offs against size", _tradeoffs),
     Section("questions", "The practitioners' questions Q1-Q8", _questions),
     Section("alternatives", "The same money spent otherwise", _alternatives),
+    Section("load", "The answer in load per IT manager", _load),
     Section("steps", "Headcount steps", _steps),
     Section("caveats", "Caveats, and what moves the answer", _caveats),
 )

@@ -27,6 +27,7 @@ from .common import (
     size_axis,
     structure_colour,
 )
+from .load import manager_load_figure
 
 __all__ = [
     "STUDY_FIGURES",
@@ -417,6 +418,7 @@ STUDY_FIGURES = (
     ("q7", "q7.csv", _q7),
     ("q8", "q8.csv", _q8),
     ("sensitivity", "sensitivity.csv", _sensitivity),
+    ("manager_load", "manager_load.csv", manager_load_figure),
 )
 _BY_NAME = {name: (csv, draw) for name, csv, draw in STUDY_FIGURES}
 

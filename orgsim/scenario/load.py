@@ -82,7 +82,8 @@ class Scenario:
     @cached_property
     def roles(self) -> tuple[Role, ...]:
         """Every role: the structure's preset at this size, with the file's changes made."""
-        return resolve_roles(self.org.structure, self.org.employees, self.role_changes, self.org.culture)
+        org = self.org
+        return resolve_roles(org.structure, org.employees, self.role_changes, org.culture, org.span_of_control)
 
     def role(self, name: str) -> Role:
         for role in self.roles:

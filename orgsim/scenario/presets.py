@@ -471,7 +471,9 @@ def preset_colour(name: str) -> str:
 # ------------------------------------------------------------------ roles of a structure
 
 
-def preset_roles(structure: str, employees: int, culture: str = "operations_first") -> dict[str, Role]:
+def preset_roles(
+    structure: str, employees: int, culture: str = "operations_first", span_of_control: int = _SPAN_OF_CONTROL
+) -> dict[str, Role]:
     """The role layout of preset ``structure`` (a row of :data:`PRESETS`) in ``culture``.
 
     ``operations_first`` ranks the IT manager's operational and admin work above project
@@ -529,7 +531,7 @@ def preset_roles(structure: str, employees: int, culture: str = "operations_firs
         protect = (("project", _CIO_PROJECT_SHARE),)
     roles["it_manager"] = Role(
         "it_manager",
-        Headcount(per_reports=_SPAN_OF_CONTROL, minimum=1),
+        Headcount(per_reports=span_of_control, minimum=1),  # org.span_of_control
         it_duties,
         "head_of_it",
         85.0,
@@ -549,10 +551,15 @@ def preset_roles(structure: str, employees: int, culture: str = "operations_firs
 
 
 def resolve_roles(
-    structure: str, employees: int, changes: tuple[RoleChange, ...], culture: str = "operations_first"
+    structure: str,
+    employees: int,
+    changes: tuple[RoleChange, ...],
+    culture: str = "operations_first",
+    span_of_control: int = _SPAN_OF_CONTROL,
 ) -> tuple[Role, ...]:
-    """The roles of a scenario: the structure's preset at this size and culture, with the changes made."""
-    roles = {} if structure == CUSTOM else preset_roles(structure, employees, culture)
+    """The roles of a scenario: the structure's preset at this size and culture (and the IT
+    manager's span of control), with the changes made."""
+    roles = {} if structure == CUSTOM else preset_roles(structure, employees, culture, span_of_control)
     for change in changes:
         roles[change.name] = change.apply(roles.get(change.name))
     return tuple(roles.values())

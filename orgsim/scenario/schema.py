@@ -153,6 +153,16 @@ class Org:
         " (practitioners' claim, DESIGN Q8)",
         check=PROBABILITY,
     )
+    span_of_control: int = param(
+        8,
+        "reports",
+        "direct reports one IT manager leads: the presets hire one IT manager per this many reports (rounded up, at"
+        " least one; a project manager reporting to the IT manager counts), so it sets the load each IT manager"
+        " carries (reports, projects, coordination hours); a [roles.it_manager] headcount overrides it",
+        "span of control ~9 direct reports on average, 5-10 in tech, 3-5 for managers who also do hands-on work"
+        " (Namely, Deloitte); 8 the presets' value",
+        check=whole_between(1, 100),
+    )
     fractional_headcount: bool = param(
         False,
         "true/false",

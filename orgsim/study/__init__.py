@@ -12,6 +12,7 @@ The modules, lowest first:
 ``measures``             the metric of the answer, the study's own measures, Q4's ERP, key numbers
 ``regions``              who is better where along the sizes, in :func:`orgsim.stats.judge`'s words
 ``tables``               the tables (trade-offs, net benefit, hours, headcounts, sensitivity ...)
+``manager_load``         the answer in load per IT manager, the span-of-control sweep
 ``split_questions``      Q1-Q4 (combined against separate), ``structure_questions`` Q5-Q8
 ``questions``            :data:`QUESTIONS`, one row per question
 ``answer``               the answer's two sentences

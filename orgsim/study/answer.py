@@ -10,6 +10,7 @@ import numpy as np
 from .. import catalogue
 from ..wording import CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, OVER_CAPACITY, format_number
 from .alternatives import answer_sentences
+from .manager_load import load_sentence
 from .measures import LEAD_TIME
 from .regions import over_capacity_at, regions_phrase, verdict_runs
 
@@ -170,7 +171,7 @@ def answer(study) -> dict:
         )
     resting = over_capacity_points(crossover)
     alternatives = answer_sentences(study)
-    sentences = [sentence, second, *alternatives]
+    sentences = [sentence, second, *filter(None, [load_sentence(study)]), *alternatives]
     if resting:
         sentences.append(
             f"This answer rests on points that are {OVER_CAPACITY} (a queue grows through the run, or a role is "

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..results import OutputFolder, jsonable
 from . import alternatives as a
+from . import manager_load as load
 from . import tables as t
 from .questions import QUESTIONS, key_numbers
 
@@ -28,6 +29,8 @@ TABLES: dict[str, Callable] = {
     "headcounts.csv": t.headcounts,
     "headcount_steps.csv": t.headcount_steps,
     "sensitivity.csv": t.sensitivity,
+    "manager_load.csv": load.manager_load,
+    "span_crossover.csv": load.span_crossovers,
     "realism.csv": t.realism,
     "alternatives.csv": a.alternatives,
     "decomposition.csv": a.decomposition,

@@ -11,6 +11,9 @@ sees the same tickets and projects wherever the structure, size or culture lets 
 ``sensitivity``  one parameter at a time, low and high: where does the crossover move?
 ``alternatives``  the PM's cost spent on capacity, and the free re-arrangements, at the
                  reference size and the size below (:mod:`orgsim.study.alternatives`)
+``span``         half and double the IT manager's span of control, combined and separate at the
+                 sizes up to the reference size: the answer in load per IT manager
+                 (:mod:`.manager_load`; a point where a span hires the same people is shared)
 ``basis``        the scenario as it is, beside published figures (:mod:`orgsim.realism`)
 """
 
@@ -25,6 +28,7 @@ from ..results import Results, Sweep, jsonable
 from ..scenario import EQUAL_COST_STRUCTURES, PRESET_NAMES, Scenario
 from .alternatives import alternative_experiments
 from .container import Study
+from .manager_load import shared_run, span_experiments
 from .measures import ERP, ERP_CLASS
 from .plan import StudyPlan, study_plan
 
@@ -94,6 +98,7 @@ def experiments(scenario: Scenario, plan: StudyPlan) -> list[_Experiment]:
                 )
             )
     out.extend(_Experiment(*row) for row in alternative_experiments(plan))
+    out += [_Experiment(*row) for row in span_experiments(scenario, plan)]  # the span sweep
     out.append(_Experiment("basis", {}, {}, {}))
     return out
 
@@ -125,7 +130,7 @@ def study(
         keys = []
         for point in points:
             changed = scenario.with_changes({**experiment.base, **point})
-            key = _fingerprint(changed)
+            key = _fingerprint(shared_run(changed, scenario.org.span_of_control))
             unique.setdefault(key, changed)
             keys.append(key)
         built.append((experiment, points, keys))

@@ -77,15 +77,16 @@ def test_every_number_in_the_report_equals_its_csv(quick_study):
     key = pd.read_csv(quick_study / "key_numbers.csv")
     for row in key.itertuples():
         assert f"{row.question}: " in page
-    assert parser.figures == 11  # trade-offs, net benefit, Q1-Q8, sensitivity
+    assert parser.figures == 12  # trade-offs, net benefit, Q1-Q8, sensitivity, load per IT manager
 
 
 def test_the_answer_in_the_page_is_the_answer_in_the_data(quick_study):
     page = (quick_study / "report.html").read_text(encoding="utf-8")
     answer = json.loads((quick_study / "study.json").read_text())["answer"]
-    # two sentences, those on the alternatives, and one naming the over-capacity points it rests on
-    # when there are any
-    assert len(answer["sentences"]) == 2 + len(answer["alternatives"]) + bool(answer["over_capacity"])
+    # two sentences, the answer in load per IT manager, those on the alternatives, and a last naming
+    # the over-capacity points it rests on when there are any
+    assert len(answer["sentences"]) == 3 + len(answer["alternatives"]) + bool(answer["over_capacity"])
+    assert answer["sentences"][2].startswith("In load per IT manager")
     for note in answer["over_capacity"]:
         assert note in answer["sentences"][-1]
     for sentence in answer["sentences"]:
@@ -113,7 +114,7 @@ def test_report_in_a_real_browser(quick_study):
     seen = render(quick_study / "report.html", shot, width=1366)
     assert seen.console_errors == []
     assert seen.external_requests == []
-    assert len(seen.images) == 11 and seen.broken_images == []
+    assert len(seen.images) == 12 and seen.broken_images == []
     assert all(image["naturalWidth"] >= 800 for image in seen.images)
     answer = json.loads((quick_study / "study.json").read_text())["answer"]
     text = " ".join(seen.text.split())

@@ -126,3 +126,34 @@ def test_default_scenario_holds_every_duty_its_work_needs():
     needs = needed_duties(s)
     assert set(needs) >= {"ticket_l1", "ticket_l2", "major_incident", "approval", "project_coordination"}
     assert set(needs) <= held
+
+
+# ------------------------------------------------------------------------ span of control
+
+
+def test_the_span_of_control_sets_the_it_managers_headcount():
+    """One IT manager per org.span_of_control reports, rounded up (default 8, the presets'
+    value: 15 reports at 400 employees are two IT managers); a span of 16 leaves one."""
+    s = scenario_from_dict({"org": {"employees": 400}})
+    assert s.org.span_of_control == 8
+    assert s.role("it_manager").headcount.per_reports == 8
+    assert s.headcounts()["it_manager"] == 2  # 10 engineers + 5 service desk = 15 reports
+    wide = s.with_changes({"org.span_of_control": 16})
+    assert wide.headcounts()["it_manager"] == 1 and wide.headcounts()["head_of_it"] == 0
+    assert s.with_changes({"org.span_of_control": 5}).headcounts()["it_manager"] == 3
+    # a [roles.it_manager] headcount still overrides it
+    own = scenario_from_dict(
+        {"org": {"employees": 400, "span_of_control": 16}, "roles": {"it_manager": {"headcount": 3}}}
+    )
+    assert own.headcounts()["it_manager"] == 3
+
+
+@pytest.mark.parametrize("value", [0, 101, 2.5, "eight", True])
+def test_a_bad_span_of_control_is_a_one_line_error_naming_the_field(value):
+    from orgsim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as error:
+        scenario_from_dict({"org": {"span_of_control": value}})
+    message = str(error.value)
+    assert "org.span_of_control" in message and "\n" not in message
+    assert "whole number" in message
