@@ -46,7 +46,12 @@ _SENIOR_EXCEPTIONS = 1.3  # a senior engineer coordinating without planning duti
 _EMBEDDED_LATENCY = 8.0  # an embedded PM's escalation crosses a line of management: a working day (estimate)
 # the 'balanced' culture: the IT manager protects this share of the week for project work
 _CIO_PROJECT_SHARE = 0.39  # CIOs' time planning and delivering projects: 39% (Deloitte poll of 55 CIOs)
-_MANAGER_OVERTIME = 6.5  # IT managers' overtime, hours a week: 1 h 18 min a day (CMI, Quality of Working Life)
+# IT managers' longer weeks: CMI's 1 h 18 min a day (~6.5 h a week) is the *average* of 83% who regularly
+# work late, so it is not the cap: the cap is a 56 h week (TechRepublic: over a third of 975 IT managers work
+# more than 56 h), and the threshold of waiting work that keeps a person late is two hours (estimate: a
+# loaded IT manager, ~85% busy, then averages ~4-5 h a week of overtime, near CMI's 6.5 h)
+_MANAGER_OVERTIME = 16.0
+_OVERTIME_THRESHOLD = 2.0
 _COORDINATOR_MAX_WAIT = 40.0  # ageing: a coordinator takes up what has waited a working week (estimate)
 # ageing of the engineers' operations under projects_first: a ticket or a routine check (patches,
 # backups) that has waited a working week is done before more project work.  Without it,
@@ -58,6 +63,7 @@ _ENGINEER_OPERATIONS_MAX_WAIT = 40.0
 _COORDINATOR_WEEK = {
     "max_wait_hours": tuple((family, _COORDINATOR_MAX_WAIT) for family in FAMILIES),
     "overtime_hours_per_week": _MANAGER_OVERTIME,
+    "overtime_threshold_hours": _OVERTIME_THRESHOLD,
 }
 
 # Role field reference: path, unit, meaning, default, source.
@@ -178,7 +184,8 @@ ROLE_FIELDS = (
         " the person's own waiting work is above overtime_threshold_hours (the week's allowance left spread"
         " over its days left); 0 = off",
         f"IT manager, project manager, senior engineer (the coordinating roles) {_MANAGER_OVERTIME:g}, others 0 (off)",
-        "IT managers' overtime 1 h 18 min a day, ~6.5 h a week, 83% regularly (Chartered Management Institute,"
+        "a 56 h week at most: over a third of IT managers work more than 56 h (TechRepublic, 975 IT managers);"
+        " the average is lower: 1 h 18 min a day, ~6.5 h a week, 83% regularly (Chartered Management Institute,"
         " 170 IT managers); IT staff average 52 h a week (Spiceworks 2015)",
     ),
     (
@@ -186,8 +193,10 @@ ROLE_FIELDS = (
         "hours",
         "own waiting work (their own queues, work in hand and set aside, an equal share of the shared queues"
         " they hold) above which a person works longer that day",
-        "8 (a working day of waiting work)",
-        "estimate",
+        f"IT manager, project manager, senior engineer (the coordinating roles) {_OVERTIME_THRESHOLD:g}, others 8"
+        " (a working day of waiting work)",
+        "estimate: with a 2 h threshold a loaded IT manager (~85% busy) averages ~4-5 h of overtime a week, near"
+        " CMI's average of ~6.5 h (Chartered Management Institute)",
     ),
     (
         "overtime_premium",
