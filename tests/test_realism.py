@@ -56,23 +56,46 @@ INPUT_ECHOES = {
     "medium project effort (median of the class, person-months)",
 }
 
-# What the measured calibration rows find in the shipped scenarios (issue 21), each below its
-# band, none above: nobody works overtime as a habit (the model's overtime answers a backlog;
-# CMI's IT managers average ~6.5 h a week over contract, Spiceworks' IT staff 52 h); the
-# engineers are idle ~19% of their week, so operations are under half of their working time;
-# level-1 work (~7 min a ticket) is ~2% of IT hours against a desk of ~8.5% of IT staff; an IT
-# manager beside a PM has no project time at all (Deloitte's IT leaders: ~39%); the PMs, hired
-# per concurrent project, coordinate small projects of a few hours a week and are busy 5-19%;
-# the small firm's IT manager (one report) is busy under half the week, firefighting ~5%.
-_COMMON = [MANAGER_WEEK, STAFF_WEEK]
+# What the measured calibration rows find in the shipped scenarios after recalibration (issue 21),
+# each below its band, none above:
+# - the IT manager's project time: a line IT manager beside a PM holds no project duty (the CIO's
+#   39%, Deloitte, is steering and portfolio time the model books, if at all, as escalations); the
+#   combined ones at 1,500 employees coordinate ~17% of their week; the small firm's hands-on
+#   manager, who now delivers projects too, 15-20% (a 40-employee firm offers its two IT people
+#   ~50 h of work a week: 4-5 small projects a year, ~12 tickets a week);
+# - so the small firm's IT manager is busy ~56% of the week and firefights ~5% (interrupts scale
+#   with the 40 employees served), and the line IT managers beside PMs are busy ~60%;
+# - the hours of all IT staff: overtime answers waiting work (Spiceworks' IT staff average 52 h);
+#   the engineers (~81% busy) and the desk (~68%) have no such backlog, and habitual overtime would
+#   lower their operations share further;
+# - the engineers' operations share per working hour (~44-46%: within SRE's cap of 50%, which the
+#   band's lower end reads as a floor; per busy hour ~57%);
+# - level-1 work (~7 min a ticket, 1.25 tickets per employee a month) is ~2% of IT hours against a
+#   desk of ~8.5% of IT staff (Computer Economics), while the desk is staffed at Gartner's 70 users
+#   per analyst;
+# - the PMs, one per 3 concurrent projects of mostly one-person small projects, are busy 6-18% and
+#   report status ~1-4% of their week (Capers Jones' 10-15% PM effort and 2-5 projects a PM meet only
+#   for 3-5 FTE projects).
+# Misses by the mean only (the 95% CI reaches into the band): the small-separate IT manager's
+# week (43.7 h, CI 42.4 to 45.0), the small-no-pm IT staff's week (44.5 h, CI to 46.1) and the
+# small-combined IT manager's project share (~0.19, CI to ~0.27: some runs have a medium project).
+_COMMON = [STAFF_WEEK, ENGINEER_OPS]
+_PM = [PM_BUSY, LEVEL1, STATUS]
 MISSES = {
-    "large-combined": [PROJECT_SHARE, *_COMMON, ENGINEER_OPS, LEVEL1],
-    "large-pmo": [BUSY, PROJECT_SHARE, *_COMMON, ENGINEER_OPS, PM_BUSY, LEVEL1, STATUS],
-    "large-separate": [BUSY, PROJECT_SHARE, *_COMMON, ENGINEER_OPS, PM_BUSY, LEVEL1, STATUS],
-    "small-combined": [BUSY, FIREFIGHTING, PROJECT_SHARE, *_COMMON, ENGINEER_OPS, LEVEL1],
-    "small-combined-profile": [BUSY, FIREFIGHTING, PROJECT_SHARE, *_COMMON, ENGINEER_OPS, LEVEL1],
-    "small-no-pm": [BUSY, FIREFIGHTING, PROJECT_SHARE, *_COMMON, LEVEL1],
-    "small-separate": [BUSY, FIREFIGHTING, PROJECT_SHARE, *_COMMON, ENGINEER_OPS, PM_BUSY, LEVEL1, STATUS, PER_PM],
+    "large-combined": [PROJECT_SHARE, *_COMMON, LEVEL1],
+    "large-pmo": [BUSY, PROJECT_SHARE, MANAGER_WEEK, *_COMMON, *_PM],
+    "large-separate": [BUSY, PROJECT_SHARE, MANAGER_WEEK, *_COMMON, *_PM],
+    "small-combined": [BUSY, FIREFIGHTING, PROJECT_SHARE, *_COMMON, LEVEL1],
+    "small-combined-profile": [BUSY, FIREFIGHTING, PROJECT_SHARE, *_COMMON, LEVEL1],
+    "small-no-pm": [BUSY, FIREFIGHTING, PROJECT_SHARE, STAFF_WEEK, LEVEL1],
+    "small-separate": [BUSY, FIREFIGHTING, PROJECT_SHARE, MANAGER_WEEK, *_COMMON, *_PM, PER_PM],
+}
+# misses whose 95% CI reaches into the band (the mean is outside)
+MARGINAL = {
+    "small-no-pm": [STAFF_WEEK],
+    "small-separate": [MANAGER_WEEK],
+    "small-combined": [PROJECT_SHARE],
+    "small-combined-profile": [PROJECT_SHARE],
 }
 
 
@@ -89,7 +112,7 @@ def test_every_benchmark_states_its_source_a_band_and_its_basis():
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_shipped_scenario_beside_the_published_figures(name, shipped_runs):
     """The measured calibration rows of each shipped scenario: within their bands but the
-    findings of MISSES (each below its band, its whole CI too); the rows are all there, echoes
+    findings of MISSES (each below its band, its whole CI too but for MARGINAL); the rows are all there, echoes
     and outcomes apart; every shipped scenario is stable (the stability row passes)."""
     results = shipped_runs[name]
     table = realism(results)
@@ -110,7 +133,9 @@ def test_every_shipped_scenario_beside_the_published_figures(name, shipped_runs)
     assert strict.set_index("quantity").loc[STABILITY, "within"]
     outside = strict[~strict["within"]]
     assert list(outside["quantity"]) == MISSES[name], outside["quantity"].tolist()
-    assert (outside["ci_high"] < outside["band_low"]).all(), outside[["quantity", "ci_high", "band_low"]]
+    assert (outside["simulated"] < outside["band_low"]).all(), outside[["quantity", "simulated", "band_low"]]
+    clear = outside[~outside["quantity"].isin(MARGINAL.get(name, []))]
+    assert (clear["ci_high"] < clear["band_low"]).all(), clear[["quantity", "ci_high", "band_low"]]
     assert calibrated(table) == (not MISSES[name])
 
 
@@ -212,7 +237,7 @@ def test_the_combined_it_manager_at_200_employees_is_fully_booked_and_a_quarter_
 
 def test_at_200_employees_combined_is_stable_and_skips_status_reports_rather_than_queueing_them(combined_200):
     """Issue 20: no queue grows, and the IT manager's offered hours are within the available
-    (40 h and up to 6.5 h overtime); status reports not started before the next one is due are
+    (40 h and up to 16 h overtime); status reports not started before the next one is due are
     skipped (a share reported), so the status-reporting queue stays short; projects are on time
     within the Standish band (25-62%) and their lead time is reported, open projects counted."""
     results = combined_200
@@ -233,7 +258,8 @@ def test_at_200_employees_combined_is_stable_and_skips_status_reports_rather_tha
     assert 0.25 <= results.metric("project_on_time_share") <= 0.62
     lead = results.metric("project_lead_time_weeks_mean")
     assert 1 < lead < 26, lead
-    assert results.metric("overtime_hours_per_person_week.it_manager") <= 6.5
+    # CMI's IT managers average ~6.5 h a week of overtime: a saturated one works about that, not the 16 h cap
+    assert 1.0 <= results.metric("overtime_hours_per_person_week.it_manager") <= 10.0
 
 
 def test_work_is_shared_fairly_within_every_role_of_the_large_organisation(shipped_runs):
@@ -281,7 +307,9 @@ def test_the_stability_row_fails_for_an_overloaded_organisation_and_passes_for_a
     over = realism(overloaded_200).set_index("quantity")
     assert not capacity(overloaded_200).stable
     assert not over.loc[STABILITY, "within"]
-    assert over.loc[BUSY, "simulated"] > 0.95 and not over.loc[BUSY, "within"], "a saturated manager fails"
+    # with overtime up to a 56 h week the saturated manager is ~0.9 busy per working hour (overtime
+    # included) and intake control defers what it cannot take: the overload shows in the stability row
+    assert over.loc[BUSY, "simulated"] > 0.85, "a saturated manager is busy nearly all of a long week"
     assert not calibrated(over.reset_index())
     stable = realism(combined_200).set_index("quantity")
     assert stable.loc[STABILITY, "within"] and capacity(combined_200).stable

@@ -41,8 +41,10 @@ def test_small_firm_has_no_service_desk_and_engineers_take_level_1_first(structu
     assert small.headcounts()["service_desk"] == 0
     assert small.role("engineer").duties[0] == "ticket_l1"
     assert small.role("engineer").duties == ("ticket_l1", "ticket_l2", "ops_routine", "project_work")
-    # and the small firm's IT manager is hands-on: routine operations, and level-2 tickets last
-    assert small.role("it_manager").duties[-1] == "ticket_l2" and "ops_routine" in small.role("it_manager").duties
+    # and the small firm's IT manager is hands-on: routine operations, then level-2 tickets and project work last
+    assert small.role("it_manager").duties[-2:] == ("ticket_l2", "project_work")
+    assert "ops_routine" in small.role("it_manager").duties
+    assert "project_work" not in large_manager_duties(structure)
     assert small.role("it_manager").routine_hours_per_week > 0
     large = scenario_from_dict({"org": {"employees": 1500, "structure": structure}})
     assert large.headcounts()["service_desk"] == 21
@@ -87,7 +89,7 @@ def test_combined_it_manager_coordinates_projects():
     it = scenario_from_dict({"org": {"structure": "combined"}}).role("it_manager")
     assert it.duties == (
         "major_incident", "approval", "escalation", "people_management", "admin", "ops_routine",
-        "project_coordination", "status_reporting", "ticket_l2",
+        "project_coordination", "status_reporting", "ticket_l2", "project_work",
     )  # fmt: skip
     assert it.reports_to == "head_of_it"  # nobody at 40 employees: one IT manager reports to no one
     assert scenario_from_dict({"org": {"structure": "combined"}}).headcounts()["head_of_it"] == 0
@@ -188,3 +190,7 @@ def test_each_presets_coordinator_coordinates_projects_and_nobody_else_does(name
     scenario = scenario_from_dict({"org": {"employees": employees, "structure": name, "culture": culture}})
     coordinating = {r.name for r in scenario.roles if "project_coordination" in r.duties}
     assert coordinating == {preset(name).coordinator}
+
+
+def large_manager_duties(structure):
+    return scenario_from_dict({"org": {"employees": 1500, "structure": structure}}).role("it_manager").duties
