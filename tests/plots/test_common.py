@@ -47,9 +47,14 @@ def test_every_structure_keeps_its_colour_from_its_presets_row_and_an_unknown_on
         p.colour for p in PRESETS if p.name != "custom"
     ]
     colours = [common.structure_colour(s) for s in common.STRUCTURE_ORDER]
-    assert colours == list(common.SCENARIO_COLOURS[: len(common.STRUCTURE_ORDER)])
+    assert len(set(colours)) == len(colours)  # no two structures alike
+    # the five organisational structures take the first colours of the scenario palette, in the table's
+    # order; the equal-cost alternatives (combined plus capacity) are shades of combined's blue
+    assert colours[:5] == list(common.SCENARIO_COLOURS[:5])
     assert common.structure_colour("combined") == "#3182bd" and common.structure_colour("separate") == "#e6550d"
-    assert common.structure_colour("unheard_of") == common.SCENARIO_COLOURS[len(common.STRUCTURE_ORDER)]
+    from orgsim.scenario.presets import OTHER_COLOUR
+
+    assert common.structure_colour("unheard_of") == OTHER_COLOUR and OTHER_COLOUR not in colours
     assert common.scenario_colour(len(common.SCENARIO_COLOURS)) == common.SCENARIO_COLOURS[0]  # wraps
 
 
