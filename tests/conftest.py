@@ -42,11 +42,22 @@ BEFORE_ISSUE_20 = {
 _ROLES_BEFORE_ISSUE_20 = {"max_wait_hours": 0, "overtime_hours_per_week": 0}
 
 
+def without_hands_on_projects(scenario) -> dict:
+    """The change that takes project work off a small firm's hands-on IT manager (issue 21's
+    recalibration: it works on projects when nothing of its own waits; before, it did not)."""
+    manager = next((r for r in scenario.roles if r.name == "it_manager"), None)
+    if manager is not None and manager.duties[-1:] == ("project_work",):
+        return {"roles.it_manager.duties": list(manager.duties[:-1])}
+    return {}
+
+
 def before_issue_20(scenario, keep=()):
     """``scenario`` as the model before issue 20 ran it (no ageing, no overtime, the fixed
     loads), but for the dotted paths in ``keep`` (what the test set itself)."""
     out = {path: value for path, value in BEFORE_ISSUE_20.items() if path not in keep}
     changed = {change.name: change for change in scenario.role_changes}
+    if "it_manager" not in changed:
+        out.update(without_hands_on_projects(scenario))
     for role in scenario.roles:
         for key, off in _ROLES_BEFORE_ISSUE_20.items():
             # what the scenario's own role changes set stays; the presets' new defaults go

@@ -60,8 +60,9 @@ def test_more_p1_incidents_delay_projects_more_under_combined_than_separate():
     """Major incidents preempt the combined manager's coordination, so projects wait: more of
     them are open at once (the same projects arrive, so by Little's law they take longer).  The
     mean lead time of the projects completed is no measure here: a combined manager swamped by
-    P1s may complete none in a replication (measured: +3.6 projects open under combined, 95% CI
-    2.4 to 4.9, against +0.4 under separate)."""
+    P1s may complete none in a replication.  Measured: +0.60 projects open under combined against
+    +0.30 under separate (paired difference +0.30, 95% CI +0.11 to +0.48); before the managers
+    worked longer weeks when work waits (overtime up to a 56-hour week) it was +3.6 against +0.4."""
     open_projects = {}
     for structure in ("combined", "separate"):
         for p1 in (0.01, 0.08):
@@ -75,7 +76,7 @@ def test_more_p1_incidents_delay_projects_more_under_combined_than_separate():
     combined_delay = open_projects["combined", 0.08] - open_projects["combined", 0.01]
     separate_delay = open_projects["separate", 0.08] - open_projects["separate", 0.01]
     mean, low, high = paired_interval(combined_delay, separate_delay)
-    assert combined_delay.mean() > 1.0, "a P1 rate 8x higher must keep more combined projects open"
+    assert combined_delay.mean() > 0.3, "a P1 rate 8x higher must keep more combined projects open"
     assert low > 0, f"extra projects open under combined {mean:.2f} (95% CI {low:.2f} to {high:.2f})"
 
 

@@ -12,7 +12,7 @@ import json
 import sys
 
 import orgsim
-from tests.conftest import BEFORE_ISSUE_20, REPO, SCENARIOS
+from tests.conftest import BEFORE_ISSUE_20, REPO, SCENARIOS, without_hands_on_projects
 from tests.test_golden import SHIPPED, SHORT, _run_fingerprint, _same
 
 STORED = REPO / "tests" / "data" / "golden_mechanisms_off.json"
@@ -25,7 +25,7 @@ ROLE_OFF = {"protect": {}, "max_wait_hours": 0.0, "overtime_hours_per_week": 0.0
 def switched_off(name: str, culture: str):
     scenario = orgsim.load_scenario(SCENARIOS / f"{name}.toml").with_changes({**SHORT, **OFF, "org.culture": culture})
     roles = {f"roles.{role.name}.{key}": value for role in scenario.roles for key, value in ROLE_OFF.items()}
-    return scenario.with_changes(roles)
+    return scenario.with_changes({**roles, **without_hands_on_projects(scenario)})
 
 
 def fingerprint(cultures: dict[str, str]) -> dict:

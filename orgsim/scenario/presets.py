@@ -308,7 +308,10 @@ def _deputy_roles(tickets: tuple[str, ...], projects_first: bool) -> dict[str, R
             (*_DEPUTY_DUTIES, *_engineer_duties(tickets, projects_first, routine=False)),
             "it_manager",
             _PM_COST,
-            **_COORDINATOR_WEEK,
+            # ageing as a coordinator, but no longer weeks: with engineering work of its own waiting, a
+            # deputy would work late most days (7 h a week at 400 employees), spending more than the
+            # PM's money that the comparison is about
+            max_wait_hours=_COORDINATOR_WEEK["max_wait_hours"],
         )
     }
 

@@ -107,13 +107,12 @@ def doubled():
 def test_doubling_the_span_moves_the_crossover_in_employees_not_to_one_load(doubled, monkeypatch):
     """One IT manager per 8 reports never carries more than 7.5 reports here (15 at 400 are two
     managers) and separate is not better at the top; per 16 the one manager carries 7 reports at
-    200 (the same run as span 8's) and 15 at 400, over capacity, and separate is better from just
-    above 200 employees.  The crossover moves in employees (from beyond the sizes studied to
-    ~200).  In reports per IT manager it does not stay put: span 16's lands between the grid's 7
-    and 15 reports, wherever the lower 95% bound of the advantage crosses zero on the way to the
-    over-capacity point, below the 7.5 reports at which span 8's managers show no advantage: the
-    doubling grid cannot tell the load at which separate starts to win (a finding, see the study
-    report's load section)."""
+    200 (the same run as span 8's) and 15 at 400, where, working longer weeks (up to 56 hours),
+    the manager still carries the load (not over capacity) but separate is better by ~4 weeks.
+    The crossover moves in employees (from beyond the sizes studied to ~365).  In reports per IT
+    manager it lands between the grid's 7 and 15 reports, above the 7.5 at which span 8's
+    managers show no advantage: consistent, but the doubling grid cannot tell the load at which
+    separate starts to win more closely (a finding, see the study report's load section)."""
     monkeypatch.setattr(load, "SPAN_FACTORS", (2.0,))
     doubled._cache.clear()
     table = doubled.table("span_crossover.csv").set_index(["grid", "span_of_control"])
@@ -122,12 +121,13 @@ def test_doubling_the_span_moves_the_crossover_in_employees_not_to_one_load(doub
     assert narrow["winner"] != "separate" and math.isnan(narrow["crossover"])
     assert narrow["top_reports_per_it_manager"] == 7.5
     assert wide["winner"] == "separate" and 200 <= wide["crossover"] < 400
-    assert wide["over_capacity_from"] == 400 and wide["over_capacity_reports_per_it_manager"] == 15
-    assert 7 <= wide["reports_per_it_manager_ci_low"] <= wide["reports_per_it_manager"] < 15
+    assert math.isnan(wide["over_capacity_from"])  # the longer weeks carry the 15 reports
+    assert 7 <= wide["reports_per_it_manager_ci_low"] <= wide["reports_per_it_manager"] <= 15
+    assert wide["reports_per_it_manager"] > narrow["top_reports_per_it_manager"]
     rows = doubled.table("manager_load.csv")
     assert set(rows["span_of_control"]) == {8, 16}
     at400 = rows[rows["employees"] == 400].set_index("span_of_control")
-    assert at400.loc[16, "verdict_for_separate"] == "over capacity" and np.isnan(at400.loc[16, "ci_low"])
+    assert at400.loc[16, "verdict_for_separate"] == "better" and at400.loc[16, "ci_low"] > 0
     assert (at400.loc[8, "it_managers"], at400.loc[16, "it_managers"]) == (2, 1)
     assert at400.loc[8, "verdict_for_separate"] != "better"
     sentence = load.load_sentence(doubled)

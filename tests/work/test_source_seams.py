@@ -182,7 +182,10 @@ def test_its_work_takes_level_2_time_and_leaves_the_other_sources_as_they_were(p
     assert with_toy.sources["tickets"].arrived == without.sources["tickets"].arrived
     assert with_toy.sources["projects"].arrived == without.sources["projects"].arrived
     extra = with_toy.created["ticket_l2"] - without.created["ticket_l2"]
-    assert extra == with_toy.sources["change_requests"].raised
+    raised = with_toy.sources["change_requests"].raised
+    # every change request is level-2 work; a ticket whose level-1 part the toy's work pushes past the
+    # horizon is escalated in one run and not yet in the other, so at the horizon's edge one may differ
+    assert raised - 1 <= extra <= raised and raised > 0
 
 
 def test_its_expected_arrivals_are_counted_by_the_limits(plugged_in, monkeypatch):
