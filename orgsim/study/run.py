@@ -22,7 +22,7 @@ from ..experiment import RunCache, Task, check_runs, check_work, grid, run_tasks
 from ..results import Results, Sweep, jsonable
 from ..scenario import PRESET_NAMES, Scenario
 from .container import Study
-from .measures import ERP, ERP_CLASS
+from .measures import ERP, erp_class
 from .plan import StudyPlan, study_plan
 
 __all__ = ["study"]
@@ -43,11 +43,12 @@ def _erp_changes(scenario: Scenario) -> dict:
     template = dict(classes.get("medium") or next(iter(classes.values())))
     template["per_100_employees_per_year"] = 0.0
     week = scenario.simulation.warmup_weeks
+    rollout = erp_class(scenario)  # apart from the scenario's own classes
     return {
-        f"projects.classes.{ERP_CLASS}": template,
+        f"projects.classes.{rollout}": template,
         "projects.scheduled": [
             *[_scheduled(p) for p in scenario.projects.scheduled],
-            {"week": week, "project_class": ERP_CLASS, **ERP},
+            {"week": week, "project_class": rollout, **ERP},
         ],
     }
 
