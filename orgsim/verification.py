@@ -41,7 +41,7 @@ import pandas as pd
 
 from .experiment import Task, run_tasks
 from .results import Results
-from .scenario import load_scenario, needed_duties
+from .scenario import ScenarioError, load_scenario, needed_duties
 from .scenario.load import shipped_folder
 from .stats import format_number, mean_interval
 from .theory import lognormal_second_moment, mg1, mmc, mmc_sojourn_quantile, preemptive_priority
@@ -257,7 +257,7 @@ def check_case_scenario(case: Case, scenario) -> None:
     if servers != p.get("c", 1):
         problems.append(f"{servers} servers, expected {p.get('c', 1)}")
     if problems:
-        raise ValueError(f"{case.file}: not the queue it claims to be: " + "; ".join(problems))
+        raise ScenarioError("", "not the queue it claims to be: " + "; ".join(problems), str(case.file))
 
 
 # ----------------------------------------------------------------------------- running
@@ -404,7 +404,10 @@ def run_verification(
         if wanted is not None and case.name not in wanted:
             continue
         scenario = load_scenario(directory / case.file)
-        check_case_scenario(case, scenario)
+        try:
+            check_case_scenario(case, scenario)
+        except ScenarioError as error:  # a tampered file: one line naming it (exit 2), not a failed check
+            raise error.in_source(str(directory / case.file)) from None
         jobs_list.append(_job(case, scenario, quick, replications, horizon_weeks, seed, tolerance))
     if organisation is not False and (wanted is None or "little" in wanted):
         path = Path(organisation) if organisation else default_organisation()

@@ -11,9 +11,12 @@ raises :class:`~orgsim.scenario.ScenarioError`, one line naming the file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
 import re
+import stat
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..limits import EXPORT_MEMORY_FACTOR, MAX_EXPORT_BYTES, MEMORY_SHARE, physical_memory
 from ..scenario import ScenarioError
 from ..wording import printable
 from .merge import merge_tickets
@@ -187,33 +191,28 @@ def read_export(
 
 
 def _read_table(path: Path, source: str) -> tuple[pd.DataFrame, int, str]:
-    """The CSV as text cells (nothing converted), the count of malformed lines, a note."""
-    if not path.exists():
-        raise ScenarioError("", "no such file", source)
-    if path.is_dir():
-        raise ScenarioError("", "is a folder; give the CSV file of the export", source)
-    data = path.read_bytes()
-    if not data.strip():
+    """The CSV as text cells (nothing converted), the count of malformed lines, a note.
+
+    Only a regular file is read (a FIFO would block, a device never end), and only one of at
+    most :data:`~orgsim.limits.MAX_EXPORT_BYTES` (the export is read whole: about
+    :data:`~orgsim.limits.EXPORT_MEMORY_FACTOR` bytes of memory per byte of file), checked
+    before a byte is read."""
+    data = _export_bytes(path, source)
+    if not data or data.isspace():
         raise ScenarioError("", "the file is empty: no header row and no tickets", source)
     head = data[:65536]
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ScenarioError("", "is a spreadsheet or archive, not CSV text: export or save it as CSV", source)
-    if b"\x00" in head:
-        raise ScenarioError("", "is binary, not CSV text (it holds NUL bytes): export the tickets as CSV", source)
-    note = ""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        note = "not UTF-8: read as Windows-1252 (Latin-1)"
+    text, note = _decode(data, source)
+    del data
     if sum(1 for ch in text[:65536] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t") > 10:
         raise ScenarioError("", "is binary, not CSV text (it holds control characters): export it as CSV", source)
     try:
         delimiter = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    if text.count('"') % 2:  # pandas would take the rest of the file as one cell, silently
-        started = _unclosed_quote_line(text, delimiter)
+    started = _unclosed_quote_line(text, delimiter) if '"' in text else None
+    if started is not None:  # pandas would take the rest of the file as one cell, silently
         raise ScenarioError("", f'a quote (") opened on line {started:,} is never closed: not readable as CSV', source)
     malformed = [0]
 
@@ -233,6 +232,8 @@ def _read_table(path: Path, source: str) -> tuple[pd.DataFrame, int, str]:
         )
     except pd.errors.EmptyDataError:
         raise ScenarioError("", "no header row: the file holds no CSV columns", source) from None
+    except MemoryError:
+        raise ScenarioError("", "too large to read in this machine's memory: export a shorter period", source) from None
     except (pd.errors.ParserError, csv.Error, ValueError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ScenarioError("", f"not readable as CSV: {reason}", source) from None
@@ -240,16 +241,93 @@ def _read_table(path: Path, source: str) -> tuple[pd.DataFrame, int, str]:
     return frame, malformed[0], note
 
 
-def _unclosed_quote_line(text: str, delimiter: str) -> int:
-    """The line on which the record holding an unclosed quote starts."""
+def _unclosed_quote_line(text: str, delimiter: str) -> int | None:
+    """The line on which the record holding a quoted field that is never closed starts; None
+    when every quoted field closes.  A quote inside an unquoted field (an inch mark, ``27"``)
+    is text, as Python's csv module reads it."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     start = 1
+    while True:
+        try:
+            next(reader)
+        except StopIteration:
+            return None
+        except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                return start
+        start = reader.line_num + 1
+
+
+def _export_bytes(path: Path, source: str) -> bytes:
+    """The bytes of the export, after checking (without opening it) that it is a regular file
+    within the size limit."""
     try:
-        for _ in reader:
-            start = reader.line_num + 1
-    except csv.Error:
-        pass
-    return start
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ScenarioError("", "no such file", source) from None
+    except OSError as error:
+        raise ScenarioError("", f"cannot read it: {error.strerror or error}", source) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ScenarioError("", "is a folder; give the CSV file of the export", source)
+    if not stat.S_ISREG(info.st_mode):
+        raise ScenarioError(
+            "", "is not a regular file (a pipe, device or socket); give the CSV file of the export", source
+        )
+    limit = _size_limit()
+    if info.st_size > limit:
+        raise ScenarioError(
+            "",
+            f"is {_megabytes(info.st_size)}; allowed: at most {_megabytes(limit)} (calibrate reads the export whole, "
+            f"about {EXPORT_MEMORY_FACTOR} bytes of memory per byte): export a shorter period or fewer columns",
+            source,
+        )
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit + 1)
+    except MemoryError:
+        raise ScenarioError("", "too large to read in this machine's memory: export a shorter period", source) from None
+
+
+def _size_limit() -> int:
+    """The largest export read: :data:`MAX_EXPORT_BYTES`, or less where the machine's memory
+    (its :data:`MEMORY_SHARE`) would not hold it."""
+    memory = physical_memory()
+    if memory is None:
+        return MAX_EXPORT_BYTES
+    return min(MAX_EXPORT_BYTES, int(memory * MEMORY_SHARE / EXPORT_MEMORY_FACTOR))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB" if size < 1e8 else f"{size / 1e6:,.0f} MB"
+
+
+def _decode(data: bytes, source: str) -> tuple[str, str]:
+    """The export's text and a note on its encoding: UTF-8 (with or without a byte-order
+    mark), UTF-16 (Excel's "Unicode Text", with a byte-order mark or without), else
+    Windows-1252.  A file with NUL bytes that is not UTF-16 is binary."""
+    head = data[:65536]
+    utf16 = None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        utf16 = "utf-16"
+    elif b"\x00" in head and len(head) >= 4:
+        odd, even = head[1::2], head[0::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            utf16 = "utf-16-le"
+        elif even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            utf16 = "utf-16-be"
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), "UTF-16 text (Excel's Unicode Text): read as such"
+        except UnicodeDecodeError:
+            raise ScenarioError(
+                "", "looks like UTF-16 text but is not valid UTF-16: save the export as CSV UTF-8", source
+            ) from None
+    if b"\x00" in head:
+        raise ScenarioError("", "is binary, not CSV text (it holds NUL bytes): export the tickets as CSV", source)
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "not UTF-8: read as Windows-1252 (Latin-1)"
 
 
 def _cells(column: pd.Series) -> pd.Series:

@@ -318,10 +318,16 @@ def refuse_foreign(path: Path) -> None:
     """A scenario file that exists and was not written by calibrate is not overwritten."""
     if path.is_dir():
         raise ScenarioError("-o", f"{printable(path)} is a folder; give a scenario file name", "command line")
+    if path.exists() and not path.is_symlink() and not path.is_file():  # not opened: a FIFO blocks, a device never ends
+        raise ScenarioError(
+            "-o",
+            f"{printable(path)} is not a regular file (a pipe, device or socket); give a scenario file name",
+            "command line",
+        )
     if path.exists() or path.is_symlink():
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
-                first = handle.readline()
+                first = handle.readline(len(HEADER) + 1)
         except OSError as error:
             raise ScenarioError("-o", f"cannot read {printable(path)}: {error.strerror}", "command line") from None
         if path.is_symlink() or not first.startswith(HEADER):

@@ -7,7 +7,10 @@ and a wrong argument answer at once.
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
+import tempfile
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -37,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         where = f" {error.filename}" if error.filename else ""
         return _fail(f"cannot read or write{where}: {error.strerror or error}")
+    except MemoryError:
+        return _fail("out of memory; use fewer --jobs, fewer replications, a shorter horizon or a smaller run")
     except KeyboardInterrupt:
         print("orgsim: interrupted; the output folder is as it was, finished runs kept in .runs", file=sys.stderr)
         return 130
@@ -55,22 +60,33 @@ def _scenario(args, path: str):
 
 
 def run_command(args) -> int:
-    from ..plots import save
     from ..results import simulate
 
-    scenario = _scenario(args, args.scenario)
+    scenario = _scenario(args, args.scenario)  # a bad file is refused before any plotting library loads
     with executor(args) as chosen:  # a cluster it cannot reach fails before a folder is made
         folder = output_folder(args, scenario.name)
-        results = simulate(  # with --events, a failure or Ctrl-C here removes the event log's parts
-            scenario,
-            replications=args.replications,
-            seed=args.seed,
-            jobs=args.jobs,
-            events=args.events,
-            progress=not args.quiet,
-            executor=chosen,
-        )
+        try:
+            results = simulate(  # with --events, a failure or Ctrl-C here removes the event log's parts
+                scenario,
+                replications=args.replications,
+                seed=args.seed,
+                jobs=args.jobs,
+                events=args.events,
+                progress=not args.quiet,
+                executor=chosen,
+            )
+        except OSError as error:
+            if not (args.events and error.errno == errno.ENOSPC):
+                raise
+            raise ScenarioError(  # the parts wait in the temporary folder: name it, and how to move it
+                "--events",
+                f"no space left for the event log in the temporary folder {tempfile.gettempdir()}; set TMPDIR "
+                "to a folder with room, or record fewer replications",
+                "command line",
+            ) from None
     try:
+        from ..plots import save  # matplotlib: only once there is something to draw
+
         written = write(lambda: save(results, folder, plots=not args.no_plots), folder)
     finally:
         results.discard_events()  # on any exit, Ctrl-C included: nothing stays in the temp folder
@@ -80,7 +96,6 @@ def run_command(args) -> int:
 
 
 def compare_command(args) -> int:
-    from ..plots import save
     from ..results import compare, net_benefit_lines, parse_mids
 
     if len(args.scenarios) < 2:
@@ -106,6 +121,8 @@ def compare_command(args) -> int:
             mid=mid,
         )
     comparison.value_per_project_week = args.value_per_project_week
+    from ..plots import save  # matplotlib: only once there is something to draw
+
     written = write(lambda: save(comparison, folder, plots=not args.no_plots), folder)
     print(comparison.table())
     for line in net_benefit_lines(comparison):
@@ -145,7 +162,6 @@ def _parse_grid(options: list[str], flag: str) -> dict[str, list]:
 def sweep_command(args) -> int:
     from ..catalogue import lookup
     from ..experiment import check_runs, grid
-    from ..plots import save
     from ..results import headcount_step_lines, sweep, sweep_table
 
     scenario = _scenario(args, args.scenario)
@@ -175,6 +191,8 @@ def sweep_command(args) -> int:
         )
     if args.metric not in result.frame.columns:
         raise ScenarioError("--metric", f"no metric {args.metric!r}; see the columns of sweep.csv", "command line")
+    from ..plots import save  # matplotlib: only once there is something to draw
+
     written, crossover = write(
         lambda: save(
             result,
@@ -208,7 +226,6 @@ def _names(text: str | None, flag: str) -> list[str] | None:
 
 def study_command(args) -> int:
     from ..experiment import parse_values
-    from ..report import save_study
     from ..study import key_number_line, study, study_plan
 
     scenario = _scenario(args, args.scenario)
@@ -228,6 +245,7 @@ def study_command(args) -> int:
     except ValueError as error:
         flag, _, message = str(error).partition(": ")
         raise ScenarioError(flag, message, "command line") from None
+    _check_study_runs(plan, sizes_given=sizes is not None)
     with executor(args) as chosen:  # a cluster it cannot reach fails before a folder is made
         folder = output_folder(args, f"study-{scenario.name}")
         result = study(
@@ -240,6 +258,7 @@ def study_command(args) -> int:
             cache=cache(folder),
             value_per_project_week=args.value_per_project_week,
         )
+    from ..report import save_study  # matplotlib: only once there is something to draw
 
     written = write(lambda: save_study(result, folder), folder)
     for sentence in result.answer()["sentences"]:
@@ -250,8 +269,33 @@ def study_command(args) -> int:
     if warnings:
         print(f"warning: {len(warnings)} warnings (study.json lists them all), e.g. {warnings[0]}")
     print(written_line(written, folder))
-    print(f"open {folder / 'report.html'} in a browser")
+    print(printable(f"open {folder / 'report.html'} in a browser"))
     return 0
+
+
+def _check_study_runs(plan, sizes_given: bool) -> None:
+    """The runs of the study's main sweeps alone (every size x structure x culture, all
+    distinct) within :data:`~orgsim.limits.MAX_RUNS`: checked at once, before the study builds
+    its thousands of scenarios, naming the option that asks too much."""
+    from ..limits import MAX_RUNS
+
+    cultures = max(len(plan.cultures), 2)  # one culture asked: the other is run for Q3 (combined and separate)
+    per_size = len(plan.structures) * len(plan.cultures) + (2 if len(plan.cultures) == 1 else 0)
+    runs = len(plan.sizes) * per_size * plan.replications
+    if runs <= MAX_RUNS:
+        return
+    fewest = max(MAX_RUNS // (per_size * plan.replications), 0)
+    asked = (
+        f"at least {runs:,} runs ({len(plan.sizes):,} sizes x {len(plan.structures)} structures under "
+        f"{cultures} cultures x {plan.replications} replications); allowed: at most {MAX_RUNS:,}"
+    )
+    if sizes_given and fewest >= 3:
+        raise ScenarioError(
+            "--sizes",
+            f"{asked}: give fewer sizes (its main runs alone allow {fewest:,}), e.g. 25:1600:log7",
+            "command line",
+        )
+    raise ScenarioError("--replications", f"{asked}: use fewer replications", "command line")
 
 
 def validate_command(args) -> int:
@@ -261,7 +305,7 @@ def validate_command(args) -> int:
 
     scenario = _scenario(args, args.scenario)
     check_run_size(scenario)
-    print(scenario_summary(args.scenario, scenario))
+    print(printable(scenario_summary(args.scenario, scenario)))
     for warning in scenario.advice():
         print(f"warning: {warning}")
     return 0
@@ -282,7 +326,7 @@ def realism_command(args) -> int:
     print(format_realism(table, realism_title(scenario, results)))
     for warning in results.warnings:
         print(f"warning: {warning}")
-    print(f"wrote {folder / name}")
+    print(printable(f"wrote {folder / name}"))
     return 1 if args.strict and not calibrated(table) else 0
 
 
@@ -338,6 +382,8 @@ def verify_command(args) -> int:
     directory = Path(args.scenarios) if args.scenarios else default_directory()
     if not directory.is_dir():
         raise ScenarioError("--scenarios", f"{directory} is not a folder of verification scenarios", "command line")
+    if args.out:  # checked before every run, not after
+        _check_csv_target(Path(args.out))
     table = run_verification(
         directory=directory,
         replications=args.replications,
@@ -350,8 +396,20 @@ def verify_command(args) -> int:
     if args.out:
         target = Path(args.out)
         write(lambda: table.to_csv(target, index=False) or [target], target.parent)
-        print(f"wrote {target}")
+        print(printable(f"wrote {target}"))
     return 0 if bool(table["pass"].all()) else 1
+
+
+def _check_csv_target(target: Path) -> None:
+    """A file verify may write its table to: in a folder that exists and may be written, and
+    not a folder itself."""
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise ScenarioError("--out", f"{target} is a folder; give a CSV file name", "command line")
+    if not parent.is_dir():
+        raise ScenarioError("--out", f"no folder {parent} to write {target.name} into; create it first", "command line")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ScenarioError("--out", f"cannot write into {parent}: permission denied", "command line")
 
 
 def reference_command(args) -> int:

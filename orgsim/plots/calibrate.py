@@ -118,5 +118,8 @@ def calibration_figure(cal):
     ax.set_xlabel("observed quantile (working hours, Kaplan-Meier)")
     ax.set_ylabel("fitted lognormal quantile (working hours)")
     ax.set_title("Resolution time (lead time) quantiles p10-p95 by class")
-    ax.legend(fontsize=8)
+    if ax.get_legend_handles_labels()[0]:  # no class fitted: no legend (and no matplotlib warning)
+        ax.legend(fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "no class with enough resolved tickets to fit", ha="center", transform=ax.transAxes)
     return figure

@@ -51,7 +51,8 @@ def realism(results: Results, benchmarks: tuple[Benchmark, ...] = BENCHMARKS) ->
     for benchmark in benchmarks:
         if not benchmark.applies(results):
             continue
-        mean, low, high = _estimate(benchmark.value(results))
+        with np.errstate(divide="ignore", invalid="ignore"):  # nothing measured (0 / 0) is NaN, said as n/a
+            mean, low, high = _estimate(benchmark.value(results))
         band_low, band_high = benchmark.band(results)
         if benchmark.judge is not None:
             within = benchmark.judge(results)

@@ -206,6 +206,8 @@ def check_scenario(scenario) -> None:
                 f"found {role.reports_to!r}; allowed: one of the roles ({', '.join(role_names)}) or leave it out",
             )
     _check_no_reporting_cycle(scenario.roles)
+    _check_contract_hours(scenario)
+    _check_scheduled_weeks(scenario)
     _check_run_is_finite(scenario)
     try:
         headcounts = scenario.headcounts()
@@ -265,6 +267,32 @@ def _check_profile(scenario) -> None:
         if values and len(values) != count:
             raise ScenarioError(
                 f"tickets.profile.{key}", f"found {len(values)} values; allowed: {count} values, {what}"
+            )
+
+
+def _check_contract_hours(scenario) -> None:
+    """A role's contracted week (``hours_per_week``) within the calendar's week: hours beyond
+    it are overtime, a field of their own."""
+    week = scenario.calendar.hours_per_week
+    for role in scenario.roles:
+        if role.hours_per_week > week:
+            raise ScenarioError(
+                f"roles.{role.name}.hours_per_week",
+                f"found {role.hours_per_week:g}; allowed: 0 (the full week) to the calendar's week of {week:g} hours "
+                f"(calendar.hours_per_day x days_per_week); hours beyond it are overtime: set "
+                f"roles.{role.name}.overtime_hours_per_week",
+            )
+
+
+def _check_scheduled_weeks(scenario) -> None:
+    """A scheduled project lands within the run: one after the horizon would never arrive."""
+    horizon = scenario.simulation.horizon_weeks
+    for i, project in enumerate(scenario.projects.scheduled):
+        if project.week >= horizon:
+            raise ScenarioError(
+                f"projects.scheduled[{i}].week",
+                f"found {project.week:g}; allowed: a week before simulation.horizon_weeks ({horizon:g}): a project "
+                "scheduled after the run would never arrive",
             )
 
 

@@ -14,12 +14,15 @@ __all__ = [
     "ANSWER_METRICS",
     "ERP",
     "ERP_CLASS",
+    "ERP_LEAD_TIME",
     "IT_PEOPLE_HOURS",
     "LABELS",
     "LEAD_TIME",
     "OTHER_PROJECTS",
     "PEOPLE",
+    "erp_class",
     "family_share",
+    "finite_mean",
     "key_number",
     "other_projects",
     "over_capacity",
@@ -29,7 +32,8 @@ __all__ = [
 # IT side (data migration, integrations, testing, training) ~4 person-months, a team of 2
 # (the medium class's package size, team rules and due-date rule otherwise).
 ERP = {"effort_hours": 600.0, "team_size": 2}
-ERP_CLASS = "erp"
+ERP_CLASS = "erp"  # the rollout's class, unless the scenario has a class of that name (see erp_class)
+ERP_LEAD_TIME = f"project_lead_time_weeks_mean.{ERP_CLASS}"  # q4.csv: the rollout's lead time, whatever its class
 LEAD_TIME = "project_lead_time_weeks_mean"
 OTHER_PROJECTS = f"project_lead_time_weeks_mean.other_than_{ERP_CLASS}"  # Q4: every project but the ERP rollout
 PEOPLE = "people_management"
@@ -50,6 +54,18 @@ ANSWER_METRICS = (
 )
 
 
+def erp_class(scenario) -> str:
+    """The project class the study gives its ERP rollout in ``scenario``: ``erp``, or where
+    the scenario has a class of its own by that name (kept as it is, and counted among the
+    other projects), the first of ``erp_rollout``, ``erp_rollout_2``, ... it does not have."""
+    taken = {c.name for c in scenario.projects.classes}
+    name, k = ERP_CLASS, 1
+    while name in taken:
+        k += 1
+        name = "erp_rollout" if k == 2 else f"erp_rollout_{k - 1}"
+    return name
+
+
 def family_share(result: Results, role: str, families: tuple[str, ...]) -> np.ndarray:
     """Per replication, the share of ``role``'s busy hours spent on duties of ``families``
     (NaN where the role has no busy hours)."""
@@ -60,6 +76,12 @@ def family_share(result: Results, role: str, families: tuple[str, ...]) -> np.nd
     total = frame[columns].sum(axis=1).to_numpy(dtype=float)
     part = frame[chosen].sum(axis=1).to_numpy(dtype=float)
     return np.divide(part, total, out=np.full_like(total, np.nan), where=total > 0)
+
+
+def finite_mean(values) -> float:
+    """The mean of the values that are not NaN; NaN, and no numpy warning, where there is none
+    (a run too short to finish a project)."""
+    return mean_interval(values)[0]
 
 
 def key_number(quantity: str, unit: str, values=None, difference: dict | None = None) -> dict:
@@ -90,11 +112,11 @@ def key_number(quantity: str, unit: str, values=None, difference: dict | None = 
     }
 
 
-def other_projects(result: Results) -> np.ndarray:
+def other_projects(result: Results, rollout: str = ERP_CLASS) -> np.ndarray:
     """Per replication, the mean lead time of the finished projects other than the ERP rollout
-    (NaN where none finished)."""
+    (of class ``rollout``; NaN where none finished)."""
     projects = result.projects
-    others = projects[projects["project_class"] != ERP_CLASS]
+    others = projects[projects["project_class"] != rollout]
     means = others.groupby("replication")["lead_time_weeks"].mean()
     return np.array([means.get(k, np.nan) for k in result.replications["replication"]], dtype=float)
 

@@ -29,7 +29,7 @@ from ..scenario import EQUAL_COST_STRUCTURES, PRESET_NAMES, Scenario
 from .alternatives import alternative_experiments
 from .container import Study
 from .manager_load import shared_run, span_experiments
-from .measures import ERP, ERP_CLASS
+from .measures import ERP, erp_class
 from .plan import StudyPlan, study_plan
 
 __all__ = ["study"]
@@ -50,11 +50,12 @@ def _erp_changes(scenario: Scenario) -> dict:
     template = dict(classes.get("medium") or next(iter(classes.values())))
     template["per_100_employees_per_year"] = 0.0
     week = scenario.simulation.warmup_weeks
+    rollout = erp_class(scenario)  # apart from the scenario's own classes
     return {
-        f"projects.classes.{ERP_CLASS}": template,
+        f"projects.classes.{rollout}": template,
         "projects.scheduled": [
             *[_scheduled(p) for p in scenario.projects.scheduled],
-            {"week": week, "project_class": ERP_CLASS, **ERP},
+            {"week": week, "project_class": rollout, **ERP},
         ],
     }
 

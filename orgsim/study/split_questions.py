@@ -19,10 +19,12 @@ from ..wording import BETTER, CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, WORSE, forma
 from .measures import (
     ANSWER_METRICS,
     ERP,
-    ERP_CLASS,
+    ERP_LEAD_TIME,
     LEAD_TIME,
     OTHER_PROJECTS,
+    erp_class,
     family_share,
+    finite_mean,
     key_number,
     other_projects,
     over_capacity,
@@ -113,13 +115,13 @@ def smallest_size_differences(study) -> pd.DataFrame:
             continue
         row = paired_difference(base[metric], other[metric])
         mid = catalogue.minimal_difference(metric)
-        threshold = mid.threshold(float(np.nanmean(base[metric]))) if mid else None
+        threshold = mid.threshold(finite_mean(base[metric])) if mid else None
         rows.append(
             {
                 "employees": n,
                 "metric": metric,
-                "combined": float(np.nanmean(base[metric])),
-                "separate": float(np.nanmean(other[metric])),
+                "combined": finite_mean(base[metric]),
+                "separate": finite_mean(other[metric]),
                 "difference": row["mean_difference"],
                 "ci_low": row["ci_low"],
                 "ci_high": row["ci_high"],
@@ -256,19 +258,28 @@ def culture_interaction_experiment(study) -> str:
 
 # ------------------------------------------------------------------ Q4: one ERP rollout
 
-_ERP_LEAD_TIME = f"project_lead_time_weeks_mean.{ERP_CLASS}"
+_ERP_LEAD_TIME = ERP_LEAD_TIME
 
 
 def _erp_runs(study) -> dict:
     """The replications of the small firm (without and with the ERP rollout, combined and
-    separate), with the lead time of the other projects; computed once per study."""
+    separate), with the rollout's lead time (NaN without it, or where it did not finish) and
+    the lead time of the other projects; computed once per study.  The rollout's class is
+    named apart from the scenario's own classes (:func:`erp_class`): a class of the user's
+    named ``erp`` is one of the other projects, never the rollout."""
 
     def compute():
+        rollout = erp_class(study.scenario)
+        column = f"project_lead_time_weeks_mean.{rollout}"
         data = {}
         for label in ("without", "with"):
             for structure in ("combined", "separate"):
                 result = study.result(f"erp.{label}", **{"org.structure": structure})
-                data[label, structure] = result.replications.assign(**{OTHER_PROJECTS: other_projects(result)})
+                frame = result.replications
+                lead = frame[column] if label == "with" and column in frame else np.nan
+                data[label, structure] = frame.assign(
+                    **{_ERP_LEAD_TIME: lead, OTHER_PROJECTS: other_projects(result, rollout)}
+                )
         return data
 
     return study.cached("erp runs", compute)
@@ -314,6 +325,8 @@ def erp_break_point(study, table: pd.DataFrame) -> dict:
     combined, separate = data["with", "combined"][_ERP_LEAD_TIME], data["with", "separate"][_ERP_LEAD_TIME]
     measured = _measured_weeks(study)
     difference = paired_difference(separate.fillna(measured), combined.fillna(measured))
+    if _none_finished(data):  # both sides censored at the run's length: a difference of 0 that means nothing
+        difference = {**difference, "mean_difference": np.nan, "ci_low": np.nan, "ci_high": np.nan}
     return key_number(
         f"the ERP rollout's lead time, combined - separate, at {study.plan.small_firm:,} employees (unfinished "
         f"counted as {format_number(measured)} weeks)",
@@ -322,9 +335,21 @@ def erp_break_point(study, table: pd.DataFrame) -> dict:
     )
 
 
+def _none_finished(data: dict) -> bool:
+    """Whether the ERP rollout finished in no replication under either structure."""
+    return all(data["with", s][_ERP_LEAD_TIME].isna().all() for s in ("combined", "separate"))
+
+
 def erp_break_point_verdict(study, table: pd.DataFrame, number: dict) -> str:
     n = study.plan.small_firm
     data = _erp_runs(study)
+    if _none_finished(data):
+        return (
+            f"The study cannot tell whether one ERP rollout breaks a combined {n:,}-employee firm: no finished "
+            f"project under either structure (the rollout finished in none of the "
+            f"{len(data['with', 'combined'])} replications within the measured period of "
+            f"{format_number(_measured_weeks(study))} weeks; a longer horizon would tell)."
+        )
     combined = data["with", "combined"][_ERP_LEAD_TIME]
     crowd = paired_difference(data["without", "combined"][OTHER_PROJECTS], data["with", "combined"][OTHER_PROJECTS])
     unfinished = int(combined.isna().sum())

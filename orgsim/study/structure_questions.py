@@ -15,7 +15,7 @@ import pandas as pd
 from .. import catalogue
 from ..stats import judge, mean_interval, paired_difference
 from ..wording import BETTER, CANNOT_TELL, NO_PRACTICAL_DIFFERENCE, WORSE, format_number, percent
-from .measures import IT_PEOPLE_HOURS, LEAD_TIME, PEOPLE, family_share, key_number
+from .measures import IT_PEOPLE_HOURS, LEAD_TIME, PEOPLE, family_share, finite_mean, key_number
 from .regions import judge_advantage
 
 __all__ = [
@@ -141,8 +141,20 @@ def _ranked(table: pd.DataFrame) -> tuple[str, pd.Series]:
 
 
 def fastest_structure(study, table: pd.DataFrame) -> dict:
-    """Q6's key number: project lead time of the fastest structure - combined."""
-    best, _ = _ranked(table)
+    """Q6's key number: project lead time of the fastest structure - combined (of the fastest
+    structure against combined where combined is fastest; none where no structure finished a
+    project)."""
+    best, ranked = _ranked(table)
+    if ranked.empty:
+        nothing = {"mean_difference": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
+        return key_number(
+            f"project lead time of the fastest structure - combined, at {study.plan.reference_size:,} employees "
+            "(no finished project under any structure)",
+            "weeks",
+            difference=nothing,
+        )
+    if best == "combined" and len(ranked) > 1:
+        best = ranked.index[1]  # combined is fastest: the runner-up against it, never combined - combined
     return key_number(
         f"project lead time, {best} - combined, at {study.plan.reference_size:,} employees",
         "weeks",
@@ -153,6 +165,11 @@ def fastest_structure(study, table: pd.DataFrame) -> dict:
 def fastest_structure_verdict(study, table: pd.DataFrame, number: dict) -> str:
     n = study.plan.reference_size
     best, ranked = _ranked(table)
+    if ranked.empty:
+        return (
+            f"The study cannot tell which structure is fastest at {n:,} employees: no finished project under any "
+            "structure within the run (a longer horizon would tell)."
+        )
     order = ", ".join(f"{s} {format_number(v)}" for s, v in ranked.items())
     runner = ranked.index[1] if len(ranked) > 1 else None
     mid = catalogue.minimal_difference(LEAD_TIME).value
@@ -212,7 +229,7 @@ def reporting_line_cost_verdict(study, table: pd.DataFrame, number: dict) -> str
         (rework, "rework", "hours a week", "rework_hours_per_week"),
         (lead, "lead time", "weeks", LEAD_TIME),
     ):
-        mid = catalogue.minimal_difference(metric).threshold(float(np.nanmean(separate[metric])))
+        mid = catalogue.minimal_difference(metric).threshold(finite_mean(separate[metric]))
         word = judge_advantage(row, mid)  # embedded against separate: lower is better
         effects.append(
             f"{what} {format_number(row['mean_difference'], signed=True)} {unit} (95% CI "

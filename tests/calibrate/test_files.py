@@ -52,3 +52,29 @@ def test_readme_calibrate_section_names_the_command_fields_and_decisions():
         assert phrase in section, phrase
     for name in ("calibration.json", "calibration.png", "[tickets.profile]", "[tickets.mix]"):
         assert name in section, name
+
+
+def test_a_full_disk_leaves_the_scenario_and_calibration_json_both_as_they_were(
+    servicenow, tmp_path, capsys, monkeypatch
+):
+    """The scenario's header names calibration.json: when calibration.json cannot be written,
+    the scenario is not written either (nor any hidden part of it)."""
+    import errno
+
+    from orgsim.results import OutputFolder
+
+    path = servicenow[0]
+    out = tmp_path / "cal"
+    real = OutputFolder.write
+
+    def full(self, name, write):
+        if name == "calibration.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, name, write)
+
+    monkeypatch.setattr(OutputFolder, "write", full)
+    code, _, err = run_cli(["calibrate", path, "--out", out, "--employees", 600], capsys)
+    assert code == 2 and err.count("\n") == 1 and "No space left on device" in err, err
+    assert "--out" in err and "Traceback" not in err
+    left = {p.name for p in out.iterdir()} if out.exists() else set()
+    assert not any(name.endswith((".toml", ".partial")) or name == "calibration.json" for name in left), left

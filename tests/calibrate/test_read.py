@@ -5,6 +5,7 @@ audit rows merged, and a file that cannot be used refused in one line.
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -196,3 +197,86 @@ def test_malformed_lines_are_counted_not_silently_lost(tmp_path):
     export = calibrate.read_export(path)
     assert export.dropped == {"malformed line (wrong number of fields)": 1, "opened time missing": 1}
     assert export.rows_read == 15 and len(export.tickets) == 13
+
+
+# ------------------------------------------------------------------ hostile files (issue 23)
+
+
+def _export_text(rows: int = 60, note=None) -> str:
+    """A small generic export, one ticket a working day; ``note(i)``: a free-text column."""
+    header = "number,opened_at,resolved_at,priority" + (",description" if note else "")
+    lines = [header]
+    for i in range(rows):
+        day = pd.Timestamp("2026-03-02 10:00") + pd.Timedelta(days=i)
+        line = f"INC{i},{day:%d/%m/%Y %H:%M},{day + pd.Timedelta(hours=3):%d/%m/%Y %H:%M},3"
+        lines.append(line + (f",{note(i)}" if note else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _refused(args, capsys, expected: str, tmp_path) -> str:
+    code, out, err = run_cli(args, capsys)
+    assert code == 2, (out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("orgsim: error: ") and expected in lines[0], err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out" / "calibration.json").exists()
+    return lines[0]
+
+
+def test_a_pipe_or_a_device_as_the_export_is_refused_without_reading_it(tmp_path, capsys):
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)  # opening it would block until a writer comes: it is never opened
+    _refused(["calibrate", fifo, "--out", tmp_path / "out"], capsys, "not a regular file", tmp_path)
+    _refused(["calibrate", "/dev/zero", "--out", tmp_path / "out"], capsys, "not a regular file", tmp_path)
+
+
+def test_a_pipe_or_a_device_as_the_scenario_file_is_refused(tmp_path, capsys):
+    export = tmp_path / "e.csv"
+    export.write_text(_export_text(), encoding="utf-8")
+    fifo = tmp_path / "fitted.toml"
+    os.mkfifo(fifo)
+    for target in (fifo, "/dev/zero"):
+        line = _refused(["calibrate", export, "--out", tmp_path / "out", "-o", target], capsys, "-o", tmp_path)
+        assert "not a regular file" in line
+    assert not any((tmp_path / "out").glob("*.toml"))
+
+
+def test_an_export_over_the_size_limit_is_refused_before_it_is_read(tmp_path, capsys, monkeypatch):
+    from orgsim.calibrate import read
+
+    export = tmp_path / "big.csv"
+    export.write_text(_export_text(200), encoding="utf-8")
+    monkeypatch.setattr(read, "MAX_EXPORT_BYTES", 4000)
+    monkeypatch.setattr(read, "open", lambda *a, **k: pytest.fail("read"), raising=False)  # nothing is read
+    line = _refused(["calibrate", export, "--out", tmp_path / "out"], capsys, "allowed: at most 0.0 MB", tmp_path)
+    assert "bytes of memory per byte" in line and "shorter period" in line
+    monkeypatch.setattr(read, "MAX_EXPORT_BYTES", 10**9)
+    monkeypatch.setattr(read, "physical_memory", lambda: 16 * 4000 * 2)  # a small machine: a smaller limit
+    _refused(["calibrate", export, "--out", tmp_path / "out"], capsys, "allowed: at most", tmp_path)
+
+
+def test_an_inch_mark_in_a_column_calibrate_does_not_use_is_text(tmp_path):
+    """A quote inside an unquoted cell (27") is read as Python's csv module reads it; a quoted
+    cell that never closes is still refused, naming the line it opens on."""
+    path = tmp_path / "inches.csv"
+    path.write_text(_export_text(400, lambda i: 'monitor 27" flickers' if i == 5 else "ok"), encoding="utf-8")
+    export = calibrate.read_export(path)
+    assert export.rows_read == 400 and len(export.tickets) == 400 and not export.dropped
+    broken = tmp_path / "broken.csv"
+    broken.write_text(_export_text(400, lambda i: '"never closed' if i == 5 else "ok"), encoding="utf-8")
+    with pytest.raises(calibrate.read.ScenarioError, match=r"opened on line 7 is never closed"):
+        calibrate.read_export(broken)
+
+
+def test_a_utf16_export_is_read_and_a_broken_one_is_refused_saying_utf16(tmp_path, capsys):
+    text = _export_text(60).replace(",", "\t")  # Excel's "Unicode Text": UTF-16 with a BOM, tab-separated
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode("utf-16"))
+    export = calibrate.read_export(path)
+    assert len(export.tickets) == 60 and any("UTF-16" in n for n in export.notes)
+    bare = tmp_path / "bare.txt"
+    bare.write_bytes(text.encode("utf-16-le"))  # without a byte-order mark
+    assert len(calibrate.read_export(bare).tickets) == 60
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(text.encode("utf-16") + b"\x00\xd8")  # a lone surrogate at the end
+    _refused(["calibrate", broken, "--out", tmp_path / "out"], capsys, "UTF-16", tmp_path)

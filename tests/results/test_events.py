@@ -10,8 +10,12 @@ no activity names a person, and the XES file reads back with the same cases and 
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pm4py
@@ -21,6 +25,7 @@ import orgsim
 from orgsim.cli import main
 from orgsim.engine import ARRIVAL, EVENT_LOG_COLUMNS, Model
 from orgsim.results import OutputFolder, event_formats
+from orgsim.results.events import write_events_xes
 from tests.conftest import make_scenario
 from tests.test_hostile_input import to_toml
 
@@ -202,3 +207,66 @@ def test_without_an_event_log_the_hooks_are_off():
     """No event log, no cost: the hooks the hot paths test are None."""
     model = Model(_scenario(), 0)
     assert model.log_arrival is None and all(worker.log is None for worker in model.workers)
+
+
+_XES_UNDER_A_LIMIT = r"""
+import os, resource, sys
+from orgsim.results.events import write_events_xes
+
+part, bucket, headroom = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+page = os.sysconf("SC_PAGE_SIZE")
+with open("/proc/self/statm") as handle:
+    now = int(handle.read().split()[0]) * page  # the address space in use, everything imported
+resource.setrlimit(resource.RLIMIT_AS, (now + headroom, now + headroom))
+try:
+    with open(os.devnull, "wb") as out:
+        write_events_xes("big", [part], out, bucket_bytes=bucket)
+except MemoryError:
+    print("MemoryError")
+    sys.exit(3)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc to measure the address space")
+def test_the_xes_writer_streams_a_log_that_would_not_fit_in_memory(tmp_path):
+    """A 12 MB part (held whole, about 7 bytes per byte: ~85 MB) written under an address-space
+    limit of 40 MB more than the writer's start: it is written in buckets of 2 MB, and the
+    buckets are gone afterwards; held whole, the same part fails under the same limit."""
+    part = tmp_path / "events-0-0.csv"
+    row = "0,ticket-{k},work,2026-01-05T09:{m:02d}:00,alice,complete,ticket_l1\n"
+    with open(part, "w", encoding="utf-8") as handle:
+        for k in range(200_000):
+            handle.write(row.format(k=k // 3, m=k % 60))
+    assert part.stat().st_size > 12_000_000
+    headroom = 40 * 2**20
+    env = {**os.environ, "PYTHONPATH": str(Path(orgsim.__file__).parents[1])}
+
+    def write(bucket: int) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-c", _XES_UNDER_A_LIMIT, str(part), str(bucket), str(headroom)]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+    streamed = write(2_000_000)
+    assert streamed.returncode == 0, streamed.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [part.name]  # no bucket left
+    whole = write(10**12)  # one bucket: the whole part in memory
+    assert whole.returncode == 3 and "MemoryError" in whole.stdout, (whole.stdout, whole.stderr)
+
+
+def test_the_streamed_xes_holds_every_event_of_every_case_once(tmp_path):
+    """Split into buckets, the XES has the same traces with the same events as written whole."""
+    part = tmp_path / "events-0-0.csv"
+    rows = [f'0,case-{k % 37},"act, {k}",2026-01-05T09:{k % 60:02d}:00,,complete,\n' for k in range(2000)]
+    part.write_text("".join(rows), encoding="utf-8")
+
+    def traces(bucket: int) -> dict:
+        out = tmp_path / f"out-{bucket}.xes"
+        with open(out, "wb") as handle:
+            write_events_xes("x", [str(part)], handle, bucket_bytes=bucket)
+        text = out.read_text(encoding="utf-8")
+        found = re.findall(r'<trace>\n\t\t<string key="concept:name" value="([^"]+)"/>(.*?)</trace>', text, re.S)
+        return {case: re.findall(r'value="(act, \d+)"', body) for case, body in found}
+
+    whole, split = traces(10**9), traces(4000)
+    assert len(whole) == 37 and whole == split
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([part.name, "out-1000000000.xes", "out-4000.xes"])

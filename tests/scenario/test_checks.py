@@ -131,3 +131,29 @@ def test_no_code_reads_an_error_from_its_message():
     for path in (REPO / "orgsim").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "in error.detail" not in text and '"unknown key" in' not in text, path
+
+
+def test_a_contract_longer_than_the_calendars_week_is_refused_naming_overtime(tmp_path, capsys):
+    """hours_per_week = 60 in a 40-hour week was silently ignored: it is refused in one line
+    that says where overtime goes."""
+    from orgsim.cli import main
+
+    path = str(REPO / "scenarios" / "small-combined.toml")
+    code = main(["validate", path, "--set", "roles.engineer.hours_per_week=60"])
+    _, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1, err
+    assert "roles.engineer.hours_per_week" in err and "40 hours" in err
+    assert "roles.engineer.overtime_hours_per_week" in err
+    code = main(["validate", path, "--set", "roles.engineer.hours_per_week=40"])
+    assert code == 0
+
+
+def test_a_project_scheduled_after_the_horizon_is_refused(capsys):
+    from orgsim.cli import main
+
+    scheduled = '[{week = 60, class = "medium", effort_hours = 100, team_size = 1}]'
+    path = str(REPO / "scenarios" / "small-combined.toml")
+    code = main(["validate", path, "--set", f"projects.scheduled={scheduled}", "--set", "simulation.horizon_weeks=52"])
+    _, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1, err
+    assert "projects.scheduled[0].week" in err and "found 60" in err and "never arrive" in err
