@@ -202,9 +202,30 @@ def test_check_in_slicing_changes_nothing(name):
 # ------------------------------------------------------------------- the quick run
 
 
+_QUICK: dict = {}
+
+
+def _quick_verify(tmp_path_factory) -> tuple[pd.DataFrame, str]:
+    """``orgsim verify --quick`` run once through the command line, as a user runs it: the table
+    it wrote (read back) and what it printed.  The checks below read both (one run, not two)."""
+    if "run" not in _QUICK:
+        import contextlib
+        import io
+
+        from orgsim.cli import main
+
+        out = tmp_path_factory.mktemp("verify") / "verify.csv"
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            code = main(["verify", "--quick", "--jobs", "1", "--quiet", "--out", str(out)])
+        assert code == 0, printed.getvalue()
+        _QUICK["run"] = (pd.read_csv(out), printed.getvalue())
+    return _QUICK["run"]
+
+
 @pytest.fixture(scope="module")
-def quick_validation():
-    return run_verification(quick=True, seed=1, jobs=1)  # no process pool inside a test worker
+def quick_validation(tmp_path_factory):
+    return _quick_verify(tmp_path_factory)[0]
 
 
 def test_quick_validation_passes(quick_validation):
@@ -231,23 +252,18 @@ def test_quick_validation_passes(quick_validation):
     assert (queue_rows["simulated"] <= queue_rows["ci_high"]).all()
 
 
-def test_format_table(quick_validation):
+def test_format_table(quick_validation, tmp_path_factory):
     table = format_table(quick_validation)
+    # what the command prints, with each case's replications and weeks (kept beside the frame)
+    assert "mm1-rho080: 8 replications x 200 weeks" in _quick_verify(tmp_path_factory)[1]
     lines = table.splitlines()
     assert lines[0].split() == ["case", "quantity", "theory", "simulated", "95%", "CI", "error", "pass"]
     for case in CASES:
         assert case.name in table
     assert f"{len(quick_validation)} of {len(quick_validation)} checks pass" in table
-    assert "mm1-rho080: 8 replications x 200 weeks" in table
 
 
-def test_orgsim_verify_quick_passes_on_the_command_line(tmp_path, capsys):
-    from orgsim.cli import main
-
-    out = tmp_path / "verify.csv"
-    code = main(["verify", "--quick", "--jobs", "1", "--quiet", "--out", str(out)])
-    printed = capsys.readouterr().out
-    assert code == 0, printed
-    table = pd.read_csv(out)
+def test_orgsim_verify_quick_passes_on_the_command_line(tmp_path_factory):
+    table, printed = _quick_verify(tmp_path_factory)
     assert list(table.columns) == COLUMNS and table["pass"].all() and len(table) > 40
     assert f"{len(table)} of {len(table)} checks pass" in printed

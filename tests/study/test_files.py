@@ -12,7 +12,7 @@ import pytest
 
 from orgsim.cli import main
 from orgsim.study import DEFAULT_STRUCTURES, FILES
-from tests.study.quick import quick_study_folder
+from tests.study.quick import QUICK_ARGS, quick_study_folder
 
 QUESTIONS = [f"Q{n}" for n in range(1, 9)]
 CSVS = [
@@ -80,7 +80,7 @@ def test_shared_points_run_once_with_common_random_numbers(quick_study):
 
 def test_a_second_run_reuses_the_cache_and_writes_the_same_report(quick_study, tmp_path):
     before = (quick_study / "key_numbers.csv").read_text()
-    assert main(["study", "small-combined", "--quick", "--quiet", "--out", str(quick_study)]) == 0
+    assert main([*QUICK_ARGS, "--out", str(quick_study)]) == 0
     assert (quick_study / "key_numbers.csv").read_text() == before
     assert (quick_study / ".runs").is_dir()
 
