@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from ..experiment import RunCache, Task, check_runs, check_work, grid, run_tasks
 from ..results import Results, Sweep, jsonable
 from ..scenario import EQUAL_COST_STRUCTURES, PRESET_NAMES, Scenario
+from ..work import role_clarity_matters
 from .alternatives import alternative_experiments
 from .container import Study
 from .manager_load import shared_run, span_experiments
@@ -131,7 +132,10 @@ def study(
         keys = []
         for point in points:
             changed = scenario.with_changes({**experiment.base, **point})
-            key = _fingerprint(shared_run(changed, scenario.org.span_of_control))
+            run = shared_run(changed, scenario.org.span_of_control)
+            if not role_clarity_matters(run):  # the same run at any clarity (combined): run once
+                run = run.with_changes({"org.role_clarity": scenario.org.role_clarity})
+            key = _fingerprint(run)
             unique.setdefault(key, changed)
             keys.append(key)
         built.append((experiment, points, keys))

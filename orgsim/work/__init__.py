@@ -16,6 +16,7 @@ import pkgutil
 from ..limits import MAX_ARRIVALS
 from ..scenario import ScenarioError
 from .item import WorkItem
+from .projects import role_clarity_matters
 from .source import Arrivals, Organisation, WorkSource
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "expected_arrivals",
     "expected_items",
     "check_run_size",
+    "role_clarity_matters",
 ]
 
 

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
+import orgsim
 from orgsim.engine import Model
 from orgsim.metrics import WEEKS_PER_QUARTER, measure
 from orgsim.scenario import PRESET_NAMES
@@ -650,3 +651,26 @@ def test_arrived_projects_are_done_or_open_and_the_classes_add_up():
     lead = samples["project_lead_time_hours"]
     by_class = samples["project_lead_time_hours.small"] + samples["project_lead_time_hours.medium"]
     assert sorted(lead) == sorted(by_class)
+
+
+def test_role_clarity_changes_a_run_only_where_a_coordinator_hands_decisions_over():
+    """Role clarity sets the latency of a hand-over to the IT manager: under combined (the IT
+    manager coordinates and decides) a run at clarity 0 and at 1 is the same run, which the
+    study therefore runs once; beside a PM it is not."""
+    from orgsim.work import role_clarity_matters
+
+    base = orgsim.load_scenario("small-combined").with_changes(
+        {"org.employees": 200, "simulation.horizon_weeks": 30, "simulation.warmup_weeks": 4}
+    )
+    for structure, matters in (("combined", False), ("separate", True), ("no_pm", True), ("pmo", True)):
+        scenario = base.with_changes({"org.structure": structure})
+        assert role_clarity_matters(scenario) is matters, structure
+    runs = {
+        (structure, clarity): orgsim.simulate(
+            base.with_changes({"org.structure": structure, "org.role_clarity": clarity}), replications=2, seed=3, jobs=1
+        ).replications
+        for structure in ("combined", "separate")
+        for clarity in (0.0, 1.0)
+    }
+    assert runs["combined", 0.0].equals(runs["combined", 1.0])
+    assert not runs["separate", 0.0].equals(runs["separate", 1.0])
