@@ -15,8 +15,8 @@ import pkgutil
 
 from ..limits import MAX_ARRIVALS
 from ..scenario import ScenarioError
+from .handover import role_clarity_matters
 from .item import WorkItem
-from .projects import role_clarity_matters
 from .source import Arrivals, Organisation, WorkSource
 
 __all__ = [
