@@ -97,7 +97,9 @@ def test_the_installed_package_runs_a_shipped_scenario_by_name(install):
 def test_the_installed_package_verifies_with_its_own_validation_scenarios(install):
     where = _installed(install, "-c", "from orgsim.verification import default_directory as d; print(d())")
     assert Path(where.stdout.strip()).resolve().is_relative_to(install["site"].resolve()), where.stderr
-    done = _installed(install, "-m", "orgsim", "verify", "--quick", "--jobs", "1", "-q")
+    # two replications a case: this checks that the installed package finds and runs its own
+    # cases; whether they agree with queueing theory is tests/test_verification.py's question
+    done = _installed(install, "-m", "orgsim", "verify", "--quick", "-r", "2", "--jobs", "1", "-q")
     assert done.returncode == 0, done.stdout + done.stderr
     cases = [path.stem for path in sorted((SHIPPED / "validation").glob("*.toml"))]
     assert len(cases) >= 9
