@@ -196,22 +196,42 @@ def _basis(study: Study, figures: dict) -> str:
     ]
     items = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts)
     table = study.realism()
-    misses = table[~table["within"].astype(bool)]
+    judged = table[(table["kind"] == "calibration") & (table["basis"] == "measured")]
+    misses = judged[~judged["within"].astype(bool)]
+    by_size = [
+        f"at {format_number(n)} employees: " + ", ".join(group["quantity"])
+        for n, group in misses.groupby("employees", sort=True)
+    ]
     miss = (
-        "Outside the published band: " + "; ".join(misses["quantity"]) + "."
-        if len(misses)
-        else "Every measurement lies within its published band."
+        "Measured calibration rows outside their published band: " + "; ".join(by_size) + "."
+        if by_size
+        else "Every measured calibration row lies within its published band."
     )
+    sizes = ", ".join(format_number(n) for n in sorted(table["employees"].unique()))
     return (
         f"<p>The scenario <strong>{_e(s.name)}</strong>: {_e(s.description)}</p>"
         f"<table class='facts'>{items}</table>"
-        f"<p>The scenario as it is, run {study.plan.replications} times and set beside published figures "
-        f"(<code>orgsim realism</code>). Calibration rows say whether the organisation is a real one; outcome rows are "
-        f"what its structure achieves. {_e(miss)}</p>"
+        f"<p>The organisation set beside published figures (<code>orgsim realism</code>) at {_e(sizes)} employees: "
+        f"the scenario as it is, and the sizes the answer is about (the reference size, and the sizes around the "
+        f"crossover if there is one), from the study's own runs. Measured calibration rows say whether the "
+        f"organisation is a real one; input echoes show the scenario's inputs; outcome rows are what its structure "
+        f"achieves. {_e(miss)}</p>"
         + table_html(
             table,
             "realism.csv",
-            ["quantity", "kind", "simulated", "ci_low", "ci_high", "band_low", "band_high", "within", "source"],
+            [
+                "employees",
+                "quantity",
+                "basis",
+                "kind",
+                "simulated",
+                "ci_low",
+                "ci_high",
+                "band_low",
+                "band_high",
+                "within",
+                "source",
+            ],
         )
     )
 

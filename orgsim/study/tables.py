@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..duties import DUTY_FAMILY
-from ..realism import realism as realism_table
+from ..realism import realism_at
 from ..results import Sweep, cost_with_delay, project_weeks_per_week
 from ..stats import mean_interval, paired_difference
 from ..wording import format_number
@@ -24,6 +24,7 @@ from .measures import ANSWER_METRICS, LEAD_TIME, over_capacity
 from .regions import top_of_range
 
 __all__ = [
+    "answer_sizes",
     "crossover_movers",
     "headcount_steps",
     "headcounts",
@@ -259,6 +260,30 @@ def crossover_movers(study) -> pd.DataFrame:
     )
 
 
+def answer_sizes(study) -> list[int]:
+    """The sizes the answer is about: the reference size, and where separate crosses combined,
+    the grid's sizes on either side of the crossover."""
+    sizes = {study.plan.reference_size}
+    split = next((p for p in study.crossover()["pairs"] if p["challenger"] == "separate"), {})
+    at = split.get("crossover")
+    if at is not None and np.isfinite(at):
+        grid = study.plan.sizes
+        sizes.update(
+            n
+            for n in (max((n for n in grid if n <= at), default=None), min((n for n in grid if n >= at), default=None))
+            if n
+        )
+    return sorted(sizes)
+
+
 def realism(study) -> pd.DataFrame:
-    """realism.csv: the scenario as it is, beside published figures."""
-    return realism_table(study.basis)
+    """realism.csv: the organisation beside published figures, one block per size
+    (``employees`` first): the scenario as it is (its own size), and at the sizes the answer is
+    about (:func:`answer_sizes`) the main sweep's point of the scenario's structure (or
+    ``combined``): the study's own runs, none made for it."""
+    own = study.scenario.org.employees
+    structure = study.scenario.org.structure
+    structure = structure if structure in study.plan.structures else "combined"
+    runs = {n: study.main_point(n, structure) for n in answer_sizes(study) if n != own}
+    runs[own] = study.basis
+    return realism_at(study.scenario, [own, *sorted(n for n in runs if n != own)], runs=runs)

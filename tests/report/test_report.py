@@ -106,11 +106,11 @@ def test_every_section_is_numbered_and_in_the_table_of_contents(quick_study):
         assert f"<h2 id='{section.anchor}'>{number}. " in page
 
 
-def test_report_in_a_real_browser(quick_study):
+def test_report_in_a_real_browser(quick_study, tmp_path):
     reason = skip_reason()
     if reason:
         pytest.skip(f"no headless browser: {reason}")
-    shot = quick_study / "report-desktop.png"
+    shot = tmp_path / "report-desktop.png"  # not in the shared study folder, which other tests list
     seen = render(quick_study / "report.html", shot, width=1366)
     assert seen.console_errors == []
     assert seen.external_requests == []

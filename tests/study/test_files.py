@@ -99,3 +99,26 @@ def test_net_benefit_table_pairs_cost_and_project_weeks(quick_study):
             assert math.isnan(row.break_even_value)
         # no value of a project-week in the scenario: the net benefit is minus the extra cost
         assert row.net_benefit == pytest.approx(-row.extra_staff_cost)
+
+
+def test_realism_is_set_beside_the_sizes_the_answer_is_about_from_the_studys_own_runs(quick_study):
+    """realism.csv: the scenario at its own size (40 employees) and the main sweep's combined
+    point at the reference size (400 in the quick study), and around the crossover if there is
+    one; the 400-employee block is the same run as the trade-offs' (same numbers)."""
+    table = pd.read_csv(quick_study / "realism.csv")
+    data = json.loads((quick_study / "study.json").read_text())
+    sizes = set(table["employees"])
+    assert {40, 400} <= sizes and sizes <= {40, 25, 100, 400}
+    assert set(table["basis"]) == {"measured", "input echo"}
+    busy = table[(table["employees"] == 400) & (table["quantity"] == "IT manager busy share")]["simulated"].item()
+    trade = pd.read_csv(quick_study / "tradeoffs.csv")
+    same = trade[
+        (trade["culture"] == data["answer"]["culture"])
+        & (trade["employees"] == 400)
+        & (trade["structure"] == "combined")
+        & (trade["metric"] == "utilisation.it_manager")
+    ]["mean"].item()
+    assert busy == pytest.approx(same, rel=1e-12)
+    page = (quick_study / "report.html").read_text()
+    listed = ", ".join(f"{n:,}" for n in sorted(sizes))
+    assert f"published figures (<code>orgsim realism</code>) at {listed} employees" in page
