@@ -224,6 +224,12 @@ def _names(text: str | None, flag: str) -> list[str] | None:
     return names
 
 
+def study_folder_name(name: str, quick: bool) -> str:
+    """The study's default folder under outputs/: a quick look has one of its own, so that it
+    never replaces the full study's report."""
+    return f"study-{name}" + ("-quick" if quick else "")
+
+
 def study_command(args) -> int:
     from ..experiment import parse_values
     from ..study import key_number_line, study, study_plan
@@ -247,7 +253,7 @@ def study_command(args) -> int:
         raise ScenarioError(flag, message, "command line") from None
     _check_study_runs(plan, sizes_given=sizes is not None)
     with executor(args) as chosen:  # a cluster it cannot reach fails before a folder is made
-        folder = output_folder(args, f"study-{scenario.name}")
+        folder = output_folder(args, study_folder_name(scenario.name, args.quick))
         result = study(
             scenario,
             plan,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import orgsim.cli
 import orgsim.wording
 from orgsim.cli import EXIT_BAD_INPUT, main
@@ -89,3 +91,26 @@ def test_a_sweep_without_vary_is_bad_input_before_anything_runs(tmp_path, capsys
     assert main(["sweep", "small-combined", "--out", str(tmp_path / "o"), *SHORT]) == EXIT_BAD_INPUT
     assert capsys.readouterr().err == "orgsim: error: sweep needs at least one --vary PATH=VALUES\n"
     assert not Path(tmp_path / "o").exists()
+
+
+def test_a_quick_study_writes_a_folder_of_its_own_and_leaves_the_full_report(tmp_path, monkeypatch):
+    """--quick is a first look: it must never replace the full study's report (issue 24).  The
+    command picks its folder before anything runs; here the test stops it there."""
+    from orgsim.cli import commands
+
+    chosen = []
+
+    class Chosen(Exception):
+        pass
+
+    def stop(args, default):
+        chosen.append(default)
+        raise Chosen
+
+    monkeypatch.setattr(commands, "output_folder", stop)
+    monkeypatch.chdir(tmp_path)
+    for flags, name in ((["--quick"], "study-small-combined-quick"), ([], "study-small-combined")):
+        with pytest.raises(Chosen):  # stopped once the folder is chosen: nothing has run
+            main(["study", "small-combined", "--quiet", "-j", "1", *flags])
+        assert chosen[-1] == name
+    assert commands.study_folder_name("x", True) == "study-x-quick"
