@@ -16,6 +16,7 @@ import itertools
 import math
 import os
 import re
+import shutil
 import tomllib
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from .cache import CACHE_SCHEMA, RunCache, code_fingerprint, output_from_data, o
 from .engine import Model
 from .limits import (
     BYTES_PER_ITEM,
+    EVENT_BYTES_PER_ITEM,
     MAX_GRID_POINTS,
     MAX_RANGE_VALUES,
     MAX_REPLICATIONS,
@@ -166,11 +168,14 @@ def check_runs(points: int, replications: int) -> int:
     return runs
 
 
-def check_work(scenarios: list[Scenario], replications: int, jobs: int | None = None) -> None:
+def check_work(
+    scenarios: list[Scenario], replications: int, jobs: int | None = None, events_dir: Path | None = None
+) -> None:
     """The limits of :mod:`orgsim.limits` on the work asked, before any of it starts: the
     replications, the runs in all, and the memory the runs in flight may need at worst (every
-    item they are expected to create still open), and the size of each run (what every work
-    source expects to create, :func:`orgsim.work.check_run_size`).  Raises :class:`ScenarioError`."""
+    item they are expected to create still open), the size of each run (what every work
+    source expects to create, :func:`orgsim.work.check_run_size`), and with an event log
+    (``events_dir``) the disk it will take there.  Raises :class:`ScenarioError`."""
     if not 1 <= replications <= MAX_REPLICATIONS:
         raise ScenarioError(
             "replications",
@@ -180,6 +185,8 @@ def check_work(scenarios: list[Scenario], replications: int, jobs: int | None = 
     kinds = sources()  # found once, not once per scenario
     for scenario in scenarios:
         check_run_size(scenario, kinds)
+    if events_dir is not None and scenarios:
+        _check_event_disk(scenarios, replications, kinds, events_dir)
     memory = physical_memory()
     if memory and scenarios:
         in_flight = min(runs, jobs or os.cpu_count() or 1)
@@ -196,6 +203,20 @@ def check_work(scenarios: list[Scenario], replications: int, jobs: int | None = 
             )
 
 
+def _check_event_disk(scenarios, replications: int, kinds, events_dir: Path) -> None:
+    """The event log's parts wait in ``events_dir`` (a temporary folder) until they are written
+    out: refuse, naming the folder, a log that would not fit in its free space."""
+    need = sum(expected_items(s, kinds) for s in scenarios) * replications * EVENT_BYTES_PER_ITEM
+    free = shutil.disk_usage(events_dir).free
+    if need > free:
+        raise ScenarioError(
+            "--events",
+            f"the event log would take about {need / 2**30:,.2f} GiB in the temporary folder {events_dir.parent}, "
+            f"which has {free / 2**30:,.2f} GiB free; set TMPDIR to a folder with room, or record fewer "
+            "replications or a shorter horizon",
+        )
+
+
 def run_scenarios(
     scenarios: list[Scenario],
     replications: int,
@@ -210,7 +231,7 @@ def run_scenarios(
     """Replications ``0 .. replications-1`` of every scenario with root ``seed``, all on one
     executor; the outputs per scenario, in replication order.  ``events_dir``: stream each
     run's event log to ``events_dir/events-SCENARIO-K.csv``."""
-    check_work(scenarios, replications, jobs)
+    check_work(scenarios, replications, jobs, events_dir)
     tasks = [
         Task(s, k, seed, str(events_dir / f"events-{i}-{k}.csv") if events_dir is not None else None)
         for i, s in enumerate(scenarios)

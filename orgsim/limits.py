@@ -20,6 +20,7 @@ __all__ = [
     "LARGEST_NUMBER",
     "BYTES_PER_ITEM",
     "MEMORY_SHARE",
+    "EVENT_BYTES_PER_ITEM",
     "MAX_EXPORT_BYTES",
     "EXPORT_MEMORY_FACTOR",
     "physical_memory",
@@ -35,6 +36,8 @@ LARGEST_NUMBER = 1e12  # beyond this no parameter of an IT organisation makes se
 BYTES_PER_ITEM = 300  # bytes per expected ticket or work package at worst, all still open (estimate; measured
 # peaks: 70 bytes per expected item in a stable 1,500-employee run, 114 in an overloaded one)
 MEMORY_SHARE = 0.5  # of the machine's memory, for the runs in flight at once
+EVENT_BYTES_PER_ITEM = 1_000  # bytes of event log (CSV) per expected item of a whole run, warm-up included
+# (measured in issue 23: 812 in small-combined, 739 in large-separate; rounded up)
 MAX_EXPORT_BYTES = 200_000_000  # a ticket export orgsim calibrate reads (about 600,000 ServiceNow rows)
 EXPORT_MEMORY_FACTOR = 16  # bytes of memory per byte of export while calibrate reads it (measured in issue 23:
 # about 16x; a 470 MB export had reached 3.7 GB when it failed); a smaller machine gets a smaller limit

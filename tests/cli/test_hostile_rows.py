@@ -108,6 +108,27 @@ def test_a_full_temporary_folder_names_it(tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_event_log_that_would_not_fit_in_the_temporary_folder_is_refused_before_any_run(
+    tmp_path, capsys, monkeypatch, no_simulation
+):
+    """The event log's parts wait in the temporary folder: one replication of the 1,500-employee
+    scenario would write ~12,000 items x ~1 kB there.  With 1 MB free the run is refused before
+    it starts, naming --events, the folder and TMPDIR, and its temporary folder is gone."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    real = shutil.disk_usage
+
+    def nearly_full(path):
+        return real(path)._replace(free=1_000_000)
+
+    monkeypatch.setattr(orgsim.experiment.shutil, "disk_usage", nearly_full)
+    large = str(SCENARIOS / "large-separate.toml")
+    code = main(["run", large, "--events", "--out", str(tmp_path / "out"), "-r", "1", "-q"])
+    _one_line(capsys, code, "'--events'", str(tmp_path / "tmp"), "TMPDIR", "GiB")
+    assert not (tmp_path / "out").exists()
+    assert list((tmp_path / "tmp").iterdir()) == []  # the event log's folder went with the refusal
+
+
 def test_out_of_memory_is_one_line(tmp_path, capsys, monkeypatch):
     def exhausted(*args, **kwargs):
         raise MemoryError
