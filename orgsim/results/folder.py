@@ -11,6 +11,7 @@ import errno
 import json
 import math
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -230,7 +231,8 @@ class OutputFolder:
         declaration = None if files is None else Files.of(files)
         final = cls.check(directory)
         final.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}."))
+        _sweep_leftovers(final)
+        staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.{os.getpid()}."))
         folder = cls.__new__(cls)
         folder.directory, folder.written, folder._staging = final, [], staging
         folder.files = declaration
@@ -288,6 +290,28 @@ class OutputFolder:
 
     def figure(self, name: str, figure) -> None:
         self.write(name, lambda handle: figure.savefig(handle, dpi=110, format="png"))
+
+
+def _sweep_leftovers(final: Path) -> None:
+    """Remove the private folders that earlier writes to ``final`` left beside it when their
+    process was killed (SIGKILL leaves no chance to clean up): each is named
+    ``.NAME.PID.XXXXXXXX`` after the process that made it, and goes once that process is gone.
+    A folder of a process still running (another write to the same folder) is left alone."""
+    pattern = re.compile(rf"\.{re.escape(final.name)}\.(\d+)\.[a-z0-9_]{{8}}\Z")
+    try:
+        entries = list(final.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        found = pattern.match(entry.name)
+        if not found or int(found.group(1)) == os.getpid() or not entry.is_dir() or entry.is_symlink():
+            continue
+        try:
+            os.kill(int(found.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except (PermissionError, OverflowError, OSError):
+            continue  # alive under another user, or not a process id here: leave it
 
 
 def _swap(staging: Path, final: Path) -> None:

@@ -400,3 +400,25 @@ def test_every_container_writes_only_what_it_declares(tmp_path):
     with OutputFolder.replace(tmp_path / "cmp", files=Comparison.FILES) as folder:
         comparison.write(folder)
     assert {p.name for p in folder.written} == {"comparison.csv", "differences.csv"}
+
+
+def test_a_private_folder_left_by_a_killed_write_is_removed_by_the_next_and_a_running_ones_is_kept(tmp_path):
+    """SIGKILL leaves the private folder of a write beside its target (issue 23).  The next write
+    to the same folder removes it once its process is gone, and leaves that of a write still
+    running (here: this test's parent process) alone."""
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    killed = tmp_path / f".out.{dead_pid}.abcd1234"
+    running = tmp_path / f".out.{os.getppid()}.efgh5678"
+    for folder in (killed, running):
+        folder.mkdir()
+        (folder / "summary.json").write_text("{}")
+    with OutputFolder.replace(tmp_path / "out") as out:
+        out.write("a.csv", lambda handle: handle.write(b"x\n"))
+    assert not killed.exists() and running.exists()
+    assert (tmp_path / "out" / "a.csv").read_bytes() == b"x\n"
+    leftovers = {p.name for p in tmp_path.iterdir()} - {"out", running.name}
+    assert leftovers == set(), leftovers
