@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import catalogue
 from .plots import study_figures
+from .realism import judged
 from .results import FIGURES, Files, OutputFolder, capacity, censored_lead_time_line, point_label
 from .study import ERP, QUESTIONS, Study, study_files
 from .version import __version__
@@ -196,8 +197,8 @@ def _basis(study: Study, figures: dict) -> str:
     ]
     items = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts)
     table = study.realism()
-    judged = table[(table["kind"] == "calibration") & (table["basis"] == "measured")]
-    misses = judged[~judged["within"].astype(bool)]
+    rows = judged(table)  # the measured calibration rows, as --strict judges them
+    misses = rows[~rows["within"].astype(bool)]
     by_size = [
         f"at {format_number(n)} employees: " + ", ".join(group["quantity"])
         for n, group in misses.groupby("employees", sort=True)

@@ -267,12 +267,9 @@ def answer_sizes(study) -> list[int]:
     split = next((p for p in study.crossover()["pairs"] if p["challenger"] == "separate"), {})
     at = split.get("crossover")
     if at is not None and np.isfinite(at):
-        grid = study.plan.sizes
-        sizes.update(
-            n
-            for n in (max((n for n in grid if n <= at), default=None), min((n for n in grid if n >= at), default=None))
-            if n
-        )
+        below = [n for n in study.plan.sizes if n <= at]
+        above = [n for n in study.plan.sizes if n >= at]
+        sizes.update([*below[-1:], *above[:1]])
     return sorted(sizes)
 
 
