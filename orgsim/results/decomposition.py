@@ -137,8 +137,12 @@ def decomposition_sentence(frame: pd.DataFrame) -> str:
     total, capacity, role = (_part(frame, p) for p in ("total", "capacity", "role"))
     alternative = capacity["alternative"]
     metric = catalogue.lookup(total["metric"])
+    # the direction in words: the answer speaks of separate's advantage (combined - separate),
+    # these differences are separate - combined, so a reader must not have to flip the sign
+    better = metric.better if metric else 0
+    sense = {-1: ", less is better", 1: ", more is better"}.get(better, "")
     parts = (
-        f"{catalogue.label(total['metric'])} ({metric.unit if metric else ''}): separate - combined = "
+        f"{catalogue.label(total['metric'])} ({metric.unit if metric else ''}{sense}): separate - combined = "
         f"{_interval(total)}: capacity part ({alternative} - combined) "
         f"{_interval(capacity)}, role part (separate - {alternative}) {_interval(role)}"
     )

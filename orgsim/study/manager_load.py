@@ -295,7 +295,7 @@ def load_sentence(study) -> str:
             )
         if np.isfinite(row.over_capacity_from):
             parts[-1] += (
-                f" (over capacity from {format_number(row.over_capacity_from)} employees, "
-                f"{format_number(row.over_capacity_reports_per_it_manager)} reports per IT manager: no lead time there)"
+                f", but over capacity from {format_number(row.over_capacity_from)} employees, "
+                f"{format_number(row.over_capacity_reports_per_it_manager)} reports per IT manager: no lead time there"
             )
     return "In load per IT manager, under this scenario's headcount rules: " + "; ".join(parts) + "."
