@@ -144,7 +144,8 @@ _MANAGERS: tuple[Benchmark, ...] = (
     Benchmark(
         "stability: no queue grows, no role offered more hours than it has (heaviest offered / available hours)",
         "people lengthen the week, skip reports, defer intake and delegate; no queue grows for ever",
-        "practice (DOMAIN: what people do at 100%); judged by the stability rule of orgsim.results.capacity"
+        "practice (at 100% people defer, skip and work longer; nobody lets a queue grow for a year);"
+        " judged by the stability rule of orgsim.results.capacity"
         " (a queue grows in most replications, or a role's offered hours exceed its available hours, 95% CI)",
         m.heaviest_load,
         _fixed(0.0, 1.0),
